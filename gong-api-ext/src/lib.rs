@@ -1,0 +1,1 @@
+//! The Gong data-privacy SDK.

@@ -1,0 +1,412 @@
+//! OpenAPI 3.1 -> 3.0.3 down-conversion, rule by rule.
+//!
+//! progenitor 0.15 reads documents through `openapiv3`, which only knows OpenAPI 3.0.x and
+//! rejects `openapi: 3.1.0` outright. Upstream publishes 3.1, so every regeneration goes through
+//! this module. It rewrites the JSON Schema 2020-12 constructs 3.1 allows into their 3.0
+//! equivalents and fails, naming the JSON pointer, on a construct 3.0 cannot express, instead of
+//! silently dropping meaning:
+//!
+//! | 3.1 | 3.0 |
+//! | --- | --- |
+//! | `openapi: 3.1.x` | `openapi: 3.0.3` |
+//! | `type: [X, "null"]` | `type: X` + `nullable: true` |
+//! | `type: "null"` alternative in `anyOf`/`oneOf` | removed, `nullable: true` |
+//! | `examples: [a, …]` (in a schema) | `example: a` |
+//! | `const: v` | `enum: [v]` |
+//! | `exclusiveMinimum: n` (a number) | `minimum: n` + `exclusiveMinimum: true` |
+//! | `exclusiveMaximum: n` (a number) | `maximum: n` + `exclusiveMaximum: true` |
+//! | `$comment`, top-level `jsonSchemaDialect`, `webhooks`, `info.license.identifier`, `components.pathItems` | removed |
+//!
+//! `examples` outside schemas (parameters, media types) is a map in both versions and is left
+//! alone.
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, Result};
+
+/// Rewrites `doc` in place from OpenAPI 3.1 to 3.0.3. A 3.0.x document passes unchanged.
+pub fn to_openapi_30(doc: &mut Value) -> Result<()> {
+    let version = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::msg("/openapi: missing or not a string"))?
+        .to_owned();
+    if version.starts_with("3.0.") {
+        return Ok(());
+    }
+    if !version.starts_with("3.1.") {
+        return Err(Error::msg(format!(
+            "/openapi: version {version} is not 3.0.x or 3.1.x"
+        )));
+    }
+    let root = doc
+        .as_object_mut()
+        .ok_or_else(|| Error::msg("/: the document is not a mapping"))?;
+    root.insert("openapi".into(), json!("3.0.3"));
+    root.remove("jsonSchemaDialect");
+    root.remove("webhooks");
+    if let Some(license) = root
+        .get_mut("info")
+        .and_then(|i| i.get_mut("license"))
+        .and_then(Value::as_object_mut)
+    {
+        license.remove("identifier");
+    }
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("pathItems");
+    }
+    walk_document(doc, "")
+}
+
+/// Walks the non-schema part of the document, converting every schema it finds: the values
+/// of `components.schemas` and of every `schema` key (parameters, headers, media types).
+fn walk_document(value: &mut Value, pointer: &str) -> Result<()> {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let here = format!("{pointer}/{}", escape(key));
+                // Example payloads and extensions are data, not spec structure.
+                if key == "example" || key == "examples" || key.starts_with("x-") {
+                    continue;
+                }
+                if key == "schema" && child.is_object() {
+                    convert_schema(child, &here)?;
+                } else if key == "schemas" && pointer == "/components" {
+                    if let Value::Object(schemas) = child {
+                        for (name, schema) in schemas.iter_mut() {
+                            convert_schema(schema, &format!("{here}/{}", escape(name)))?;
+                        }
+                    }
+                } else {
+                    walk_document(child, &here)?;
+                }
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                walk_document(item, &format!("{pointer}/{i}"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Converts one schema object and, recursively, its subschemas.
+pub fn convert_schema(schema: &mut Value, pointer: &str) -> Result<()> {
+    let Value::Object(map) = schema else {
+        // `true`/`false` schemas: 3.0 has no equivalent, but progenitor treats a missing
+        // schema like `true`; leave them for openapiv3 to judge.
+        return Ok(());
+    };
+    if map.contains_key("$ref") {
+        return Ok(());
+    }
+    map.remove("$comment");
+    convert_type_array(map, pointer)?;
+    convert_examples(map);
+    convert_const(map);
+    convert_exclusive_bound(map, "exclusiveMinimum", "minimum", pointer)?;
+    convert_exclusive_bound(map, "exclusiveMaximum", "maximum", pointer)?;
+    strip_null_alternatives(map);
+
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = map.get_mut(key).filter(|c| c.is_object()) {
+            convert_schema(child, &format!("{pointer}/{key}"))?;
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(items)) = map.get_mut(key) {
+            for (i, item) in items.iter_mut().enumerate() {
+                convert_schema(item, &format!("{pointer}/{key}/{i}"))?;
+            }
+        }
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            convert_schema(property, &format!("{pointer}/properties/{}", escape(name)))?;
+        }
+    }
+    for key in [
+        "prefixItems",
+        "patternProperties",
+        "dependentSchemas",
+        "$defs",
+    ] {
+        if map.contains_key(key) {
+            return Err(Error::msg(format!(
+                "{pointer}/{key}: JSON Schema keyword `{key}` has no OpenAPI 3.0 equivalent"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `type: [X, "null"]` -> `type: X, nullable: true`.
+fn convert_type_array(map: &mut Map<String, Value>, pointer: &str) -> Result<()> {
+    let Some(Value::Array(types)) = map.get("type") else {
+        return Ok(());
+    };
+    let nullable = types.iter().any(|t| t == "null");
+    let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+    match rest.as_slice() {
+        [] => {
+            map.remove("type");
+        }
+        [single] => {
+            map.insert("type".into(), single.clone());
+        }
+        _ => {
+            return Err(Error::msg(format!(
+                "{pointer}/type: a list of several non-null types ({}) cannot be expressed in \
+                 OpenAPI 3.0; patch the schema into a `oneOf`",
+                rest.iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    if nullable {
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+    Ok(())
+}
+
+/// A schema's `examples: [a, …]` -> `example: a`, unless `example` is already set.
+fn convert_examples(map: &mut Map<String, Value>) {
+    if let Some(examples) = map.remove("examples") {
+        let first = match examples {
+            Value::Array(items) => items.into_iter().next(),
+            other => Some(other),
+        };
+        if let Some(first) = first {
+            map.entry("example").or_insert(first);
+        }
+    }
+}
+
+/// `const: v` -> `enum: [v]`.
+fn convert_const(map: &mut Map<String, Value>) {
+    if let Some(value) = map.remove("const") {
+        map.insert("enum".into(), Value::Array(vec![value]));
+    }
+}
+
+/// Numeric `exclusiveMinimum: n` -> `minimum: n, exclusiveMinimum: true` (and the same for
+/// the maximum). A boolean is already the 3.0 form.
+fn convert_exclusive_bound(
+    map: &mut Map<String, Value>,
+    exclusive: &str,
+    inclusive: &str,
+    pointer: &str,
+) -> Result<()> {
+    let Some(bound) = map.get(exclusive).filter(|v| v.is_number()).cloned() else {
+        return Ok(());
+    };
+    if map.contains_key(inclusive) {
+        return Err(Error::msg(format!(
+            "{pointer}: both `{inclusive}` and a numeric `{exclusive}`; OpenAPI 3.0 can hold \
+             only one bound"
+        )));
+    }
+    map.insert(inclusive.into(), bound);
+    map.insert(exclusive.into(), Value::Bool(true));
+    Ok(())
+}
+
+/// `anyOf`/`oneOf` alternatives of `type: "null"` -> removed, `nullable: true`.
+fn strip_null_alternatives(map: &mut Map<String, Value>) {
+    let mut nullable = false;
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(items)) = map.get_mut(key) {
+            let before = items.len();
+            items.retain(|item| item.get("type") != Some(&json!("null")));
+            nullable |= items.len() != before;
+        }
+    }
+    if nullable {
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+}
+
+/// Escapes a key for a JSON pointer (RFC 6901).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(value: Value) -> Value {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": value}}});
+        to_openapi_30(&mut doc).unwrap();
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    fn schema_err(value: Value) -> String {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": value}}});
+        to_openapi_30(&mut doc).unwrap_err().message().to_owned()
+    }
+
+    #[test]
+    fn version_becomes_303() {
+        let mut doc = json!({"openapi": "3.1.0"});
+        to_openapi_30(&mut doc).unwrap();
+        assert_eq!(doc["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn a_30_document_is_left_alone() {
+        let original = json!({"openapi": "3.0.1", "components": {"schemas": {"S": {"const": 1}}}});
+        let mut doc = original.clone();
+        to_openapi_30(&mut doc).unwrap();
+        assert_eq!(doc, original);
+    }
+
+    #[test]
+    fn other_versions_are_rejected() {
+        let mut doc = json!({"openapi": "2.0"});
+        assert!(to_openapi_30(&mut doc).is_err());
+        let mut doc = json!({"swagger": "2.0"});
+        assert!(
+            to_openapi_30(&mut doc)
+                .unwrap_err()
+                .message()
+                .contains("/openapi")
+        );
+    }
+
+    #[test]
+    fn type_array_with_null_becomes_nullable() {
+        assert_eq!(
+            schema(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            schema(json!({"type": ["integer"]})),
+            json!({"type": "integer"})
+        );
+    }
+
+    #[test]
+    fn type_array_with_two_real_types_is_an_error_naming_the_pointer() {
+        let msg = schema_err(json!({"properties": {"a/b": {"type": ["string", "integer"]}}}));
+        assert!(
+            msg.starts_with("/components/schemas/S/properties/a~1b/type:"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn schema_examples_become_example() {
+        assert_eq!(
+            schema(json!({"type": "string", "examples": ["a", "b"]})),
+            json!({"type": "string", "example": "a"})
+        );
+        assert_eq!(
+            schema(json!({"example": "keep", "examples": ["drop"]})),
+            json!({"example": "keep"})
+        );
+    }
+
+    #[test]
+    fn media_type_examples_map_is_untouched() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"type": ["string", "null"]},
+                "examples": {"one": {"value": {"type": ["x", "null"]}}}
+            }}}}}}}
+        });
+        to_openapi_30(&mut doc).unwrap();
+        let media = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(media["schema"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            media["examples"]["one"]["value"]["type"],
+            json!(["x", "null"])
+        );
+    }
+
+    #[test]
+    fn const_becomes_single_enum() {
+        assert_eq!(
+            schema(json!({"type": "string", "const": "DONE"})),
+            json!({"type": "string", "enum": ["DONE"]})
+        );
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_become_boolean_form() {
+        assert_eq!(
+            schema(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10})),
+            json!({"type": "number", "exclusiveMinimum": true, "exclusiveMaximum": true,
+                   "minimum": 0, "maximum": 10})
+        );
+        // Already the 3.0 form: unchanged.
+        assert_eq!(
+            schema(json!({"minimum": 1, "exclusiveMinimum": true})),
+            json!({"minimum": 1, "exclusiveMinimum": true})
+        );
+        assert!(schema_err(json!({"minimum": 1, "exclusiveMinimum": 2})).contains("only one"));
+    }
+
+    #[test]
+    fn null_alternatives_become_nullable() {
+        assert_eq!(
+            schema(json!({"oneOf": [{"type": "string"}, {"type": "null"}]})),
+            json!({"oneOf": [{"type": "string"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn rules_apply_to_nested_schemas_and_parameters() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"S": {"type": "object", "properties": {
+                "list": {"type": "array", "items": {"const": 1}},
+                "map": {"additionalProperties": {"type": ["boolean", "null"]}},
+                "all": {"allOf": [{"examples": [3]}]}
+            }}}},
+            "paths": {"/a": {"get": {"parameters": [
+                {"name": "p", "in": "query", "schema": {"type": ["integer", "null"]}}
+            ]}}}
+        });
+        to_openapi_30(&mut doc).unwrap();
+        let props = &doc["components"]["schemas"]["S"]["properties"];
+        assert_eq!(props["list"]["items"], json!({"enum": [1]}));
+        assert_eq!(
+            props["map"]["additionalProperties"],
+            json!({"type": "boolean", "nullable": true})
+        );
+        assert_eq!(props["all"]["allOf"][0], json!({"example": 3}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0]["schema"],
+            json!({"type": "integer", "nullable": true})
+        );
+    }
+
+    #[test]
+    fn refs_and_31_only_top_level_keys() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "jsonSchemaDialect": "x",
+            "webhooks": {},
+            "info": {"license": {"name": "n", "identifier": "MIT"}},
+            "components": {"pathItems": {}, "schemas": {"R": {"$ref": "#/components/schemas/S", "const": 1}}}
+        });
+        to_openapi_30(&mut doc).unwrap();
+        assert!(doc.get("webhooks").is_none() && doc.get("jsonSchemaDialect").is_none());
+        assert_eq!(doc["info"]["license"], json!({"name": "n"}));
+        assert!(doc["components"].get("pathItems").is_none());
+        // A $ref is not rewritten: its siblings are ignored in 3.0 anyway.
+        assert_eq!(doc["components"]["schemas"]["R"]["const"], 1);
+    }
+
+    #[test]
+    fn keywords_without_30_equivalent_are_errors() {
+        assert!(schema_err(json!({"prefixItems": []})).contains("prefixItems"));
+    }
+}

@@ -1,0 +1,184 @@
+//! Tests of the whole pipeline on the repository's real inputs.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::pipeline::{self, BUNDLED, GENERATED, PATCHES, UPSTREAM};
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+fn bundled() -> Value {
+    let outputs = pipeline::generate(root()).expect("the repository's spec generates");
+    let yaml = &outputs.iter().find(|o| o.path == BUNDLED).unwrap().contents;
+    serde_yaml_ng::from_str(yaml).unwrap()
+}
+
+/// Resolves a local `$ref` once.
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc
+            .pointer(r.trim_start_matches('#'))
+            .expect("ref resolves"),
+        None => value,
+    }
+}
+
+/// The bundled spec's operation table: every API change shows up in review as a snapshot diff.
+#[test]
+fn operation_table() {
+    let doc = bundled();
+    let mut rows = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let params: Vec<Value> = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let p = resolve(&doc, p);
+                    let schema = resolve(&doc, &p["schema"]);
+                    json!(format!(
+                        "{} in {}: {}{}{}{}",
+                        p["name"].as_str().unwrap(),
+                        p["in"].as_str().unwrap(),
+                        schema["type"].as_str().unwrap_or("any"),
+                        schema
+                            .get("format")
+                            .map(|f| format!("({})", f.as_str().unwrap()))
+                            .unwrap_or_default(),
+                        schema
+                            .get("pattern")
+                            .map(|f| format!(" /{}/", f.as_str().unwrap()))
+                            .unwrap_or_default(),
+                        if p["required"] == true {
+                            ", required"
+                        } else {
+                            ""
+                        },
+                    ))
+                })
+                .collect();
+            let body = op.get("requestBody").map(|b| {
+                let b = resolve(&doc, b);
+                json!(b["content"].as_object().unwrap().keys().collect::<Vec<_>>())
+            });
+            let responses: Vec<Value> = op["responses"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(status, r)| {
+                    let r = resolve(&doc, r);
+                    let schema = r
+                        .pointer("/content/application~1json/schema/$ref")
+                        .and_then(Value::as_str)
+                        .map(|s| s.rsplit('/').next().unwrap().to_owned())
+                        .unwrap_or_else(|| "-".into());
+                    let headers = r
+                        .get("headers")
+                        .and_then(Value::as_object)
+                        .map(|h| format!(" +{}", h.keys().cloned().collect::<Vec<_>>().join(",")))
+                        .unwrap_or_default();
+                    json!(format!("{status} {schema}{headers}"))
+                })
+                .collect();
+            rows.push(json!({
+                "operation": format!("{} {path}", method.to_uppercase()),
+                "operationId": op["operationId"],
+                "deprecated": op.get("deprecated").cloned().unwrap_or(json!(false)),
+                "parameters": params,
+                "requestBody": body,
+                "responses": responses,
+            }));
+        }
+    }
+    assert_eq!(rows.len(), 11, "the bundled spec has 11 operations");
+    insta::assert_yaml_snapshot!(rows);
+}
+
+#[test]
+fn bundled_spec_fixes_the_contact_email_and_stays_31() {
+    let doc = bundled();
+    assert_eq!(doc["info"]["contact"]["email"], "help@gong.io");
+    assert_eq!(doc["openapi"], "3.1.0");
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let a = pipeline::generate(root()).unwrap();
+    let b = pipeline::generate(root()).unwrap();
+    for (a, b) in a.iter().zip(&b) {
+        assert_eq!(
+            a.contents, b.contents,
+            "{} differs between two runs",
+            a.path
+        );
+    }
+}
+
+/// A copy of the generation inputs and outputs in a scratch directory.
+fn scratch_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for rel in [UPSTREAM, PATCHES, BUNDLED, GENERATED] {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root().join(rel), &to).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn check_passes_on_the_committed_tree_and_fails_on_a_hand_edit() {
+    let dir = scratch_repo();
+    let outputs = pipeline::generate(dir.path()).unwrap();
+    assert!(
+        crate::check::drift(dir.path(), &outputs).is_empty(),
+        "committed files are stale: run `cargo xtask generate`"
+    );
+
+    let generated = dir.path().join(GENERATED);
+    let text = std::fs::read_to_string(&generated).unwrap();
+    let edited = text.replacen("pub struct Client {", "pub struct Client { // edited", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&generated, edited).unwrap();
+
+    let drift = crate::check::drift(dir.path(), &outputs);
+    assert_eq!(drift.len(), 1);
+    assert_eq!(drift[0].path, GENERATED);
+    assert!(
+        drift[0].diff.contains("-pub struct Client { // edited"),
+        "{}",
+        drift[0].diff
+    );
+    assert!(
+        drift[0].diff.contains("+pub struct Client {"),
+        "{}",
+        drift[0].diff
+    );
+}
+
+#[test]
+fn malformed_upstream_names_the_file() {
+    let dir = scratch_repo();
+    std::fs::write(dir.path().join(UPSTREAM), "openapi: [3.1.0\npaths: {}\n").unwrap();
+    let err = pipeline::generate(dir.path()).err().unwrap().to_string();
+    assert!(err.starts_with(UPSTREAM), "{err}");
+    assert!(err.contains("line"), "{err}");
+}
+
+#[test]
+fn an_unsupported_shape_is_an_error_not_a_panic() {
+    let mut doc = bundled();
+    doc["paths"]["/data-privacy/erase-data-for-phone-number"]["post"]["responses"]["204"] =
+        json!({"description": "no body"});
+    let err = pipeline::generate_client_source(doc)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("openapi/gong-api.yaml: /paths/~1data-privacy~1erase-data-for-phone-number/post (purgePhoneNumber)"),
+        "{err}"
+    );
+}
