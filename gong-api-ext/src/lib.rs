@@ -1,1 +1,102 @@
-//! The Gong data-privacy SDK.
+//! The Rust SDK for Gong's data-privacy and CRM-integration API: find and erase a person's data
+//! in Gong (GDPR/CCPA erasure requests) and tear down CRM integrations.
+//!
+//! Built on the generated [`gong_api`] client, it adds what a destructive API needs:
+//!
+//! - **Validated inputs.** [`PhoneNumber`] and [`EmailAddress`] reject anything ambiguous (an
+//!   extension, a second `@`, a vanity number) *before* any network call, with an error naming
+//!   the input and the rule it broke.
+//! - **Auth and configuration.** Basic (access key + secret) or Bearer, held as secrets and
+//!   redacted from `Debug`, errors and logs; `https` only (plain `http` for loopback mocks).
+//! - **Retries** at the request-execution layer, so every attempt's status is seen: 408, 429,
+//!   5xx and connection failures, with exponential backoff and jitter, `Retry-After` honoured
+//!   exactly up to a cap (see [`RetryConfig`]). 400 and 401 are never retried.
+//! - **Typed errors** ([`Error`]) that keep Gong's `requestId`, `errors[]` and `Retry-After`.
+//! - **Safe CRM teardown**: one `clientRequestId` per logical delete, reused across retries,
+//!   and a 409 after an ambiguous attempt understood as success.
+//!
+//! ```no_run
+//! use gong_api_ext::{GongClient, PhoneNumber};
+//!
+//! # async fn run() -> Result<(), gong_api_ext::Error> {
+//! let client = GongClient::builder()
+//!     .base_url("https://us-55616.api.gong.io")
+//!     .basic_auth("ACCESS_KEY", "ACCESS_KEY_SECRET")
+//!     .build()?;
+//!
+//! let number = PhoneNumber::parse("+1 (425) 555-2671")?;
+//! let found = client.find_references_by_phone(&number).await?;
+//! println!("{} calls reference {number}", found.calls.len());
+//!
+//! let receipt = client.erase_phone_number(&number).await?;
+//! println!("erasure requested: {}", receipt.request_id);
+//!
+//! let deletion = client.delete_crm_integration(5517027188234205706).await?;
+//! let status = client
+//!     .wait_for_crm_deletion(&deletion, &Default::default())
+//!     .await?;
+//! println!("CRM integration deletion: {}", status.state);
+//! # Ok(()) }
+//! ```
+
+/// Implements a validated-input conversion trait (`IntoEmailAddress`, `IntoPhoneNumber`) for the
+/// parsed type itself and for the string types, which are validated with `$ty::parse`.
+macro_rules! validated_input {
+    ($trait:ident, $method:ident, $ty:ident) => {
+        impl $trait for $ty {
+            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
+                Ok(self)
+            }
+        }
+        impl $trait for &$ty {
+            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
+                Ok(self.clone())
+            }
+        }
+        impl $trait for &str {
+            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
+                $ty::parse(self)
+            }
+        }
+        impl $trait for String {
+            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
+                $ty::parse(&self)
+            }
+        }
+        impl $trait for &String {
+            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
+                $ty::parse(self)
+            }
+        }
+    };
+}
+pub(crate) use validated_input;
+
+mod auth;
+mod client;
+mod config;
+mod crm;
+mod email;
+mod error;
+mod executor;
+mod phone;
+mod receipt;
+pub mod retry;
+mod subject;
+
+pub use auth::Credentials;
+pub use client::GongClient;
+pub use config::{
+    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GongClientBuilder, USER_AGENT, env,
+};
+pub use crm::{CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions};
+pub use email::{EmailAddress, IntoEmailAddress};
+pub use error::{ApiError, Error, InputKind, InvalidInput};
+pub use gong_api::types;
+pub use phone::{IntoPhoneNumber, PhoneNumber};
+pub use receipt::ErasureReceipt;
+pub use retry::RetryConfig;
+pub use subject::Subject;
+
+/// The `reqwest` this crate is built with, for [`GongClientBuilder::http_client`].
+pub use reqwest;

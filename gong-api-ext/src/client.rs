@@ -1,0 +1,446 @@
+//! [`GongClient`]: the documented Gong operations, validated, authenticated, retried and typed.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use gong_api::progenitor_client::{self, ResponseValue};
+use gong_api::types;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::config::GongClientBuilder;
+use crate::crm::{
+    ClientRequestIdSource, CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions,
+};
+use crate::email::IntoEmailAddress;
+use crate::error::{ApiError, Error, InputKind, InvalidInput};
+use crate::executor::{CallTrace, traced};
+use crate::phone::IntoPhoneNumber;
+use crate::receipt::ErasureReceipt;
+use crate::retry;
+use crate::subject::Subject;
+
+/// The header Gong sets to the response's `requestId`.
+const TRACE_ID: &str = "x-traceid";
+/// How much of an undecodable body an error keeps.
+const EXCERPT_BYTES: usize = 200;
+
+type RawError = progenitor_client::Error<types::ErrorResponse>;
+
+/// A client for Gong's data-privacy and CRM-integration API. Cheap to clone: clones share one
+/// connection pool and configuration.
+///
+/// Every method validates its input before any network call, authenticates, retries what is
+/// safe to retry (see [`RetryConfig`](crate::RetryConfig)) and returns a typed [`Error`].
+///
+/// ```no_run
+/// use gong_api_ext::GongClient;
+///
+/// # async fn run() -> Result<(), gong_api_ext::Error> {
+/// let client = GongClient::from_env()?;
+/// let found = client.find_references_by_email("jane@example.com").await?;
+/// println!("{} calls, {} emails", found.calls.len(), found.emails.len());
+/// let receipt = client.erase_email_address("jane@example.com").await?;
+/// println!("erasure requested, Gong requestId {}", receipt.request_id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct GongClient {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    raw: gong_api::Client,
+    auth_scheme: &'static str,
+    client_request_ids: ClientRequestIdSource,
+}
+
+impl fmt::Debug for GongClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GongClient")
+            .field("base_url", &self.base_url())
+            .field("auth", &self.shared.auth_scheme)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GongClient {
+    /// Starts configuring a client.
+    pub fn builder() -> GongClientBuilder {
+        GongClientBuilder::default()
+    }
+
+    /// A client configured from `GONG_ACCESS_KEY` and `GONG_ACCESS_KEY_SECRET`, or
+    /// `GONG_BEARER_TOKEN`, and optionally `GONG_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        GongClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_parts(
+        raw: gong_api::Client,
+        auth_scheme: &'static str,
+        client_request_ids: ClientRequestIdSource,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                raw,
+                auth_scheme,
+                client_request_ids,
+            }),
+        }
+    }
+
+    /// The API base URL requests go to, ending in `/v2`.
+    pub fn base_url(&self) -> &str {
+        gong_api::ClientInfo::baseurl(&self.shared.raw)
+    }
+
+    /// The generated client underneath, for operations this crate does not wrap. It shares
+    /// this client's authentication and retries, but not its input validation.
+    pub fn raw(&self) -> &gong_api::Client {
+        &self.shared.raw
+    }
+
+    /// What Gong holds that references an email address (`GET
+    /// /data-privacy/data-for-email-address`, scope `api:data-privacy:read`). An unknown
+    /// address answers with empty lists.
+    pub async fn find_references_by_email(
+        &self,
+        email: impl IntoEmailAddress,
+    ) -> Result<types::EmailAddressReferences, Error> {
+        let email = email.into_email_address()?;
+        let raw = &self.shared.raw;
+        let response = call(
+            "find_all_references_to_email_address",
+            raw.find_all_references_to_email_address(email.as_str()),
+        )
+        .await?;
+        Ok(response.into_inner())
+    }
+
+    /// What Gong holds that references a phone number (`GET
+    /// /data-privacy/data-for-phone-number`, scope `api:data-privacy:read`).
+    pub async fn find_references_by_phone(
+        &self,
+        phone: impl IntoPhoneNumber,
+    ) -> Result<types::PhoneNumberReferences, Error> {
+        let phone = phone.into_phone_number()?;
+        let raw = &self.shared.raw;
+        let response = call(
+            "find_all_references_to_phone_number",
+            raw.find_all_references_to_phone_number(phone.as_str()),
+        )
+        .await?;
+        Ok(response.into_inner())
+    }
+
+    /// Asks Gong to erase every call, email, lead and contact that references an email address
+    /// (`POST /data-privacy/erase-data-for-email-address`, scope `api:data-privacy:delete`).
+    /// Erasure takes hours; the receipt's `request_id` is the only record Gong gives.
+    pub async fn erase_email_address(
+        &self,
+        email: impl IntoEmailAddress,
+    ) -> Result<ErasureReceipt, Error> {
+        self.erase(Subject::Email(email.into_email_address()?))
+            .await
+    }
+
+    /// Asks Gong to erase the leads and contacts with a phone number, and their calls and
+    /// emails (`POST /data-privacy/erase-data-for-phone-number`, scope
+    /// `api:data-privacy:delete`).
+    pub async fn erase_phone_number(
+        &self,
+        phone: impl IntoPhoneNumber,
+    ) -> Result<ErasureReceipt, Error> {
+        self.erase(Subject::Phone(phone.into_phone_number()?)).await
+    }
+
+    /// Erases a validated [`Subject`] of either kind.
+    pub async fn erase(&self, subject: Subject) -> Result<ErasureReceipt, Error> {
+        let raw = &self.shared.raw;
+        let response = match &subject {
+            Subject::Email(e) => {
+                call("purge_email_address", raw.purge_email_address(e.as_str())).await?
+            }
+            Subject::Phone(p) => {
+                call("purge_phone_number", raw.purge_phone_number(p.as_str())).await?
+            }
+        };
+        let status = response.status();
+        let header_id = trace_id(response.headers());
+        let request_id = response
+            .into_inner()
+            .request_id
+            .or(header_id)
+            .ok_or_else(|| Error::UndecodableResponse {
+                status,
+                body_excerpt: "a success without a requestId".into(),
+                request_id: None,
+            })?;
+        Ok(ErasureReceipt {
+            subject,
+            request_id,
+        })
+    }
+
+    /// The company's generic CRM integrations (`GET /crm/integrations`, scope
+    /// `api:crm:integrations:read`).
+    pub async fn list_crm_integrations(&self) -> Result<types::CrmIntegrations, Error> {
+        let raw = &self.shared.raw;
+        let response = call(
+            "list_generic_crm_integration",
+            raw.list_generic_crm_integration(),
+        )
+        .await?;
+        Ok(response.into_inner())
+    }
+
+    /// Registers the deletion of a generic CRM integration and all its CRM objects
+    /// (`DELETE /crm/integrations`, scope `api:crm:integration:delete`).
+    ///
+    /// One `clientRequestId` is generated per call and reused on every retry, so a retry can
+    /// never register a second request. When an attempt fails ambiguously (timeout, reset, 5xx)
+    /// and the retry is answered 409 "client request id has already been used", the first
+    /// attempt was registered: the result is a success with `confirmed_by_conflict` set. A 409
+    /// on a first attempt is an error.
+    pub async fn delete_crm_integration(&self, integration_id: i64) -> Result<CrmDeletion, Error> {
+        let id = (self.shared.client_request_ids)();
+        self.delete_crm_integration_with_request_id(integration_id, &id)
+            .await
+    }
+
+    /// [`delete_crm_integration`](Self::delete_crm_integration) with a `clientRequestId` of
+    /// your own (letters, digits, `-`, `_`), e.g. one recorded before a crash.
+    pub async fn delete_crm_integration_with_request_id(
+        &self,
+        integration_id: i64,
+        client_request_id: &str,
+    ) -> Result<CrmDeletion, Error> {
+        check_integration_id(integration_id)?;
+        let typed = parse_client_request_id(client_request_id)?;
+        let raw = &self.shared.raw;
+        let (result, trace) =
+            traced(raw.delete_generic_crm_integration(&typed, integration_id)).await;
+        let deletion = |request_id, confirmed_by_conflict| CrmDeletion {
+            integration_id,
+            client_request_id: client_request_id.to_owned(),
+            request_id,
+            confirmed_by_conflict,
+        };
+        match result {
+            Ok(response) => {
+                let header_id = trace_id(response.headers());
+                Ok(deletion(
+                    response.into_inner().request_id.or(header_id),
+                    false,
+                ))
+            }
+            Err(progenitor_client::Error::ErrorResponse(response))
+                if response.status() == StatusCode::CONFLICT && trace.ambiguous_before_last =>
+            {
+                let header_id = trace_id(response.headers());
+                tracing::info!(
+                    integration_id,
+                    attempts = trace.attempts,
+                    "409 after an ambiguous attempt: the earlier attempt was registered"
+                );
+                Ok(deletion(
+                    response.into_inner().request_id.or(header_id),
+                    true,
+                ))
+            }
+            Err(e) => Err(into_error(e, "delete_generic_crm_integration", &trace).await),
+        }
+    }
+
+    /// The status of a CRM request (`GET /crm/request-status`, scope `api:crm:upload`).
+    pub async fn crm_request_status(
+        &self,
+        integration_id: i64,
+        client_request_id: &str,
+    ) -> Result<CrmRequestStatus, Error> {
+        check_integration_id(integration_id)?;
+        let typed = parse_client_request_id(client_request_id)?;
+        let raw = &self.shared.raw;
+        let response = call(
+            "get_request_status",
+            raw.get_request_status(&typed, integration_id),
+        )
+        .await?;
+        let header_id = trace_id(response.headers());
+        let body = response.into_inner();
+        let request_id = body.request_id.clone().or(header_id);
+        Ok(CrmRequestStatus::from_response(body, request_id))
+    }
+
+    /// Polls the deletion's status, with pauses doubling from `initial_interval` to
+    /// `max_interval`, until it is `DONE` (returned), `FAILED`
+    /// ([`Error::CrmRequestFailed`]) or the deadline passes ([`Error::CrmWaitTimedOut`]).
+    pub async fn wait_for_crm_deletion(
+        &self,
+        deletion: &CrmDeletion,
+        options: &WaitOptions,
+    ) -> Result<CrmRequestStatus, Error> {
+        let deadline = tokio::time::Instant::now() + options.deadline;
+        let mut interval = options.initial_interval;
+        loop {
+            let status = self
+                .crm_request_status(deletion.integration_id, &deletion.client_request_id)
+                .await?;
+            match status.state {
+                CrmRequestState::Done => return Ok(status),
+                CrmRequestState::Failed => {
+                    return Err(Error::CrmRequestFailed {
+                        client_request_id: deletion.client_request_id.clone(),
+                        errors: status.errors(),
+                        request_id: status.request_id,
+                    });
+                }
+                _ => {}
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Err(Error::CrmWaitTimedOut {
+                    client_request_id: deletion.client_request_id.clone(),
+                    last_status: status.state.to_string(),
+                });
+            }
+            tracing::debug!(state = %status.state, wait_ms = interval.as_millis() as u64, "CRM request not finished");
+            tokio::time::sleep(interval.min(deadline - now)).await;
+            interval = (interval * 2).min(options.max_interval);
+        }
+    }
+}
+
+fn check_integration_id(integration_id: i64) -> Result<(), InvalidInput> {
+    if integration_id > 0 {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(
+            InputKind::IntegrationId,
+            &integration_id.to_string(),
+            "Gong's integration ids are positive",
+        ))
+    }
+}
+
+fn parse_client_request_id(id: &str) -> Result<types::ClientRequestId, InvalidInput> {
+    id.parse().map_err(|_| {
+        InvalidInput::new(
+            InputKind::ClientRequestId,
+            id,
+            "only letters, digits, '-' and '_' are allowed, at least one",
+        )
+    })
+}
+
+/// Runs one raw call with a trace and maps its error.
+async fn call<T>(
+    operation: &'static str,
+    request: impl Future<Output = Result<ResponseValue<T>, RawError>>,
+) -> Result<ResponseValue<T>, Error> {
+    let (result, trace) = traced(request).await;
+    match result {
+        Ok(response) => Ok(response),
+        Err(e) => Err(into_error(e, operation, &trace).await),
+    }
+}
+
+fn trace_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(TRACE_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Maps progenitor's error, with what the executor saw, onto [`Error`].
+pub(crate) async fn into_error(
+    error: RawError,
+    operation: &'static str,
+    trace: &CallTrace,
+) -> Error {
+    use progenitor_client::Error as E;
+    match error {
+        E::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.into_inner();
+            gong_error(status, &headers, body.request_id, body.errors, trace)
+        }
+        E::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await.unwrap_or_default();
+            match serde_json::from_slice::<types::ErrorResponse>(&bytes) {
+                Ok(body) => gong_error(status, &headers, body.request_id, body.errors, trace),
+                Err(_)
+                    if status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::UNAUTHORIZED =>
+                {
+                    gong_error(status, &headers, None, vec![excerpt(&bytes)], trace)
+                }
+                Err(_) => Error::UndecodableResponse {
+                    status,
+                    body_excerpt: excerpt(&bytes),
+                    request_id: trace_id(&headers),
+                },
+            }
+        }
+        E::InvalidResponsePayload(bytes, _) => Error::UndecodableResponse {
+            status: trace.last_status.unwrap_or(StatusCode::OK),
+            body_excerpt: excerpt(&bytes),
+            request_id: None,
+        },
+        E::CommunicationError(source)
+        | E::ResponseBodyError(source)
+        | E::InvalidUpgrade(source) => Error::Transport {
+            operation,
+            attempts: trace.attempts.max(1),
+            source: source.without_url(),
+        },
+        E::InvalidRequest(message) | E::Custom(message) => {
+            Error::Config(format!("{operation}: {message}"))
+        }
+    }
+}
+
+fn gong_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    request_id: Option<String>,
+    errors: Vec<String>,
+    trace: &CallTrace,
+) -> Error {
+    let request_id = request_id.or_else(|| trace_id(headers));
+    let retry_after = retry::retry_after(headers, SystemTime::now());
+    match status {
+        StatusCode::UNAUTHORIZED => Error::Unauthorized(ApiError {
+            status,
+            request_id,
+            errors,
+            retry_after,
+        }),
+        StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
+            retry_after,
+            request_id,
+            attempts: trace.attempts.max(1),
+        },
+        _ => Error::Api(ApiError {
+            status,
+            request_id,
+            errors,
+            retry_after,
+        }),
+    }
+}
+
+fn excerpt(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(EXCERPT_BYTES)]);
+    let mut text = text.trim().to_owned();
+    if bytes.len() > EXCERPT_BYTES {
+        text.push('…');
+    }
+    text
+}

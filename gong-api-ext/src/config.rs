@@ -1,0 +1,385 @@
+//! Building a [`GongClient`]: a builder that validates everything once, in `build()`.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+use secrecy::SecretString;
+
+use crate::auth::Credentials;
+use crate::client::GongClient;
+use crate::crm::ClientRequestIdSource;
+use crate::error::Error;
+use crate::executor::PolicyExecutor;
+use crate::retry::RetryConfig;
+
+/// Gong's default API host. Each company also has its own (e.g. `https://us-55616.api.gong.io`).
+pub const DEFAULT_BASE_URL: &str = "https://api.gong.io";
+/// The default per-attempt timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default connect timeout of the HTTP client this crate builds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The `User-Agent` every request carries (after any product set with
+/// [`GongClientBuilder::user_agent_product`]).
+pub const USER_AGENT: &str = concat!("gong-api-ext/", env!("CARGO_PKG_VERSION"));
+
+/// The environment variables [`GongClient::from_env`] reads.
+pub mod env {
+    /// The access key (Basic auth).
+    pub const ACCESS_KEY: &str = "GONG_ACCESS_KEY";
+    /// The access key secret (Basic auth).
+    pub const ACCESS_KEY_SECRET: &str = "GONG_ACCESS_KEY_SECRET";
+    /// An OAuth token (Bearer auth), instead of the two above.
+    pub const BEARER_TOKEN: &str = "GONG_BEARER_TOKEN";
+    /// The company's API host; optional, defaults to `https://api.gong.io`.
+    pub const BASE_URL: &str = "GONG_BASE_URL";
+}
+
+/// Configures a [`GongClient`].
+///
+/// ```
+/// use std::time::Duration;
+/// use gong_api_ext::{GongClient, RetryConfig};
+///
+/// let client = GongClient::builder()
+///     .base_url("https://us-55616.api.gong.io")
+///     .basic_auth("ACCESS_KEY", "ACCESS_KEY_SECRET")
+///     .timeout(Duration::from_secs(20))
+///     .retry(RetryConfig { max_attempts: 6, ..RetryConfig::default() })
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://us-55616.api.gong.io/v2");
+/// # Ok::<(), gong_api_ext::Error>(())
+/// ```
+#[derive(Default)]
+pub struct GongClientBuilder {
+    base_url: Option<String>,
+    credentials: Option<Credentials>,
+    timeout: Option<Option<Duration>>,
+    http_client: Option<reqwest::Client>,
+    retry: RetryConfig,
+    user_agent_product: Option<String>,
+    client_request_ids: Option<ClientRequestIdSource>,
+}
+
+impl fmt::Debug for GongClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GongClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GongClientBuilder {
+    /// The company's API host, with or without the `/v2` path. `https` only; plain `http` is
+    /// accepted for loopback hosts (local mocks) alone.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Authenticate with an access key and its secret (Basic).
+    pub fn basic_auth(mut self, access_key: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::Basic {
+            access_key: access_key.into(),
+            secret: SecretString::from(secret.into()),
+        });
+        self
+    }
+
+    /// Authenticate with an OAuth access token (Bearer).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::Bearer(SecretString::from(token.into())));
+        self
+    }
+
+    /// Authenticate with prepared [`Credentials`].
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The timeout of each attempt (default 30 s). It applies to a caller-supplied HTTP client
+    /// too.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// No per-attempt timeout beyond the HTTP client's own.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = Some(None);
+        self
+    }
+
+    /// Use this `reqwest::Client` (proxies, TLS roots, connection pool settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Retry settings (see [`RetryConfig`]); `RetryConfig::disabled()` turns retries off.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Names the application in the `User-Agent`, before `gong-api-ext/<version>`.
+    pub fn user_agent_product(mut self, product: impl Into<String>) -> Self {
+        self.user_agent_product = Some(product.into());
+        self
+    }
+
+    /// Where CRM `clientRequestId`s come from (default: random). Tests seed it to keep request
+    /// snapshots deterministic. Each value must use letters, digits, `-` and `_` only.
+    pub fn client_request_id_source(
+        mut self,
+        source: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.client_request_ids = Some(Arc::new(source));
+        self
+    }
+
+    /// Reads credentials and the base URL from the environment (see [`env`]).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) over any variable lookup.
+    pub(crate) fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let var = |name| var(name).filter(|v| !v.trim().is_empty());
+        let mut builder = Self::default();
+        if let Some(url) = var(env::BASE_URL) {
+            builder = builder.base_url(url);
+        }
+        match (
+            var(env::ACCESS_KEY),
+            var(env::ACCESS_KEY_SECRET),
+            var(env::BEARER_TOKEN),
+        ) {
+            (Some(key), Some(secret), None) => Ok(builder.basic_auth(key, secret)),
+            (None, None, Some(token)) => Ok(builder.bearer_token(token)),
+            (None, None, None) => Err(Error::Config(format!(
+                "no credentials: set {} and {}, or {}",
+                env::ACCESS_KEY,
+                env::ACCESS_KEY_SECRET,
+                env::BEARER_TOKEN
+            ))),
+            (Some(_), None, None) | (None, Some(_), None) => Err(Error::Config(format!(
+                "{} and {} must be set together",
+                env::ACCESS_KEY,
+                env::ACCESS_KEY_SECRET
+            ))),
+            (_, _, Some(_)) => Err(Error::Config(format!(
+                "both {} and {}/{} are set: choose one way to authenticate",
+                env::BEARER_TOKEN,
+                env::ACCESS_KEY,
+                env::ACCESS_KEY_SECRET
+            ))),
+        }
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<GongClient, Error> {
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config("no credentials: call basic_auth(..) or bearer_token(..)".into())
+        })?;
+        if self.retry.max_attempts == 0 {
+            return Err(Error::Config(
+                "retry.max_attempts must be at least 1".into(),
+            ));
+        }
+        let user_agent = match &self.user_agent_product {
+            Some(product) => format!("{product} {USER_AGENT}"),
+            None => USER_AGENT.to_owned(),
+        };
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::Config(format!("user agent {user_agent:?} is not a header value"))
+        })?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let executor = PolicyExecutor {
+            authorization: credentials.header_value()?,
+            user_agent,
+            timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+            retry: self.retry,
+        };
+        let raw = gong_api::Client::new_with_client(
+            &base_url,
+            http,
+            gong_api::Inner::with_executor(Arc::new(executor)),
+        );
+        Ok(GongClient::from_parts(
+            raw,
+            credentials.scheme(),
+            self.client_request_ids
+                .unwrap_or_else(crate::crm::random_client_request_ids),
+        ))
+    }
+}
+
+/// `https://host[:port][/prefix]` -> `https://host[:port][/prefix]/v2`, refusing what would
+/// send credentials in clear or to the wrong place.
+pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
+    let bad = |why: &str| Err(Error::Config(format!("base URL {input:?}: {why}")));
+    let url = match Url::parse(input.trim()) {
+        Ok(url) => url,
+        Err(e) => return bad(&format!("not a URL ({e})")),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return bad("plain http is refused except for loopback hosts; use https"),
+        other => return bad(&format!("scheme {other:?} is not https")),
+    }
+    if url.host().is_none() {
+        return bad("no host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return bad("credentials belong in basic_auth(..), not in the URL");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return bad("a query or fragment is not allowed");
+    }
+    let path = url.path().trim_end_matches('/');
+    let path = if path.ends_with("/v2") {
+        path.to_owned()
+    } else {
+        format!("{path}/v2")
+    };
+    Ok(format!("{}{path}", url.origin().ascii_serialization()))
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised_to_v2() {
+        for (input, expected) in [
+            ("https://api.gong.io", "https://api.gong.io/v2"),
+            ("https://api.gong.io/", "https://api.gong.io/v2"),
+            (
+                "https://us-55616.api.gong.io/v2",
+                "https://us-55616.api.gong.io/v2",
+            ),
+            (
+                "https://us-55616.api.gong.io/v2/",
+                "https://us-55616.api.gong.io/v2",
+            ),
+            ("HTTPS://API.GONG.IO", "https://api.gong.io/v2"),
+            (
+                "https://proxy.example.com:8443/gong",
+                "https://proxy.example.com:8443/gong/v2",
+            ),
+            ("http://127.0.0.1:4010", "http://127.0.0.1:4010/v2"),
+            ("http://localhost:4010/v2", "http://localhost:4010/v2"),
+            ("http://[::1]:4010", "http://[::1]:4010/v2"),
+        ] {
+            assert_eq!(normalize_base_url(input).unwrap(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn unsafe_base_urls_are_refused() {
+        for (input, why) in [
+            ("http://api.gong.io", "plain http"),
+            ("http://10.0.0.5:8080", "plain http"),
+            ("ftp://api.gong.io", "not https"),
+            ("api.gong.io", "not a URL"),
+            ("https://key:secret@api.gong.io", "credentials"),
+            ("https://api.gong.io/v2?x=1", "query"),
+        ] {
+            let err = normalize_base_url(input).unwrap_err().to_string();
+            assert!(err.contains(why), "{input}: {err}");
+            assert!(
+                !err.contains("secret@") || input.contains("secret"),
+                "{err}"
+            );
+        }
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    #[test]
+    fn environment_selects_one_auth_scheme() {
+        let basic = GongClientBuilder::from_vars(vars(&[
+            (env::ACCESS_KEY, "k"),
+            (env::ACCESS_KEY_SECRET, "s3cr3t"),
+            (env::BASE_URL, "https://us-1.api.gong.io"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(basic.base_url(), "https://us-1.api.gong.io/v2");
+        assert!(format!("{basic:?}").contains("basic"));
+
+        let bearer = GongClientBuilder::from_vars(vars(&[(env::BEARER_TOKEN, "t0k")]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(bearer.base_url(), "https://api.gong.io/v2");
+
+        for (pairs, why) in [
+            (vec![], "no credentials"),
+            (vec![(env::ACCESS_KEY, "k")], "together"),
+            (
+                vec![
+                    (env::ACCESS_KEY, "k"),
+                    (env::ACCESS_KEY_SECRET, "s3cr3t"),
+                    (env::BEARER_TOKEN, "t0k"),
+                ],
+                "choose one",
+            ),
+        ] {
+            let err = GongClientBuilder::from_vars(vars(&pairs))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(why), "{err}");
+            assert!(!err.contains("s3cr3t") && !err.contains("t0k"), "{err}");
+        }
+    }
+
+    #[test]
+    fn build_requires_credentials_and_debug_redacts_them() {
+        let err = GongClientBuilder::default().build().unwrap_err();
+        assert!(err.to_string().contains("no credentials"));
+        let builder = GongClientBuilder::default().basic_auth("key", "s3cr3t");
+        assert!(!format!("{builder:?}").contains("s3cr3t"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("s3cr3t"));
+        assert!(!format!("{:?}", client.raw()).contains("s3cr3t"));
+    }
+}

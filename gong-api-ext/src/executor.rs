@@ -1,0 +1,169 @@
+//! The policy executor plugged into the raw client: auth, user agent, per-request timeout and
+//! retries, applied to every attempt of every request (the raw client's too).
+//!
+//! It also keeps a per-call [`CallTrace`] (a task-local set up by `GongClient` around each
+//! call), so the typed layer knows how many attempts were made, the last status (progenitor's
+//! decode errors drop it) and whether an earlier attempt was ambiguous.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use gong_api::{BoxFuture, Executor};
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
+
+use crate::retry::{self, Decision, Outcome, RetryConfig};
+
+/// What happened during one logical call, across its attempts.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallTrace {
+    /// Attempts sent.
+    pub attempts: u32,
+    /// The status of the last attempt that got a response.
+    pub last_status: Option<StatusCode>,
+    /// Whether an attempt before the last one was ambiguous (see [`Outcome::is_ambiguous`]).
+    pub ambiguous_before_last: bool,
+    last_ambiguous: bool,
+}
+
+impl CallTrace {
+    fn record(&mut self, outcome: Outcome) {
+        self.attempts += 1;
+        self.ambiguous_before_last |= self.last_ambiguous;
+        self.last_ambiguous = outcome.is_ambiguous();
+        if let Outcome::Status(s) = outcome {
+            self.last_status = Some(s);
+        }
+    }
+}
+
+tokio::task_local! {
+    static TRACE: RefCell<CallTrace>;
+}
+
+/// Runs `call` with a fresh trace and returns its output with the trace.
+pub(crate) async fn traced<F: Future>(call: F) -> (F::Output, CallTrace) {
+    TRACE
+        .scope(RefCell::new(CallTrace::default()), async {
+            let output = call.await;
+            let trace = TRACE.with(|t| t.borrow().clone());
+            (output, trace)
+        })
+        .await
+}
+
+/// The executor `GongClient` installs in the raw client.
+pub(crate) struct PolicyExecutor {
+    pub authorization: HeaderValue,
+    pub user_agent: HeaderValue,
+    pub timeout: Option<Duration>,
+    pub retry: RetryConfig,
+}
+
+impl fmt::Debug for PolicyExecutor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolicyExecutor")
+            .field("authorization", &"[REDACTED]")
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl PolicyExecutor {
+    fn prepare(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, self.authorization.clone());
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if self.timeout.is_some() {
+            *request.timeout_mut() = self.timeout;
+        }
+    }
+
+    async fn run(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut attempts = 0;
+        let mut next = Some(request);
+        loop {
+            attempts += 1;
+            let mut attempt = next.take().expect("set before every iteration");
+            // Requests without a streaming body (all of Gong's) can be cloned; one that cannot
+            // is sent once.
+            let retry_copy = attempt.try_clone();
+            self.prepare(&mut attempt);
+            let result = client.execute(attempt).await;
+            let outcome = Outcome::of(&result);
+            let _ = TRACE.try_with(|t| t.borrow_mut().record(outcome));
+
+            let headers = result.as_ref().ok().map(|r| r.headers());
+            let classification = retry::classify(outcome, headers, SystemTime::now());
+            let decision = if retry_copy.is_some() {
+                retry::decide(&self.retry, classification, attempts, fastrand::f64())
+            } else {
+                Decision::GiveUp
+            };
+            match decision {
+                Decision::GiveUp => return result,
+                Decision::RetryAfter(delay) => {
+                    tracing::warn!(
+                        operation,
+                        attempt = attempts,
+                        outcome = ?outcome,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying Gong request"
+                    );
+                    drop(result);
+                    tokio::time::sleep(delay).await;
+                    next = retry_copy;
+                }
+            }
+        }
+    }
+}
+
+impl Executor for PolicyExecutor {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        Box::pin(self.run(client, request, operation_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_flags_ambiguity_only_before_the_last_attempt() {
+        let mut t = CallTrace::default();
+        t.record(Outcome::Status(StatusCode::CONFLICT));
+        assert!(!t.ambiguous_before_last);
+        let mut t = CallTrace::default();
+        t.record(Outcome::TimedOut);
+        assert!(
+            !t.ambiguous_before_last,
+            "the last attempt itself is not 'before'"
+        );
+        t.record(Outcome::Status(StatusCode::CONFLICT));
+        assert!(t.ambiguous_before_last);
+        assert_eq!(t.attempts, 2);
+        assert_eq!(t.last_status, Some(StatusCode::CONFLICT));
+        let mut t = CallTrace::default();
+        t.record(Outcome::ConnectFailed);
+        t.record(Outcome::Status(StatusCode::CONFLICT));
+        assert!(
+            !t.ambiguous_before_last,
+            "a refused connection never reached Gong"
+        );
+    }
+}

@@ -1,0 +1,299 @@
+//! Retries as two small pieces, after smithy-rs: a pure *classifier* (given one attempt's
+//! outcome: retryable? did the server say when?) and a *strategy* (given that and the attempt
+//! count: retry after how long, or give up). Both are tested with tables, no network.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// Retry settings. The defaults are in the spirit of the Stainless SDKs: 4 attempts in all,
+/// backoff from 0.5 s doubling to at most 8 s with up to 25 % jitter, and a server-requested
+/// `Retry-After` honoured exactly up to 60 s; longer than that, the call fails fast with
+/// [`Error::RateLimited`](crate::Error::RateLimited) carrying the wait.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryConfig {
+    /// Attempts in all, the first included. `1` turns retries off.
+    pub max_attempts: u32,
+    /// The first backoff (before jitter).
+    pub initial_backoff: Duration,
+    /// The largest backoff (before jitter).
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured; a longer one ends the call at once.
+    pub max_retry_after: Duration,
+}
+
+impl RetryConfig {
+    /// Default number of attempts.
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 4;
+    /// Default first backoff.
+    pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+    /// Default largest backoff.
+    pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+    /// Default cap on an honoured `Retry-After`.
+    pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+    /// No retries: every request is sent once.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
+            initial_backoff: Self::DEFAULT_INITIAL_BACKOFF,
+            max_backoff: Self::DEFAULT_MAX_BACKOFF,
+            max_retry_after: Self::DEFAULT_MAX_RETRY_AFTER,
+        }
+    }
+}
+
+/// One attempt's outcome, as much of it as retry decisions need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A response arrived.
+    Status(StatusCode),
+    /// The connection could not be made: the request was never sent.
+    ConnectFailed,
+    /// The request timed out: it may have reached Gong.
+    TimedOut,
+    /// Another transport failure after the request may have left (reset, broken body).
+    TransportFailed,
+}
+
+impl Outcome {
+    /// Classifies a `reqwest` result.
+    pub fn of(result: &reqwest::Result<reqwest::Response>) -> Self {
+        match result {
+            Ok(response) => Self::Status(response.status()),
+            Err(e) if e.is_connect() => Self::ConnectFailed,
+            Err(e) if e.is_timeout() => Self::TimedOut,
+            Err(_) => Self::TransportFailed,
+        }
+    }
+
+    /// Whether Gong may have acted on the request although no success came back: a timeout,
+    /// a broken connection, or a 5xx/408. (A 409 answered to a *later* attempt of a CRM delete
+    /// then means the first one was registered.)
+    pub fn is_ambiguous(self) -> bool {
+        match self {
+            Self::Status(s) => s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT,
+            Self::TimedOut | Self::TransportFailed => true,
+            Self::ConnectFailed => false,
+        }
+    }
+}
+
+/// The classifier's verdict on one attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Classification {
+    /// Final: a success, or an error retrying cannot fix (400, 401, 404, 409, …).
+    Final,
+    /// Worth another attempt; `server_wait` is the `Retry-After` the response carried.
+    Retryable {
+        /// How long the server asked to wait, if it said.
+        server_wait: Option<Duration>,
+    },
+}
+
+/// Statuses retried: 408, 429, 500, 502, 503, 504.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The classifier: a pure function of the outcome, the response headers and the time now.
+pub fn classify(outcome: Outcome, headers: Option<&HeaderMap>, now: SystemTime) -> Classification {
+    match outcome {
+        Outcome::Status(status) if is_retryable_status(status) => Classification::Retryable {
+            server_wait: headers.and_then(|h| retry_after(h, now)),
+        },
+        Outcome::Status(_) => Classification::Final,
+        Outcome::ConnectFailed | Outcome::TimedOut | Outcome::TransportFailed => {
+            Classification::Retryable { server_wait: None }
+        }
+    }
+}
+
+/// Parses `Retry-After`: whole seconds (Gong's form) or an HTTP-date, relative to `now`.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The strategy's decision after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Send again after this long.
+    RetryAfter(Duration),
+    /// Stop and hand back this attempt's result.
+    GiveUp,
+}
+
+/// The strategy. `attempts_made` counts the attempt just classified (1 after the first);
+/// `jitter` is a number in `[0, 1)` (random in production, fixed in tests).
+pub fn decide(
+    config: &RetryConfig,
+    classification: Classification,
+    attempts_made: u32,
+    jitter: f64,
+) -> Decision {
+    let Classification::Retryable { server_wait } = classification else {
+        return Decision::GiveUp;
+    };
+    if attempts_made >= config.max_attempts {
+        return Decision::GiveUp;
+    }
+    match server_wait {
+        // The server knows best: honour its wait exactly, unless it is too long to block on.
+        Some(wait) if wait > config.max_retry_after => Decision::GiveUp,
+        Some(wait) => Decision::RetryAfter(wait),
+        None => Decision::RetryAfter(backoff(config, attempts_made, jitter)),
+    }
+}
+
+/// Exponential backoff with up to 25 % jitter taken off: `min(initial * 2^(n-1), max) * (1 -
+/// jitter/4)`.
+pub fn backoff(config: &RetryConfig, attempts_made: u32, jitter: f64) -> Duration {
+    let exponent = attempts_made.saturating_sub(1).min(31);
+    let base = config
+        .initial_backoff
+        .saturating_mul(1u32 << exponent)
+        .min(config.max_backoff);
+    base.mul_f64(1.0 - jitter.clamp(0.0, 1.0) / 4.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(retry_after).unwrap());
+        h
+    }
+
+    fn status(code: u16) -> Outcome {
+        Outcome::Status(StatusCode::from_u16(code).unwrap())
+    }
+
+    #[test]
+    fn classification_table() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let retryable = |s| Classification::Retryable { server_wait: s };
+        let cases = [
+            (status(200), None, Classification::Final),
+            (status(201), None, Classification::Final),
+            (status(400), None, Classification::Final),
+            (status(401), None, Classification::Final),
+            (status(403), None, Classification::Final),
+            (status(404), None, Classification::Final),
+            (status(409), None, Classification::Final),
+            (status(501), None, Classification::Final),
+            (status(408), None, retryable(None)),
+            (status(429), None, retryable(None)),
+            (
+                status(429),
+                Some(headers("7")),
+                retryable(Some(Duration::from_secs(7))),
+            ),
+            (
+                status(503),
+                Some(headers("Tue, 14 Nov 2023 22:13:40 GMT")),
+                retryable(Some(Duration::from_secs(20))),
+            ),
+            // A date in the past means "now".
+            (
+                status(503),
+                Some(headers("Tue, 14 Nov 2023 22:00:00 GMT")),
+                retryable(Some(Duration::ZERO)),
+            ),
+            // Unparseable: fall back to backoff.
+            (status(429), Some(headers("soon")), retryable(None)),
+            (status(500), None, retryable(None)),
+            (status(502), None, retryable(None)),
+            (status(504), None, retryable(None)),
+            (Outcome::ConnectFailed, None, retryable(None)),
+            (Outcome::TimedOut, None, retryable(None)),
+            (Outcome::TransportFailed, None, retryable(None)),
+        ];
+        for (outcome, h, expected) in cases {
+            assert_eq!(
+                classify(outcome, h.as_ref(), now),
+                expected,
+                "{outcome:?} {h:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ambiguity_table() {
+        for (outcome, ambiguous) in [
+            (status(500), true),
+            (status(502), true),
+            (status(408), true),
+            (status(429), false),
+            (status(400), false),
+            (Outcome::TimedOut, true),
+            (Outcome::TransportFailed, true),
+            (Outcome::ConnectFailed, false),
+        ] {
+            assert_eq!(outcome.is_ambiguous(), ambiguous, "{outcome:?}");
+        }
+    }
+
+    #[test]
+    fn strategy_table() {
+        let config = RetryConfig::default();
+        let retry = |s| Classification::Retryable { server_wait: s };
+        let secs = Duration::from_secs;
+        let cases = [
+            (Classification::Final, 1, Decision::GiveUp),
+            (
+                retry(None),
+                1,
+                Decision::RetryAfter(Duration::from_millis(500)),
+            ),
+            (retry(None), 2, Decision::RetryAfter(secs(1))),
+            (retry(None), 3, Decision::RetryAfter(secs(2))),
+            (retry(None), 4, Decision::GiveUp),
+            (retry(Some(secs(7))), 1, Decision::RetryAfter(secs(7))),
+            (retry(Some(secs(60))), 3, Decision::RetryAfter(secs(60))),
+            (retry(Some(secs(61))), 1, Decision::GiveUp),
+            (retry(Some(secs(7))), 4, Decision::GiveUp),
+        ];
+        for (classification, attempts, expected) in cases {
+            assert_eq!(
+                decide(&config, classification, attempts, 0.0),
+                expected,
+                "{classification:?} after {attempts}"
+            );
+        }
+        assert_eq!(
+            decide(&RetryConfig::disabled(), retry(None), 1, 0.0),
+            Decision::GiveUp
+        );
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered_down() {
+        let config = RetryConfig::default();
+        assert_eq!(backoff(&config, 5, 0.0), Duration::from_secs(8));
+        assert_eq!(backoff(&config, 40, 0.0), Duration::from_secs(8));
+        assert_eq!(
+            backoff(&config, 1, 0.999_999),
+            Duration::from_millis(500).mul_f64(1.0 - 0.999_999 / 4.0)
+        );
+        assert!(backoff(&config, 1, 0.5) < Duration::from_millis(500));
+        assert!(backoff(&config, 1, 0.5) >= Duration::from_millis(375));
+    }
+}

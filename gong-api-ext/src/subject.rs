@@ -1,0 +1,98 @@
+//! A data subject: the email address or phone number an erasure request names.
+
+use std::fmt;
+
+use crate::email::EmailAddress;
+use crate::error::{InputKind, InvalidInput};
+use crate::phone::PhoneNumber;
+
+/// An email address or a phone number, validated.
+///
+/// ```
+/// use gong_api_ext::Subject;
+///
+/// assert!(matches!(Subject::parse("+1 425 555 2671")?, Subject::Phone(_)));
+/// assert!(matches!(Subject::parse("jane@example.com")?, Subject::Email(_)));
+/// # Ok::<(), gong_api_ext::InvalidInput>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Subject {
+    /// An email address.
+    Email(EmailAddress),
+    /// A phone number.
+    Phone(PhoneNumber),
+}
+
+impl Subject {
+    /// Reads a subject whose kind is not given: a phone number starts with `+`, an email
+    /// address contains `@`. Anything else is rejected rather than guessed.
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        let trimmed = input.trim();
+        if trimmed.starts_with('+') {
+            PhoneNumber::parse(input).map(Self::Phone)
+        } else if trimmed.contains('@') {
+            EmailAddress::parse(input).map(Self::Email)
+        } else {
+            Err(InvalidInput::new(
+                InputKind::Subject,
+                input,
+                "it is neither an email address (no @) nor a phone number (no leading +)",
+            ))
+        }
+    }
+
+    /// The canonical text sent to Gong.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email(e) => e.as_str(),
+            Self::Phone(p) => p.as_str(),
+        }
+    }
+
+    /// `"email"` or `"phone"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Email(_) => "email",
+            Self::Phone(_) => "phone",
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<EmailAddress> for Subject {
+    fn from(e: EmailAddress) -> Self {
+        Self::Email(e)
+    }
+}
+
+impl From<PhoneNumber> for Subject {
+    fn from(p: PhoneNumber) -> Self {
+        Self::Phone(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_kind_or_refuses() {
+        assert_eq!(
+            Subject::parse(" +1 (425) 555-2671").unwrap().as_str(),
+            "+14255552671"
+        );
+        assert_eq!(
+            Subject::parse("jane@Example.com").unwrap().to_string(),
+            "jane@example.com"
+        );
+        let err = Subject::parse("4255552671").unwrap_err();
+        assert!(err.to_string().contains("neither"), "{err}");
+        // A phone-looking input keeps the phone rules.
+        assert!(Subject::parse("+1 425 555 2671 ext 2").is_err());
+    }
+}

@@ -1,0 +1,30 @@
+//! Shared helpers for the wire tests.
+#![allow(dead_code)]
+
+use gong_api_ext::{GongClient, GongClientBuilder, reqwest};
+use wiremock::MockServer;
+
+/// A builder pointed at `server`, with an HTTP client that keeps no idle connections and no
+/// timers (so tokio's paused clock advances only through the SDK's own sleeps), and a seeded
+/// `clientRequestId` source.
+pub fn builder(server: &MockServer) -> GongClientBuilder {
+    GongClient::builder()
+        .base_url(server.uri())
+        .basic_auth("ACCESS_KEY", "s3cr3t-value")
+        .http_client(
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap(),
+        )
+        .no_timeout()
+        .client_request_id_source(|| "sdk-test-1".to_owned())
+}
+
+pub fn client(server: &MockServer) -> GongClient {
+    builder(server).build().unwrap()
+}
+
+pub fn json(body: &str) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json")
+}

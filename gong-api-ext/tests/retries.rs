@@ -1,0 +1,444 @@
+//! Retry behaviour on the wire, timed on tokio's paused clock (no real sleeps).
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use common::{builder, client, json};
+use gong_api_ext::{CrmRequestState, Error, WaitOptions};
+use tokio::time::Instant;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn error_body(status: u16, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(
+        format!(r#"{{"requestId":"r{status}","errors":["{message}"]}}"#),
+        "application/json",
+    )
+}
+
+async fn respond_once(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .respond_with(response)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+}
+
+/// Every request not answered by an earlier `respond_once` succeeds.
+async fn respond_ok_after(server: &MockServer) {
+    Mock::given(method("POST"))
+        .respond_with(json(r#"{"requestId":"ok"}"#))
+        .mount(server)
+        .await;
+}
+
+async fn attempts(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_seconds_is_honoured_exactly() {
+    let server = MockServer::start().await;
+    respond_once(
+        &server,
+        error_body(429, "API request limit exceeded").insert_header("Retry-After", "7"),
+    )
+    .await;
+    respond_ok_after(&server).await;
+
+    let start = Instant::now();
+    let receipt = client(&server)
+        .erase_email_address("jane@example.com")
+        .await
+        .unwrap();
+    assert_eq!(receipt.request_id, "ok");
+    assert_eq!(start.elapsed(), Duration::from_secs(7));
+    assert_eq!(attempts(&server).await, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_http_date_is_honoured() {
+    let server = MockServer::start().await;
+    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(12));
+    respond_once(
+        &server,
+        error_body(503, "maintenance").insert_header("Retry-After", at.as_str()),
+    )
+    .await;
+    respond_ok_after(&server).await;
+
+    let start = Instant::now();
+    client(&server)
+        .erase_phone_number("+14255552671")
+        .await
+        .unwrap();
+    // HTTP dates have whole-second precision.
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_secs(10) && waited <= Duration::from_secs(12),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_above_the_cap_fails_fast_with_the_wait() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(error_body(429, "daily limit").insert_header("Retry-After", "3600"))
+        .mount(&server)
+        .await;
+
+    let start = Instant::now();
+    let err = client(&server)
+        .erase_email_address("jane@example.com")
+        .await
+        .unwrap_err();
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    match err {
+        Error::RateLimited {
+            retry_after,
+            request_id,
+            attempts,
+        } => {
+            assert_eq!(retry_after, Some(Duration::from_secs(3600)));
+            assert_eq!(request_id.as_deref(), Some("r429"));
+            assert_eq!(attempts, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(attempts(&server).await, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_502_html_page_is_retried() {
+    let server = MockServer::start().await;
+    respond_once(
+        &server,
+        ResponseTemplate::new(502)
+            .set_body_raw("<html><body>Bad Gateway</body></html>", "text/html"),
+    )
+    .await;
+    respond_ok_after(&server).await;
+    client(&server)
+        .erase_email_address("jane@example.com")
+        .await
+        .unwrap();
+    assert_eq!(attempts(&server).await, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn persistent_html_errors_end_as_undecodable_after_all_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_raw("<html><body>Bad Gateway</body></html>", "text/html"),
+        )
+        .mount(&server)
+        .await;
+    let start = Instant::now();
+    let err = client(&server)
+        .erase_email_address("jane@example.com")
+        .await
+        .unwrap_err();
+    match &err {
+        Error::UndecodableResponse {
+            status,
+            body_excerpt,
+            ..
+        } => {
+            assert_eq!(status.as_u16(), 502);
+            assert!(body_excerpt.contains("Bad Gateway"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(attempts(&server).await, 4);
+    // Three backoffs: 0.5 s, 1 s, 2 s, each with up to 25 % jitter taken off.
+    let waited = start.elapsed();
+    assert!(
+        waited <= Duration::from_millis(3500) && waited >= Duration::from_millis(2625),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn documented_500_with_html_is_undecodable_with_its_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_raw("oops", "text/plain"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .erase_email_address("jane@example.com")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err:?}");
+    assert!(matches!(err, Error::UndecodableResponse { .. }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn bad_request_and_unauthorized_are_not_retried() {
+    for (status, message) in [
+        (400, "Malformed request"),
+        (401, "Missing scope api:data-privacy:delete"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(error_body(status, message))
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .erase_email_address("jane@example.com")
+            .await
+            .unwrap_err();
+        assert_eq!(attempts(&server).await, 1, "{status}");
+        assert_eq!(err.status().unwrap().as_u16(), status);
+        assert_eq!(err.request_id(), Some(format!("r{status}").as_str()));
+        assert!(err.to_string().contains(message), "{err}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_can_be_turned_off() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(error_body(503, "down"))
+        .mount(&server)
+        .await;
+    let err = builder(&server)
+        .retry(gong_api_ext::RetryConfig::disabled())
+        .build()
+        .unwrap()
+        .erase_email_address("jane@example.com")
+        .await
+        .unwrap_err();
+    assert_eq!(attempts(&server).await, 1);
+    assert_eq!(err.status().unwrap().as_u16(), 503);
+}
+
+async fn crm_delete_responding(first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(then)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_409_after_an_ambiguous_attempt_is_success() {
+    let server = crm_delete_responding(
+        error_body(503, "unavailable"),
+        error_body(409, "Client request id has already been used"),
+    )
+    .await;
+    let deletion = client(&server)
+        .delete_crm_integration(5517027188234205706)
+        .await
+        .unwrap();
+    assert!(deletion.confirmed_by_conflict);
+    assert_eq!(deletion.client_request_id, "sdk-test-1");
+    assert_eq!(deletion.request_id.as_deref(), Some("r409"));
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(
+            r.url.query(),
+            Some("clientRequestId=sdk-test-1&integrationId=5517027188234205706"),
+            "the same clientRequestId on every attempt"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_409_on_the_first_attempt_is_an_error() {
+    let server = crm_delete_responding(
+        error_body(409, "Client request id has already been used"),
+        json(r#"{"requestId":"never"}"#),
+    )
+    .await;
+    let err = client(&server)
+        .delete_crm_integration(42)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 409);
+    assert_eq!(attempts(&server).await, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_logical_delete_gets_a_fresh_client_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw(r#"{"requestId":"r"}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let counter = Arc::new(AtomicUsize::new(0));
+    let source = counter.clone();
+    let client = builder(&server)
+        .client_request_id_source(move || format!("call-{}", source.fetch_add(1, Ordering::SeqCst)))
+        .build()
+        .unwrap();
+    let a = client.delete_crm_integration(1).await.unwrap();
+    let b = client.delete_crm_integration(1).await.unwrap();
+    assert_eq!(
+        (a.client_request_id.as_str(), b.client_request_id.as_str()),
+        ("call-0", "call-1")
+    );
+}
+
+fn status_body(status: &str) -> ResponseTemplate {
+    json(&format!(
+        r#"{{"requestId":"s","status":"{status}","errors":[{{"line":2,"description":"locked"}}]}}"#
+    ))
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_a_crm_deletion_polls_with_backoff_until_done() {
+    let server = MockServer::start().await;
+    for (status, times) in [("PENDING", 1), ("IN_PROGRESS", 2)] {
+        Mock::given(method("GET"))
+            .and(path("/v2/crm/request-status"))
+            .respond_with(status_body(status))
+            .up_to_n_times(times)
+            .with_priority(if status == "PENDING" { 1 } else { 2 })
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/v2/crm/request-status"))
+        .respond_with(status_body("DONE"))
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let deletion = gong_api_ext::CrmDeletion {
+        integration_id: 7,
+        client_request_id: "sdk-test-1".into(),
+        request_id: None,
+        confirmed_by_conflict: false,
+    };
+    let options = WaitOptions {
+        deadline: Duration::from_secs(3600),
+        initial_interval: Duration::from_secs(10),
+        max_interval: Duration::from_secs(25),
+    };
+    let start = Instant::now();
+    let status = client
+        .wait_for_crm_deletion(&deletion, &options)
+        .await
+        .unwrap();
+    assert_eq!(status.state, CrmRequestState::Done);
+    // Polls at 0, 10, 30 and 55 s: pauses of 10, 20, then 25 (capped).
+    assert_eq!(start.elapsed(), Duration::from_secs(55));
+    assert_eq!(attempts(&server).await, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_reports_failure_and_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(status_body("FAILED"))
+        .mount(&server)
+        .await;
+    let deletion = gong_api_ext::CrmDeletion {
+        integration_id: 7,
+        client_request_id: "abc".into(),
+        request_id: None,
+        confirmed_by_conflict: false,
+    };
+    let err = client(&server)
+        .wait_for_crm_deletion(&deletion, &WaitOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::CrmRequestFailed { errors, .. } if errors == &["line 2: locked"]),
+        "{err:?}"
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(status_body("PENDING"))
+        .mount(&server)
+        .await;
+    let options = WaitOptions {
+        deadline: Duration::from_secs(60),
+        initial_interval: Duration::from_secs(20),
+        max_interval: Duration::from_secs(20),
+    };
+    let start = Instant::now();
+    let err = client(&server)
+        .wait_for_crm_deletion(&deletion, &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::CrmWaitTimedOut { last_status, .. } if last_status == "PENDING"));
+    assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
+
+/// A minimal subscriber that keeps every event's fields as text.
+#[derive(Default, Clone)]
+struct Events(Arc<Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for Events {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Text(String);
+        impl tracing::field::Visit for Text {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!("{}={:?} ", field.name(), value));
+            }
+        }
+        let mut text = Text(String::new());
+        event.record(&mut text);
+        self.0.lock().unwrap().push(text.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_retry_emits_a_tracing_event_without_secrets_or_subjects() {
+    let events = Events::default();
+    let _guard = tracing::subscriber::set_default(events.clone());
+    let server = MockServer::start().await;
+    respond_once(&server, error_body(503, "down")).await;
+    respond_once(&server, error_body(503, "down")).await;
+    respond_ok_after(&server).await;
+    client(&server)
+        .erase_email_address("jane@example.com")
+        .await
+        .unwrap();
+    let events = events.0.lock().unwrap().clone();
+    let retries: Vec<&String> = events
+        .iter()
+        .filter(|e| e.contains("retrying Gong request"))
+        .collect();
+    assert_eq!(retries.len(), 2, "{events:?}");
+    assert!(
+        retries[0].contains("operation=\"purge_email_address\""),
+        "{}",
+        retries[0]
+    );
+    for e in &events {
+        assert!(!e.contains("jane") && !e.contains("s3cr3t"), "{e}");
+    }
+}
