@@ -83,6 +83,8 @@ mod phone;
 mod receipt;
 pub mod retry;
 mod subject;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use auth::Credentials;
 pub use client::GongClient;
