@@ -413,6 +413,9 @@ fn gong_error(
     errors: Vec<String>,
     trace: &CallTrace,
 ) -> Error {
+    if headers.contains_key(crate::rate_limit::BUDGET_HEADER) {
+        return Error::BudgetExhausted(errors.join("; "));
+    }
     let request_id = request_id.or_else(|| trace_id(headers));
     let retry_after = retry::retry_after(headers, SystemTime::now());
     match status {

@@ -14,6 +14,7 @@ use crate::client::GongClient;
 use crate::crm::ClientRequestIdSource;
 use crate::error::Error;
 use crate::executor::PolicyExecutor;
+use crate::rate_limit::{RateLimitConfig, RateLimiter};
 use crate::retry::RetryConfig;
 
 /// Gong's default API host. Each company also has its own (e.g. `https://us-55616.api.gong.io`).
@@ -62,6 +63,18 @@ pub struct GongClientBuilder {
     retry: RetryConfig,
     user_agent_product: Option<String>,
     client_request_ids: Option<ClientRequestIdSource>,
+    rate_limit: RateLimitChoice,
+}
+
+/// Which limiter `build()` installs.
+#[derive(Clone, Debug, Default)]
+enum RateLimitChoice {
+    /// A new limiter with Gong's documented limits.
+    #[default]
+    Default,
+    Config(RateLimitConfig),
+    Shared(RateLimiter),
+    Off,
 }
 
 impl fmt::Debug for GongClientBuilder {
@@ -72,6 +85,7 @@ impl fmt::Debug for GongClientBuilder {
             .field("timeout", &self.timeout)
             .field("custom_http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +141,25 @@ impl GongClientBuilder {
     /// Retry settings (see [`RetryConfig`]); `RetryConfig::disabled()` turns retries off.
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Pace requests with a new limiter of these settings (default: Gong's 3 per second, 10,000
+    /// per day; see [`RateLimitConfig`]).
+    pub fn rate_limit(mut self, config: RateLimitConfig) -> Self {
+        self.rate_limit = RateLimitChoice::Config(config);
+        self
+    }
+
+    /// Share `limiter` with other clients of the same Gong company.
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.rate_limit = RateLimitChoice::Shared(limiter);
+        self
+    }
+
+    /// No client-side pacing or daily budget (429s are still retried).
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = RateLimitChoice::Off;
         self
     }
 
@@ -210,11 +243,18 @@ impl GongClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let limiter = match self.rate_limit {
+            RateLimitChoice::Default => Some(RateLimiter::new(RateLimitConfig::default())?),
+            RateLimitChoice::Config(config) => Some(RateLimiter::new(config)?),
+            RateLimitChoice::Shared(limiter) => Some(limiter),
+            RateLimitChoice::Off => None,
+        };
         let executor = PolicyExecutor {
             authorization: credentials.header_value()?,
             user_agent,
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
             retry: self.retry,
+            limiter,
         };
         let raw = gong_api::Client::new_with_client(
             &base_url,

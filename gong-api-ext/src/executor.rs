@@ -14,6 +14,7 @@ use gong_api::{BoxFuture, Executor};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 
+use crate::rate_limit::RateLimiter;
 use crate::retry::{self, Decision, Outcome, RetryConfig};
 
 /// What happened during one logical call, across its attempts.
@@ -60,6 +61,7 @@ pub(crate) struct PolicyExecutor {
     pub user_agent: HeaderValue,
     pub timeout: Option<Duration>,
     pub retry: RetryConfig,
+    pub limiter: Option<RateLimiter>,
 }
 
 impl fmt::Debug for PolicyExecutor {
@@ -69,6 +71,7 @@ impl fmt::Debug for PolicyExecutor {
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("limiter", &self.limiter)
             .finish()
     }
 }
@@ -94,6 +97,12 @@ impl PolicyExecutor {
         loop {
             attempts += 1;
             let mut attempt = next.take().expect("set before every iteration");
+            // Waiting for the limiter is not an attempt and not a retry.
+            if let Some(limiter) = &self.limiter
+                && let Err(exhausted) = limiter.acquire().await
+            {
+                return Ok(exhausted.response());
+            }
             // Requests without a streaming body (all of Gong's) can be cloned; one that cannot
             // is sent once.
             let retry_copy = attempt.try_clone();
@@ -103,6 +112,14 @@ impl PolicyExecutor {
             let _ = TRACE.try_with(|t| t.borrow_mut().record(outcome));
 
             let headers = result.as_ref().ok().map(|r| r.headers());
+            if let (Some(limiter), Outcome::Status(status)) = (&self.limiter, outcome) {
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    limiter
+                        .throttled(headers.and_then(|h| retry::retry_after(h, SystemTime::now())));
+                } else {
+                    limiter.not_throttled();
+                }
+            }
             let classification = retry::classify(outcome, headers, SystemTime::now());
             let decision = if retry_copy.is_some() {
                 retry::decide(&self.retry, classification, attempts, fastrand::f64())

@@ -11,6 +11,12 @@
 //! - **Retries** at the request-execution layer, so every attempt's status is seen: 408, 429,
 //!   5xx and connection failures, with exponential backoff and jitter, `Retry-After` honoured
 //!   exactly up to a cap (see [`RetryConfig`]). 400 and 401 are never retried.
+//! - **Rate limiting** shared by every clone of a client: Gong's 3 calls per second with a small
+//!   burst, a pause of every task when Gong answers 429, and a daily budget that fails fast
+//!   (see [`RateLimiter`]).
+//! - **Bulk erasure** ([`GongClient::erase_many`]) with bounded concurrency at the rate limit,
+//!   one outcome per input (invalid and duplicate subjects included), and a lookup-first dry
+//!   run ([`GongClient::lookup_many`]).
 //! - **Typed errors** ([`Error`]) that keep Gong's `requestId`, `errors[]` and `Retry-After`.
 //! - **Safe CRM teardown**: one `clientRequestId` per logical delete, reused across retries,
 //!   and a 409 after an ambiguous attempt understood as success.
@@ -73,6 +79,7 @@ macro_rules! validated_input {
 pub(crate) use validated_input;
 
 mod auth;
+mod bulk;
 mod client;
 mod config;
 mod crm;
@@ -80,6 +87,7 @@ mod email;
 mod error;
 mod executor;
 mod phone;
+mod rate_limit;
 mod receipt;
 pub mod retry;
 mod subject;
@@ -87,6 +95,10 @@ mod subject;
 pub mod testing;
 
 pub use auth::Credentials;
+pub use bulk::{
+    BulkOptions, BulkOutcome, BulkStatus, ErasureOutcome, LookupOutcome, LookupSummary, Progress,
+    ProgressCallback, ReferenceCounts,
+};
 pub use client::GongClient;
 pub use config::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GongClientBuilder, USER_AGENT, env,
@@ -96,6 +108,7 @@ pub use email::{EmailAddress, IntoEmailAddress};
 pub use error::{ApiError, Error, InputKind, InvalidInput};
 pub use gong_api::types;
 pub use phone::{IntoPhoneNumber, PhoneNumber};
+pub use rate_limit::{RateLimitConfig, RateLimiter};
 pub use receipt::ErasureReceipt;
 pub use retry::RetryConfig;
 pub use subject::Subject;

@@ -64,6 +64,12 @@ impl fmt::Display for Subject {
     }
 }
 
+impl AsRef<str> for Subject {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl From<EmailAddress> for Subject {
     fn from(e: EmailAddress) -> Self {
         Self::Email(e)

@@ -145,7 +145,7 @@ impl RecordingServer {
     }
 
     /// A [`GongClient`] builder pointed at this server, with Basic credentials, no per-attempt
-    /// timeout, an HTTP client that keeps no idle connections (so tokio's paused clock moves
+    /// timeout, no client-side rate limit (set one with `.rate_limit(..)` to test pacing), an HTTP client that keeps no idle connections (so tokio's paused clock moves
     /// only through the SDK's own sleeps) and `clientRequestId`s `recorded-1`, `recorded-2`, ….
     pub fn client_builder(&self) -> GongClientBuilder {
         let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -153,6 +153,7 @@ impl RecordingServer {
             .base_url(self.uri())
             .basic_auth("test-access-key", "test-access-key-secret")
             .no_timeout()
+            .no_rate_limit()
             .http_client(
                 reqwest::Client::builder()
                     .pool_max_idle_per_host(0)
