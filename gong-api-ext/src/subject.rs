@@ -24,14 +24,15 @@ pub enum Subject {
 }
 
 impl Subject {
-    /// Reads a subject whose kind is not given: a phone number starts with `+`, an email
-    /// address contains `@`. Anything else is rejected rather than guessed.
+    /// Reads a subject whose kind is not given: an email address contains `@` (and may start
+    /// with `+`), a phone number starts with `+` and has no `@`. Anything else is rejected
+    /// rather than guessed.
     pub fn parse(input: &str) -> Result<Self, InvalidInput> {
         let trimmed = input.trim();
-        if trimmed.starts_with('+') {
-            PhoneNumber::parse(input).map(Self::Phone)
-        } else if trimmed.contains('@') {
+        if trimmed.contains('@') {
             EmailAddress::parse(input).map(Self::Email)
+        } else if trimmed.starts_with('+') {
+            PhoneNumber::parse(input).map(Self::Phone)
         } else {
             Err(InvalidInput::new(
                 InputKind::Subject,
@@ -100,5 +101,10 @@ mod tests {
         assert!(err.to_string().contains("neither"), "{err}");
         // A phone-looking input keeps the phone rules.
         assert!(Subject::parse("+1 425 555 2671 ext 2").is_err());
+        // An email address may start with `+`.
+        assert!(matches!(
+            Subject::parse("+tag@example.com").unwrap(),
+            Subject::Email(_)
+        ));
     }
 }

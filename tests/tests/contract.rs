@@ -168,8 +168,9 @@ fn v2_spec() -> serde_json::Value {
 fn sdk(prism: &Prism, bearer: bool) -> GongClient {
     let builder = GongClient::builder()
         .base_url(prism.uri())
-        // A violation answers 4xx; no retry may hide or repeat it.
-        .retry(RetryConfig::disabled());
+        // A violation answers 4xx; no retry may hide or repeat it. Prism is not Gong: no pacing.
+        .retry(RetryConfig::disabled())
+        .no_rate_limit();
     let builder = if bearer {
         builder.bearer_token("contract-lane-token")
     } else {
