@@ -212,7 +212,10 @@ impl GongClient {
     }
 
     /// [`delete_crm_integration`](Self::delete_crm_integration) with a `clientRequestId` of
-    /// your own (letters, digits, `-`, `_`), e.g. one recorded before a crash.
+    /// your own (letters, digits, `-`, `_`), e.g. one recorded before a crash to resume the
+    /// same deletion. Use an id for one logical deletion only: a 409 answered after an
+    /// ambiguous attempt is taken as confirmation that *this* id was registered, which is
+    /// wrong if the id was already used for something else.
     pub async fn delete_crm_integration_with_request_id(
         &self,
         integration_id: i64,

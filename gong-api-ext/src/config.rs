@@ -273,7 +273,8 @@ impl GongClientBuilder {
 /// `https://host[:port][/prefix]` -> `https://host[:port][/prefix]/v2`, refusing what would
 /// send credentials in clear or to the wrong place.
 pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
-    let bad = |why: &str| Err(Error::Config(format!("base URL {input:?}: {why}")));
+    let shown = without_userinfo(input);
+    let bad = |why: &str| Err(Error::Config(format!("base URL {shown:?}: {why}")));
     let url = match Url::parse(input.trim()) {
         Ok(url) => url,
         Err(e) => return bad(&format!("not a URL ({e})")),
@@ -300,6 +301,21 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
         format!("{path}/v2")
     };
     Ok(format!("{}{path}", url.origin().ascii_serialization()))
+}
+
+/// `scheme://user:secret@host…` -> `scheme://***@host…`, so a secret pasted into a base URL
+/// never reaches an error message. Works on text that does not parse as a URL too.
+fn without_userinfo(input: &str) -> String {
+    let Some(start) = input.find("://").map(|i| i + 3) else {
+        return input.to_owned();
+    };
+    let authority_end = input[start..]
+        .find(['/', '?', '#'])
+        .map_or(input.len(), |i| start + i);
+    match input[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &input[..start], &input[start + at..]),
+        None => input.to_owned(),
+    }
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -349,6 +365,8 @@ mod tests {
             ("ftp://api.gong.io", "not https"),
             ("api.gong.io", "not a URL"),
             ("https://key:secret@api.gong.io", "credentials"),
+            ("http://key:secret@api.gong.io", "plain http"),
+            ("https://key:sec ret@api gong.io", "not a URL"),
             ("https://api.gong.io/v2?x=1", "query"),
         ] {
             let err = normalize_base_url(input).unwrap_err().to_string();

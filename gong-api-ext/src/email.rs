@@ -49,6 +49,18 @@ impl EmailAddress {
         if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return fail("it contains whitespace or a control character");
         }
+        // Invisible format characters (a byte-order mark, a zero-width space, a soft hyphen…)
+        // would make Gong match nothing while the erasure is reported done: only printable
+        // ASCII and Unicode letters and digits are accepted.
+        if let Some(c) = trimmed
+            .chars()
+            .find(|c| !(c.is_ascii_graphic() || c.is_alphanumeric()))
+        {
+            return fail(&format!(
+                "it contains the invisible or unusual character U+{:04X}",
+                u32::from(c)
+            ));
+        }
         let mut parts = trimmed.split('@');
         let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
             return fail(if trimmed.contains('@') {
@@ -80,7 +92,15 @@ impl EmailAddress {
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return fail("the part before the @ has a misplaced dot");
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        let canonical = format!("{local}@{}", domain.to_lowercase());
+        // Lower-casing can lengthen a non-ASCII domain: the canonical form must fit too.
+        if canonical.len() > MAX_LEN {
+            return fail(&format!(
+                "its canonical form is {} bytes long; at most {MAX_LEN} are allowed",
+                canonical.len()
+            ));
+        }
+        Ok(Self(canonical))
     }
 
     /// The address as sent to Gong.
@@ -164,6 +184,10 @@ mod tests {
             ("jane,joe@example.com", "','"),
             ("\"jane\"@example.com", "'\"'"),
             (".jane@example.com", "misplaced dot"),
+            ("\u{feff}jane@example.com", "U+FEFF"),
+            ("joe\u{200b}@example.com", "U+200B"),
+            ("jo\u{ad}e@example.com", "U+00AD"),
+            ("jane@exam\u{2060}ple.com", "U+2060"),
             (long_local.as_str(), "at most 64"),
             (long.as_str(), "at most 254"),
         ] {

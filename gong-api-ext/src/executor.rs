@@ -99,9 +99,9 @@ impl PolicyExecutor {
             let mut attempt = next.take().expect("set before every iteration");
             // Waiting for the limiter is not an attempt and not a retry.
             if let Some(limiter) = &self.limiter
-                && let Err(exhausted) = limiter.acquire().await
+                && let Err(refusal) = limiter.acquire().await
             {
-                return Ok(exhausted.response());
+                return Ok(refusal.response());
             }
             // Requests without a streaming body (all of Gong's) can be cloned; one that cannot
             // is sent once.
@@ -114,8 +114,10 @@ impl PolicyExecutor {
             let headers = result.as_ref().ok().map(|r| r.headers());
             if let (Some(limiter), Outcome::Status(status)) = (&self.limiter, outcome) {
                 if status == StatusCode::TOO_MANY_REQUESTS {
-                    limiter
-                        .throttled(headers.and_then(|h| retry::retry_after(h, SystemTime::now())));
+                    limiter.throttled(
+                        headers.and_then(|h| retry::retry_after(h, SystemTime::now())),
+                        self.retry.max_retry_after,
+                    );
                 } else {
                     limiter.not_throttled();
                 }

@@ -54,11 +54,30 @@ impl PhoneNumber {
         let mut digits = String::with_capacity(MAX_DIGITS + 1);
         digits.push('+');
         let mut open_paren = false;
+        // Digits inside the current parentheses: `+44 (0) 20 …` marks a trunk prefix that is
+        // not dialled with the country code. Keeping the 0 would name another number.
+        let mut in_paren = String::new();
         for c in rest.chars() {
             match c {
-                '0'..='9' => digits.push(c),
+                '0'..='9' => {
+                    digits.push(c);
+                    if open_paren {
+                        in_paren.push(c);
+                    }
+                }
                 ' ' | '-' | '.' => {}
-                '(' if !open_paren => open_paren = true,
+                '(' if !open_paren => {
+                    open_paren = true;
+                    in_paren.clear();
+                }
+                ')' if open_paren
+                    && !in_paren.is_empty()
+                    && in_paren.bytes().all(|b| b == b'0') =>
+                {
+                    return fail(
+                        "a (0) trunk prefix is ambiguous after a country code: write the number without it",
+                    );
+                }
                 ')' if open_paren => open_paren = false,
                 '(' | ')' => return fail("its parentheses are unbalanced"),
                 '+' => return fail("it has a second +"),
@@ -210,6 +229,9 @@ mod tests {
             ("+1 (425 555 2671", "unbalanced"),
             ("+1 425) 555 2671", "unbalanced"),
             ("+1 ((425)) 555 2671", "unbalanced"),
+            ("+44 (0) 20 7946 0958", "(0) trunk prefix"),
+            ("+49 (0)30 1234567", "(0) trunk prefix"),
+            ("+\u{feff}1 425 555 2671", "contains"),
             ("+1/425/555/2671", "contains '/'"),
             ("+1\u{a0}425 555 2671", "contains"),
             ("+1 ٤٢٥ 555 2671", "contains"),

@@ -7,7 +7,10 @@
 //! - a GCRA token bucket from the `governor` crate paces attempts at `requests_per_second`
 //!   with a small `burst`;
 //! - a 429 from Gong pauses *every* task using the limiter for the `Retry-After` period, so
-//!   concurrent tasks back off together, then pacing resumes;
+//!   concurrent tasks back off together, then pacing resumes. A `Retry-After` longer than the
+//!   retry cap (Gong's daily limit answers in hours) does not put tasks to sleep: until it has
+//!   passed, every call fails fast with [`Error::RateLimited`](crate::Error::RateLimited)
+//!   carrying the remaining wait, and nothing is sent;
 //! - when `adaptive` (the default), a 429 also halves the pace (at most once a second): other
 //!   integrations of the same company draw on the same Gong limit, so the share left to this
 //!   client can be below the configured rate. Each second without a 429 after the pause raises
@@ -100,6 +103,8 @@ struct Shared {
     pace: Mutex<Pace>,
     clock: TokioClock,
     paused_until: Mutex<Option<Instant>>,
+    /// Gong asked for a wait longer than the retry cap: calls fail fast until then.
+    blocked_until: Mutex<Option<Instant>>,
     budget: Mutex<DayBudget>,
 }
 
@@ -131,33 +136,53 @@ impl std::fmt::Debug for RateLimiter {
 /// typed layer reports [`Error::BudgetExhausted`] and raw-client users still get a 429.
 pub(crate) const BUDGET_HEADER: &str = "x-gong-api-ext-budget";
 
-/// Why the limiter refused an attempt.
+/// Why the limiter refused an attempt (nothing was sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct BudgetExhausted {
-    pub budget: u32,
+pub(crate) enum Refusal {
+    /// The daily budget of this many calls is used up.
+    Budget(u32),
+    /// Gong asked for a wait longer than the retry cap; this much of it remains.
+    Blocked(Duration),
 }
 
-impl BudgetExhausted {
+impl Refusal {
     /// The message users see.
     pub fn message(&self) -> String {
-        format!(
-            "the client-side daily budget of {} Gong calls is used up (it resets at 00:00 UTC); \
-             no request was sent",
-            self.budget
-        )
+        match self {
+            Self::Budget(budget) => format!(
+                "the client-side daily budget of {budget} Gong calls is used up (it resets at \
+                 00:00 UTC); no request was sent"
+            ),
+            Self::Blocked(wait) => format!(
+                "Gong asked this client to wait {} s more, longer than the retry cap; no request \
+                 was sent",
+                wait.as_secs()
+            ),
+        }
     }
 
-    /// A local 429 response carrying the message, never sent by Gong.
+    /// A local 429 response carrying the message, never sent by Gong: raw-client users see a
+    /// 429, and `GongClient` maps it to `BudgetExhausted` or `RateLimited`.
     pub fn response(&self) -> reqwest::Response {
         let body = serde_json::json!({ "errors": [self.message()] }).to_string();
-        let response = http::Response::builder()
+        let mut response = http::Response::builder()
             .status(http::StatusCode::TOO_MANY_REQUESTS)
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .header(BUDGET_HEADER, "exhausted")
-            .body(body)
-            .expect("a static response is valid");
-        reqwest::Response::from(response)
+            .header(http::header::CONTENT_TYPE, "application/json");
+        response = match self {
+            Self::Budget(_) => response.header(BUDGET_HEADER, "exhausted"),
+            Self::Blocked(wait) => response.header(
+                http::header::RETRY_AFTER,
+                wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            ),
+        };
+        reqwest::Response::from(response.body(body).expect("a static response is valid"))
     }
+}
+
+/// `now + wait`, saturating far in the future instead of overflowing on absurd waits.
+fn after(now: Instant, wait: Duration) -> Instant {
+    now.checked_add(wait)
+        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 86_400))
 }
 
 impl RateLimiter {
@@ -187,6 +212,7 @@ impl RateLimiter {
                 clock,
                 config,
                 paused_until: Mutex::new(None),
+                blocked_until: Mutex::new(None),
                 budget: Mutex::new(DayBudget::default()),
             }),
         })
@@ -208,8 +234,11 @@ impl RateLimiter {
     }
 
     /// Waits until an attempt may go out, and charges it to the daily budget.
-    pub(crate) async fn acquire(&self) -> Result<(), BudgetExhausted> {
+    pub(crate) async fn acquire(&self) -> Result<(), Refusal> {
         loop {
+            if let Some(remaining) = self.blocked_remaining() {
+                return Err(Refusal::Blocked(remaining));
+            }
             self.wait_out_pause().await;
             let bucket = self.shared.pace.lock().expect("pace lock").bucket.clone();
             match bucket.check() {
@@ -229,14 +258,21 @@ impl RateLimiter {
     }
 
     /// Gong answered 429: pause every user of this limiter for `retry_after` (or the default
-    /// pause), extending any pause already running.
-    pub(crate) fn throttled(&self, retry_after: Option<Duration>) {
-        let until = Instant::now() + retry_after.unwrap_or(self.shared.config.default_pause);
-        let mut paused = self.shared.paused_until.lock().expect("pause lock");
-        if paused.is_none_or(|p| p < until) {
-            *paused = Some(until);
+    /// pause), extending any pause already running; a wait longer than `cap` blocks calls
+    /// (they fail fast) instead of pausing them.
+    pub(crate) fn throttled(&self, retry_after: Option<Duration>, cap: Duration) {
+        let wait = retry_after.unwrap_or(self.shared.config.default_pause);
+        let until = after(Instant::now(), wait);
+        let slot = if wait > cap {
+            &self.shared.blocked_until
+        } else {
+            &self.shared.paused_until
+        };
+        let mut current = slot.lock().expect("pause lock");
+        if current.is_none_or(|p| p < until) {
+            *current = Some(until);
         }
-        drop(paused);
+        drop(current);
         let rate = self.lower_pace(until);
         tracing::warn!(
             pause_ms = (until - Instant::now()).as_millis() as u64,
@@ -288,10 +324,11 @@ impl RateLimiter {
     }
 
     fn pause_remaining(&self) -> Option<Duration> {
-        let paused = self.shared.paused_until.lock().expect("pause lock");
-        paused
-            .map(|until| until.saturating_duration_since(Instant::now()))
-            .filter(|d| !d.is_zero())
+        remaining(&self.shared.paused_until)
+    }
+
+    fn blocked_remaining(&self) -> Option<Duration> {
+        remaining(&self.shared.blocked_until)
     }
 
     async fn wait_out_pause(&self) {
@@ -300,7 +337,7 @@ impl RateLimiter {
         }
     }
 
-    fn charge(&self, now: SystemTime) -> Result<(), BudgetExhausted> {
+    fn charge(&self, now: SystemTime) -> Result<(), Refusal> {
         let Some(limit) = self.shared.config.daily_budget else {
             return Ok(());
         };
@@ -313,17 +350,30 @@ impl RateLimiter {
             };
         }
         if budget.used >= limit {
-            return Err(BudgetExhausted { budget: limit });
+            return Err(Refusal::Budget(limit));
         }
         budget.used += 1;
         Ok(())
     }
 }
 
+/// How long until the instant in `slot`, if it is still ahead.
+fn remaining(slot: &Mutex<Option<Instant>>) -> Option<Duration> {
+    slot.lock()
+        .expect("pause lock")
+        .map(|until| until.saturating_duration_since(Instant::now()))
+        .filter(|d| !d.is_zero())
+}
+
 fn bucket(rate: f64, burst: u32, clock: &TokioClock) -> Result<Bucket, Error> {
     let burst = NonZeroU32::new(burst)
         .ok_or_else(|| Error::Config("rate limit: burst must be at least 1".into()))?;
-    let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))
+    let period = Duration::try_from_secs_f64(1.0 / rate).map_err(|_| {
+        Error::Config(format!(
+            "rate limit: {rate} requests per second is too slow to pace"
+        ))
+    })?;
+    let quota = Quota::with_period(period)
         .ok_or_else(|| Error::Config("rate limit: the rate is too high".into()))?
         .allow_burst(burst);
     Ok(Gcra::direct_with_clock(quota, clock.clone()))
@@ -339,6 +389,28 @@ fn utc_day(now: SystemTime) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const CAP: Duration = Duration::from_secs(60);
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_beyond_the_cap_fails_fast_instead_of_sleeping() {
+        let limiter = limiter(100.0, 1, None);
+        limiter.throttled(Some(Duration::from_secs(40_000)), CAP);
+        let start = Instant::now();
+        assert_eq!(
+            limiter.acquire().await,
+            Err(Refusal::Blocked(Duration::from_secs(40_000)))
+        );
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        // An absurd Retry-After does not overflow.
+        limiter.throttled(Some(Duration::from_secs(u64::MAX)), CAP);
+        assert!(matches!(limiter.acquire().await, Err(Refusal::Blocked(_))));
+        tokio::time::advance(Duration::from_secs(40_001)).await;
+        let fresh = super::RateLimiter::new(RateLimitConfig::default()).unwrap();
+        fresh.throttled(Some(Duration::from_secs(61)), CAP);
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert_eq!(fresh.acquire().await, Ok(()));
+    }
 
     fn limiter(rate: f64, burst: u32, budget: Option<u32>) -> RateLimiter {
         RateLimiter::new(RateLimitConfig {
@@ -366,7 +438,7 @@ mod tests {
     async fn a_429_pauses_every_user() {
         let limiter = limiter(100.0, 1, None);
         limiter.acquire().await.unwrap();
-        limiter.throttled(Some(Duration::from_secs(5)));
+        limiter.throttled(Some(Duration::from_secs(5)), CAP);
         let start = Instant::now();
         let other = limiter.clone();
         let (a, b) = tokio::join!(limiter.acquire(), other.acquire());
@@ -375,8 +447,8 @@ mod tests {
         assert!(start.elapsed() >= Duration::from_secs(5));
         assert!(start.elapsed() <= Duration::from_millis(5020));
         // A shorter pause never cuts a longer one short.
-        limiter.throttled(Some(Duration::from_secs(3)));
-        limiter.throttled(Some(Duration::from_secs(1)));
+        limiter.throttled(Some(Duration::from_secs(3)), CAP);
+        limiter.throttled(Some(Duration::from_secs(1)), CAP);
         let start = Instant::now();
         limiter.acquire().await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_secs(3));
@@ -388,7 +460,7 @@ mod tests {
         limiter.acquire().await.unwrap();
         limiter.acquire().await.unwrap();
         assert_eq!(limiter.used_today(), 2);
-        assert_eq!(limiter.acquire().await, Err(BudgetExhausted { budget: 2 }));
+        assert_eq!(limiter.acquire().await, Err(Refusal::Budget(2)));
         let tomorrow = SystemTime::now() + Duration::from_secs(86_400);
         assert_eq!(limiter.charge(tomorrow), Ok(()));
     }
@@ -397,10 +469,10 @@ mod tests {
     async fn the_pace_drops_on_429s_and_recovers_while_quiet() {
         let limiter = limiter(10.0, 1, None);
         tokio::time::advance(Duration::from_secs(2)).await;
-        limiter.throttled(Some(Duration::from_secs(3)));
+        limiter.throttled(Some(Duration::from_secs(3)), CAP);
         assert!((limiter.current_rate() - 5.0).abs() < 1e-9);
         // A second 429 within the same second does not compound.
-        limiter.throttled(Some(Duration::ZERO));
+        limiter.throttled(Some(Duration::ZERO), CAP);
         assert!((limiter.current_rate() - 5.0).abs() < 1e-9);
         // The pause (3 s) is not quiet time: no raise until a second after it.
         tokio::time::advance(Duration::from_millis(3500)).await;
@@ -425,13 +497,13 @@ mod tests {
         })
         .unwrap();
         tokio::time::advance(Duration::from_secs(2)).await;
-        fixed.throttled(Some(Duration::ZERO));
+        fixed.throttled(Some(Duration::ZERO), CAP);
         assert_eq!(fixed.current_rate(), 10.0);
     }
 
     #[test]
     fn bad_settings_are_config_errors() {
-        for (rate, burst) in [(0.0, 1), (-1.0, 1), (f64::NAN, 1), (3.0, 0)] {
+        for (rate, burst) in [(0.0, 1), (-1.0, 1), (f64::NAN, 1), (3.0, 0), (1e-30, 1)] {
             let err = RateLimiter::new(RateLimitConfig {
                 requests_per_second: rate,
                 burst,

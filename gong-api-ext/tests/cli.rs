@@ -361,6 +361,49 @@ async fn a_truncated_journal_line_is_reported_not_fatal() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_unwritable_journal_stops_the_batch_and_loses_no_outcome() {
+    let server = mock_gong().await;
+    let dir = scratch("full");
+    let list = dir.join("q.txt");
+    let subjects: Vec<String> = (0..20).map(|i| format!("s{i}@example.com")).collect();
+    std::fs::write(&list, subjects.join("\n")).unwrap();
+    // Every write to /dev/full fails with ENOSPC: a disk filling up mid-batch.
+    let (code, _, err) = run(gong_privacy(
+        &server,
+        &[
+            "erase",
+            "--from",
+            list.to_str().unwrap(),
+            "--journal",
+            "/dev/full",
+            "--yes",
+            "--rate",
+            "50",
+            "--concurrency",
+            "3",
+        ],
+    ));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no further subject will be sent"), "{err}");
+    assert!(
+        err.contains("error: the journal could not be written"),
+        "{err}"
+    );
+    // Every request that was sent has its outcome printed instead of journaled, and the batch
+    // stopped early.
+    let sent = requests(&server).await.len();
+    let printed = err
+        .lines()
+        .filter(|l| l.starts_with("not journaled: "))
+        .count();
+    assert_eq!(printed, sent, "{err}");
+    assert!(
+        (1..20).contains(&sent),
+        "{sent} sent: the batch must stop once the journal fails"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_dry_run_only_looks() {
     let server = mock_gong().await;
     let dir = scratch("dry");

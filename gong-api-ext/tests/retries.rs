@@ -93,7 +93,8 @@ async fn a_retry_after_above_the_cap_fails_fast_with_the_wait() {
         .await;
 
     let start = Instant::now();
-    let err = client(&server)
+    let client = client(&server);
+    let err = client
         .erase_email_address("jane@example.com")
         .await
         .unwrap_err();
@@ -110,6 +111,18 @@ async fn a_retry_after_above_the_cap_fails_fast_with_the_wait() {
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(attempts(&server).await, 1);
+
+    // Later calls of the same client fail fast too, with the remaining wait, sending nothing.
+    let err = client
+        .erase_email_address("joe@example.com")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600)),
+        "{err:?}"
+    );
+    assert_eq!(start.elapsed(), Duration::ZERO);
     assert_eq!(attempts(&server).await, 1);
 }
 

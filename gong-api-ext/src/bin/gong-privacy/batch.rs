@@ -2,8 +2,10 @@
 
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures_util::StreamExt as _;
+use futures_util::{StreamExt as _, future, stream};
 use gong_api_ext::{BulkOptions, BulkStatus, LookupSummary, Subject};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -73,24 +75,34 @@ pub async fn run(cli: &Cli, args: &EraseArgs, path: &Path) -> Outcome {
     }
 
     for (entry, why) in invalid {
-        eprintln!("{source}:{}: {why}", entry.line);
         journal
             .append(&record(&source, entry, None, Status::Invalid))
-            .map_err(Failure::usage)?;
+            .map_err(Failure::failed)?;
+        eprintln!("{source}:{}: {why}", entry.line);
         tally.invalid += 1;
     }
 
+    // Once the journal cannot be written, no further subject is sent; the ones in flight are
+    // drained and printed instead of journaled, so none is lost.
+    let stop = Arc::new(AtomicBool::new(false));
+    let gate = stop.clone();
+    let subjects: Vec<String> = to_send.iter().map(|(_, s)| s.as_str().to_owned()).collect();
+    let subjects =
+        stream::iter(subjects).take_while(move |_| future::ready(!gate.load(Ordering::SeqCst)));
     let bar = progress_bar(to_send.len());
-    let mut outcomes = client.erase_many(
-        to_send.iter().map(|(_, subject)| subject.as_str()),
+    let mut outcomes = client.erase_stream(
+        subjects,
+        Some(to_send.len()),
         BulkOptions {
             concurrency: args.concurrency.max(1),
             on_progress: None,
         },
     );
+    let mut journal_error: Option<String> = None;
     while let Some(outcome) = outcomes.next().await {
         let (entry, subject) = to_send[outcome.index];
         let mut rec = record(&source, entry, Some(subject), Status::Erased);
+        let mut complaint = None;
         match outcome.status {
             BulkStatus::Done(receipt) => {
                 rec.request_id = Some(receipt.request_id);
@@ -107,19 +119,39 @@ pub async fn run(cli: &Cli, args: &EraseArgs, path: &Path) -> Outcome {
                 tally.invalid += 1;
             }
             BulkStatus::Failed(error) => {
-                bar.suspend(|| eprintln!("{source}:{}: {subject}: {error}", entry.line));
+                complaint = Some(format!("{source}:{}: {subject}: {error}", entry.line));
                 rec.status = Status::Failed;
                 rec.request_id = error.request_id().map(str::to_owned);
                 rec.error = Some(error.to_string());
                 tally.failed += 1;
             }
         }
-        // Durable before the subject is reported done.
-        journal.append(&rec).map_err(Failure::usage)?;
+        // Durable before the subject is reported, done or failed.
+        if journal_error.is_none()
+            && let Err(e) = journal.append(&rec)
+        {
+            stop.store(true, Ordering::SeqCst);
+            bar.suspend(|| eprintln!("error: {e}; no further subject will be sent"));
+            journal_error = Some(e);
+        }
+        if journal_error.is_some() {
+            let line = serde_json::to_string(&rec).expect("a record serialises");
+            bar.suspend(|| eprintln!("not journaled: {line}"));
+        }
+        if let Some(complaint) = complaint {
+            bar.suspend(|| eprintln!("{complaint}"));
+        }
         bar.inc(1);
         bar.set_message(format!("{} erased, {} failed", tally.erased, tally.failed));
     }
     bar.finish_and_clear();
+    if let Some(e) = journal_error {
+        return Err(Failure::failed(format!(
+            "the journal could not be written ({e}); the outcomes printed as `not journaled` \
+             are its missing records. Rerun with a writable --journal: subjects not recorded as \
+             erased are sent again"
+        )));
+    }
 
     let journal_shown = journal.path().display().to_string();
     if cli.json {

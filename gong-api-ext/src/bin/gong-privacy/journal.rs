@@ -79,7 +79,8 @@ impl Journal {
         let mut warnings = Vec::new();
         let mut erased = HashSet::new();
         let existed = path.exists();
-        if existed {
+        // Only a regular file holds earlier records (a device such as /dev/null holds none).
+        if existed && path.is_file() {
             let bytes = std::fs::read(path).map_err(here)?;
             let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             if complete < bytes.len() {
