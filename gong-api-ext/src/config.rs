@@ -179,7 +179,7 @@ impl GongClientBuilder {
         self
     }
 
-    /// Reads credentials and the base URL from the environment (see [`env`]).
+    /// Reads credentials and the base URL from the environment (see [`env`](mod@env)).
     pub fn from_env() -> Result<Self, Error> {
         Self::from_vars(|name| std::env::var(name).ok())
     }

@@ -45,6 +45,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 /// Implements a validated-input conversion trait (`IntoEmailAddress`, `IntoPhoneNumber`) for the
 /// parsed type itself and for the string types, which are validated with `$ty::parse`.
 macro_rules! validated_input {

@@ -1,5 +1,5 @@
 //! Test helpers (cargo feature `testing`): a local server that records every request a
-//! [`GongClient`](crate::GongClient) makes, so your tests can snapshot exactly what goes on the
+//! [`GongClient`] makes, so your tests can snapshot exactly what goes on the
 //! wire, and answers with canned responses so they can drive success, error and retry paths.
 //!
 //! ```

@@ -3,6 +3,9 @@
 //! Exit codes: 0 all done, 1 some subjects (or the request) failed, 2 usage or configuration
 //! error.
 
+// Doc comments on the clap types are the `--help` text, where a bare URL reads best.
+#![allow(rustdoc::bare_urls)]
+
 mod args;
 mod batch;
 mod input;
