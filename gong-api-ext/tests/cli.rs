@@ -254,7 +254,9 @@ async fn killed_mid_batch_and_rerun_nothing_lost_nothing_twice() {
         .await;
     let dir = scratch("kill");
     let list = dir.join("queue.txt");
-    let subjects: Vec<String> = (0..40).map(|i| format!("subject{i}@example.com")).collect();
+    // 30 subjects at 5 per second: about 6 s, so the kill lands mid-batch even on a loaded
+    // machine.
+    let subjects: Vec<String> = (0..30).map(|i| format!("subject{i}@example.com")).collect();
     std::fs::write(&list, subjects.join("\n")).unwrap();
     let journal_path = dir.join("audit.jsonl");
     let args = [
@@ -276,7 +278,7 @@ async fn killed_mid_batch_and_rerun_nothing_lost_nothing_twice() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while journal(&journal_path).len() < 10 {
+    while journal(&journal_path).len() < 5 {
         assert!(Instant::now() < deadline, "the batch did not progress");
         assert!(
             child.try_wait().unwrap().is_none(),
@@ -293,7 +295,7 @@ async fn killed_mid_batch_and_rerun_nothing_lost_nothing_twice() {
         .map(|r| r["subject"].as_str().unwrap().to_owned())
         .collect();
     assert!(
-        done_at_kill.len() >= 10 && done_at_kill.len() < 40,
+        (5..30).contains(&done_at_kill.len()),
         "{}",
         done_at_kill.len()
     );
@@ -316,7 +318,7 @@ async fn killed_mid_batch_and_rerun_nothing_lost_nothing_twice() {
             .entry(r["subject"].as_str().unwrap().to_owned())
             .or_default() += 1;
     }
-    assert_eq!(successes.len(), 40);
+    assert_eq!(successes.len(), 30);
     assert!(successes.values().all(|&n| n == 1), "{successes:?}");
     // The rerun sent no second erase for a subject already recorded as done.
     let rerun: Vec<(String, String)> = requests(&server).await.split_off(sent_before);
@@ -326,7 +328,7 @@ async fn killed_mid_batch_and_rerun_nothing_lost_nothing_twice() {
             "{subject} was erased twice"
         );
     }
-    assert!(rerun.len() + done_at_kill.len() >= 40);
+    assert!(rerun.len() + done_at_kill.len() >= 30);
 }
 
 #[tokio::test(flavor = "multi_thread")]

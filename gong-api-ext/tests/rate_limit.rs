@@ -64,21 +64,39 @@ async fn a_429_pauses_concurrent_calls_together() {
         .respond_with(json(r#"{"requestId":"ok"}"#))
         .mount(&server)
         .await;
+    // No retries: the first call ends at its 429, so the order of events is fixed (no timer
+    // races with the loopback I/O on the paused clock).
     let client = builder(&server)
-        .rate_limit(config(100.0, 1, None))
+        .rate_limit(config(100.0, 2, None))
+        .retry(gong_api_ext::RetryConfig::disabled())
         .build()
         .unwrap();
     let start = Instant::now();
-    let first = client.erase_email_address("a@example.com");
-    let later = async {
-        // Starts after the 429 has been seen; must still wait for the shared pause.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        client.erase_email_address("b@example.com").await.unwrap();
-        start.elapsed()
-    };
-    let (first, later_done) = tokio::join!(first, later);
-    first.unwrap();
-    assert!(later_done >= Duration::from_secs(4), "{later_done:?}");
+    let err = client
+        .erase_email_address("a@example.com")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    assert_eq!(start.elapsed(), Duration::ZERO);
+
+    // Two calls started after the 429, on two clones: both wait out the shared pause.
+    let (b, c) = (client.clone(), client.clone());
+    let (b, c) = tokio::join!(
+        async move {
+            b.erase_email_address("b@example.com").await.unwrap();
+            start.elapsed()
+        },
+        async move {
+            c.erase_email_address("c@example.com").await.unwrap();
+            start.elapsed()
+        },
+    );
+    for done in [b, c] {
+        assert!(
+            done >= Duration::from_secs(4) && done < Duration::from_millis(4100),
+            "{done:?}"
+        );
+    }
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
