@@ -239,11 +239,13 @@ async fn every_operation_under_both_auth_schemes_satisfies_prism() {
 #[tokio::test]
 async fn the_lane_catches_a_malformed_request() {
     let prism = Prism::start("invalid");
-    // The raw client does not validate: a malformed email reaches Prism.
+    // The raw client does not validate: a malformed email reaches Prism. (Upstream declares
+    // `format: email` on this operation's parameter; Gong's documented ones declare a plain
+    // string, so the SDK's own validation is what guards those.)
     let client = sdk(&prism, false);
     let err = client
         .raw()
-        .find_all_references_to_email_address("not-an-email")
+        .retrieve_email_references("not-an-email")
         .await
         .unwrap_err();
     let gong_api::Error::ErrorResponse(response) = err else {

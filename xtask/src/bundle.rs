@@ -34,6 +34,20 @@ pub fn apply_patches(spec: &mut Value, patches: &Value, patch_file: &str) -> Res
         };
         let parsed: json_patch::PatchOperation = serde_json::from_value(op.clone())
             .map_err(|e| Error::in_file(patch_file, format!("{}: malformed: {e}", describe())))?;
+        // RFC 6902 `add` onto an existing member replaces it. If upstream gains something a
+        // patch adds, our copy must not silently win: overwriting takes an explicit `replace`.
+        if let json_patch::PatchOperation::Add(add) = &parsed
+            && member_exists(spec, add.path.as_str())
+        {
+            return Err(Error::in_file(
+                patch_file,
+                format!(
+                    "{}: upstream already has this member; review it, then use `replace` to \
+                     overwrite it or drop the patch",
+                    describe()
+                ),
+            ));
+        }
         json_patch::patch(spec, &[parsed]).map_err(|e| {
             Error::in_file(
                 patch_file,
@@ -42,6 +56,14 @@ pub fn apply_patches(spec: &mut Value, patches: &Value, patch_file: &str) -> Res
         })?;
     }
     Ok(())
+}
+
+/// Whether `pointer` names an existing member of an object (not an array position).
+fn member_exists(spec: &Value, pointer: &str) -> bool {
+    let Some((parent, _)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    spec.pointer(parent).is_some_and(Value::is_object) && spec.pointer(pointer).is_some()
 }
 
 /// Serialises the bundled spec as YAML.
@@ -84,6 +106,26 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("does not apply"), "{text}");
+    }
+
+    #[test]
+    fn add_never_silently_overwrites_upstream() {
+        let mut spec = json!({"components": {"schemas": {"A": {"type": "string"}}}, "tags": ["x"]});
+        let p = patches("- {op: add, path: /components/schemas/A, value: {type: integer}}\n");
+        let err = apply_patches(&mut spec, &p, "p.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("operation #0 (add /components/schemas/A)"),
+            "{err}"
+        );
+        assert!(err.contains("upstream already has this member"), "{err}");
+        assert_eq!(spec["components"]["schemas"]["A"]["type"], "string");
+        // Appending to or inserting into an array is still an add.
+        let p =
+            patches("- {op: add, path: /tags/0, value: y}\n- {op: add, path: /tags/-, value: z}\n");
+        apply_patches(&mut spec, &p, "p.yaml").unwrap();
+        assert_eq!(spec["tags"], json!(["y", "x", "z"]));
     }
 
     #[test]

@@ -15,7 +15,12 @@
 //! | `const: v` | `enum: [v]` |
 //! | `exclusiveMinimum: n` (a number) | `minimum: n` + `exclusiveMinimum: true` |
 //! | `exclusiveMaximum: n` (a number) | `maximum: n` + `exclusiveMaximum: true` |
+//! | `$ref` with constraints beside it (3.1 applies them, 3.0 ignores them) | `allOf: [{$ref}]` + the constraints |
 //! | `$comment`, top-level `jsonSchemaDialect`, `webhooks`, `info.license.identifier`, `components.pathItems` | removed |
+//!
+//! Anything else that is not an OpenAPI 3.0 Schema Object keyword (`if`/`then`/`else`,
+//! `prefixItems`, `unevaluatedProperties`, `contentMediaType`, a null-only type, …) is an error
+//! naming its JSON pointer: openapiv3 would silently drop it, changing the schema's meaning.
 //!
 //! `examples` outside schemas (parameters, media types) is a map in both versions and is left
 //! alone.
@@ -93,6 +98,48 @@ fn walk_document(value: &mut Value, pointer: &str) -> Result<()> {
     }
 }
 
+/// The keywords of an OpenAPI 3.0 Schema Object (besides `x-` extensions).
+const SCHEMA_30_KEYWORDS: &[&str] = &[
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
+
+/// Keys that may stand beside a `$ref` without changing what it means.
+const REF_ANNOTATIONS: &[&str] = &["$ref", "description", "summary"];
+
 /// Converts one schema object and, recursively, its subschemas.
 pub fn convert_schema(schema: &mut Value, pointer: &str) -> Result<()> {
     let Value::Object(map) = schema else {
@@ -100,16 +147,42 @@ pub fn convert_schema(schema: &mut Value, pointer: &str) -> Result<()> {
         // schema like `true`; leave them for openapiv3 to judge.
         return Ok(());
     };
-    if map.contains_key("$ref") {
-        return Ok(());
-    }
     map.remove("$comment");
+    if map.contains_key("$ref") {
+        if map
+            .keys()
+            .all(|k| REF_ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+        {
+            return Ok(());
+        }
+        // 3.1 applies a `$ref`'s siblings as constraints; 3.0 ignores them. `allOf` keeps both.
+        let reference = map.remove("$ref").expect("checked above");
+        let mut all_of = match map.remove("allOf") {
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                return Err(Error::msg(format!("{pointer}/allOf: not a list")));
+            }
+            None => Vec::new(),
+        };
+        all_of.insert(0, json!({ "$ref": reference }));
+        map.insert("allOf".into(), Value::Array(all_of));
+    }
+    strip_null_alternatives(map, pointer)?;
     convert_type_array(map, pointer)?;
     convert_examples(map);
     convert_const(map);
     convert_exclusive_bound(map, "exclusiveMinimum", "minimum", pointer)?;
     convert_exclusive_bound(map, "exclusiveMaximum", "maximum", pointer)?;
-    strip_null_alternatives(map);
+    if let Some(key) = map
+        .keys()
+        .find(|k| !SCHEMA_30_KEYWORDS.contains(&k.as_str()) && !k.starts_with("x-"))
+    {
+        return Err(Error::msg(format!(
+            "{pointer}/{}: `{key}` is not an OpenAPI 3.0 schema keyword; progenitor would \
+             silently drop it. Patch the schema into a 3.0 form",
+            escape(key)
+        )));
+    }
 
     for key in ["items", "not", "additionalProperties"] {
         if let Some(child) = map.get_mut(key).filter(|c| c.is_object()) {
@@ -145,6 +218,11 @@ pub fn convert_schema(schema: &mut Value, pointer: &str) -> Result<()> {
 
 /// `type: [X, "null"]` -> `type: X, nullable: true`.
 fn convert_type_array(map: &mut Map<String, Value>, pointer: &str) -> Result<()> {
+    if map.get("type") == Some(&json!("null")) {
+        return Err(Error::msg(format!(
+            "{pointer}/type: a schema that allows only null has no OpenAPI 3.0 equivalent"
+        )));
+    }
     let Some(Value::Array(types)) = map.get("type") else {
         return Ok(());
     };
@@ -152,7 +230,9 @@ fn convert_type_array(map: &mut Map<String, Value>, pointer: &str) -> Result<()>
     let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
     match rest.as_slice() {
         [] => {
-            map.remove("type");
+            return Err(Error::msg(format!(
+                "{pointer}/type: a schema that allows only null has no OpenAPI 3.0 equivalent"
+            )));
         }
         [single] => {
             map.insert("type".into(), single.clone());
@@ -216,19 +296,27 @@ fn convert_exclusive_bound(
     Ok(())
 }
 
-/// `anyOf`/`oneOf` alternatives of `type: "null"` -> removed, `nullable: true`.
-fn strip_null_alternatives(map: &mut Map<String, Value>) {
+/// `anyOf`/`oneOf` alternatives that allow only null (`type: "null"` or `type: ["null"]`) ->
+/// removed, `nullable: true`. Nothing may be left empty.
+fn strip_null_alternatives(map: &mut Map<String, Value>, pointer: &str) -> Result<()> {
+    let null_only = |item: &Value| matches!(item.get("type"), Some(t) if *t == json!("null") || *t == json!(["null"]));
     let mut nullable = false;
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(items)) = map.get_mut(key) {
             let before = items.len();
-            items.retain(|item| item.get("type") != Some(&json!("null")));
+            items.retain(|item| !null_only(item));
             nullable |= items.len() != before;
+            if items.is_empty() {
+                return Err(Error::msg(format!(
+                    "{pointer}/{key}: only null alternatives; OpenAPI 3.0 cannot express that"
+                )));
+            }
         }
     }
     if nullable {
         map.insert("nullable".into(), Value::Bool(true));
     }
+    Ok(())
 }
 
 /// Escapes a key for a JSON pointer (RFC 6901).
@@ -401,12 +489,57 @@ mod tests {
         assert!(doc.get("webhooks").is_none() && doc.get("jsonSchemaDialect").is_none());
         assert_eq!(doc["info"]["license"], json!({"name": "n"}));
         assert!(doc["components"].get("pathItems").is_none());
-        // A $ref is not rewritten: its siblings are ignored in 3.0 anyway.
-        assert_eq!(doc["components"]["schemas"]["R"]["const"], 1);
+        // A constraint beside a $ref is kept, through allOf.
+        assert_eq!(
+            doc["components"]["schemas"]["R"],
+            json!({"enum": [1], "allOf": [{"$ref": "#/components/schemas/S"}]})
+        );
     }
 
     #[test]
-    fn keywords_without_30_equivalent_are_errors() {
-        assert!(schema_err(json!({"prefixItems": []})).contains("prefixItems"));
+    fn keywords_without_30_equivalent_are_errors_naming_the_pointer() {
+        for (keyword, value) in [
+            ("prefixItems", json!([])),
+            ("if", json!({"type": "string"})),
+            ("unevaluatedProperties", json!(false)),
+            ("contentMediaType", json!("text/html")),
+            ("propertyNames", json!({"pattern": "^a"})),
+            ("dependentRequired", json!({})),
+            ("$defs", json!({})),
+        ] {
+            let msg = schema_err(json!({"properties": {"p": {keyword: value}}}));
+            assert!(
+                msg.starts_with(&format!("/components/schemas/S/properties/p/{keyword}:")),
+                "{msg}"
+            );
+        }
+        // Extensions are fine.
+        assert_eq!(
+            schema(json!({"x-internal": true})),
+            json!({"x-internal": true})
+        );
+    }
+
+    #[test]
+    fn ref_siblings_become_all_of() {
+        assert_eq!(
+            schema(json!({"$ref": "#/components/schemas/T", "maxLength": 3})),
+            json!({"maxLength": 3, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+        assert_eq!(
+            schema(json!({"$ref": "#/components/schemas/T", "description": "d"})),
+            json!({"$ref": "#/components/schemas/T", "description": "d"})
+        );
+    }
+
+    #[test]
+    fn null_only_schemas_are_errors() {
+        assert!(schema_err(json!({"type": "null"})).contains("only null"));
+        assert!(schema_err(json!({"type": ["null"]})).contains("only null"));
+        assert!(schema_err(json!({"oneOf": [{"type": "null"}]})).contains("only null"));
+        assert_eq!(
+            schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": ["null"]}]})),
+            json!({"anyOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
     }
 }

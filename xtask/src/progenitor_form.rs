@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::downconvert::escape;
 use crate::error::{Error, Result};
@@ -26,8 +26,10 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Makes response schemas lenient (see the module docs), in place.
+/// Makes response schemas lenient (see the module docs), in place. Fails when a component
+/// schema it would loosen is also used by a request: that would drop request-side checks.
 pub fn make_responses_lenient(doc: &mut Value) -> Result<()> {
+    let request_side = request_schemas(doc);
     // Inline response schemas, and the component schemas they reach.
     let mut pending: VecDeque<String> = VecDeque::new();
     for response in all_responses_mut(doc) {
@@ -53,17 +55,56 @@ pub fn make_responses_lenient(doc: &mut Value) -> Result<()> {
                 ))
             })?;
         collect_refs(schema, &mut pending);
+        let before = schema.clone();
         lenient_schema(schema);
+        if *schema != before && request_side.contains(&name) {
+            return Err(Error::msg(format!(
+                "#/components/schemas/{name} is used by requests and responses alike; making \
+                 its response side lenient would drop request-side checks. Patch it into two \
+                 schemas"
+            )));
+        }
     }
     Ok(())
+}
+
+/// The component schemas reachable from request bodies and parameters.
+fn request_schemas(doc: &Value) -> BTreeSet<String> {
+    let mut pending = VecDeque::new();
+    if let Some(parameters) = doc.pointer("/components/parameters") {
+        collect_refs(parameters, &mut pending);
+    }
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for item in paths.values().filter_map(Value::as_object) {
+            if let Some(parameters) = item.get("parameters") {
+                collect_refs(parameters, &mut pending);
+            }
+            for (method, op) in item {
+                if METHODS.contains(&method.as_str()) {
+                    for key in ["parameters", "requestBody"] {
+                        if let Some(value) = op.get(key) {
+                            collect_refs(value, &mut pending);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = pending.pop_front() {
+        if seen.insert(name.clone())
+            && let Some(schema) = doc.pointer(&format!("/components/schemas/{}", escape(&name)))
+        {
+            collect_refs(schema, &mut pending);
+        }
+    }
+    seen
 }
 
 fn lenient_schema(schema: &mut Value) {
     match schema {
         Value::Object(map) => {
-            if map.get("type") == Some(&Value::String("string".into())) {
-                relax_string(map);
-            }
+            relax_string(map);
             if map.get("additionalProperties") == Some(&Value::Bool(false)) {
                 map.remove("additionalProperties");
             }
@@ -78,8 +119,10 @@ fn lenient_schema(schema: &mut Value) {
     }
 }
 
+/// Drops a string enum (any enum whose values are all strings, typed or not) and a date format.
 fn relax_string(map: &mut Map<String, Value>) {
-    if let Some(Value::Array(values)) = map.remove("enum") {
+    let string_enum = matches!(map.get("enum"), Some(Value::Array(values)) if values.iter().all(Value::is_string));
+    if string_enum && let Some(Value::Array(values)) = map.remove("enum") {
         let known = values
             .iter()
             .map(|v| match v {
@@ -97,10 +140,12 @@ fn relax_string(map: &mut Map<String, Value>) {
         };
         map.insert("description".into(), Value::String(description));
     }
-    if matches!(
-        map.get("format").and_then(Value::as_str),
-        Some("date-time" | "date")
-    ) {
+    if map.get("type") == Some(&json!("string"))
+        && matches!(
+            map.get("format").and_then(Value::as_str),
+            Some("date-time" | "date")
+        )
+    {
         map.remove("format");
     }
 }
@@ -335,5 +380,41 @@ mod tests {
         assert_eq!(res["properties"]["at"], json!({"type": "string"}));
         assert!(doc["components"]["schemas"]["Nested"].get("enum").is_none());
         assert_eq!(doc["components"]["schemas"]["Req"]["enum"], json!(["a"]));
+    }
+
+    #[test]
+    fn untyped_string_enums_are_relaxed_and_numeric_ones_kept() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/x": {"get": {"responses": {"200": {"description": "", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "kind": {"enum": ["A"]},
+                    "level": {"type": "integer", "enum": [1, 2]}
+                }
+            }}}}}}}}
+        });
+        make_responses_lenient(&mut doc).unwrap();
+        let props = doc
+            .pointer("/paths/~1x/get/responses/200/content/application~1json/schema/properties")
+            .unwrap();
+        assert!(props["kind"].get("enum").is_none());
+        assert_eq!(props["level"]["enum"], json!([1, 2]));
+    }
+
+    #[test]
+    fn a_schema_shared_by_requests_and_responses_is_not_loosened_silently() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/x": {"post": {
+                "parameters": [{"name": "s", "in": "query", "schema": {"$ref": "#/components/schemas/State"}}],
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/State"}}}}}
+            }}},
+            "components": {"schemas": {"State": {"type": "string", "enum": ["ON", "OFF"]}}}
+        });
+        let err = make_responses_lenient(&mut doc).unwrap_err().to_string();
+        assert!(
+            err.contains("#/components/schemas/State is used by requests and responses"),
+            "{err}"
+        );
     }
 }
