@@ -231,12 +231,8 @@ impl GongClient {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let inputs: Vec<String> = subjects
-            .into_iter()
-            .map(|s| s.as_ref().to_owned())
-            .collect();
-        let total = inputs.len();
-        self.erase_stream(stream::iter(inputs), Some(total), options)
+        let (inputs, total) = owned_inputs(subjects);
+        self.erase_stream(inputs, Some(total), options)
     }
 
     /// [`erase_many`](Self::erase_many) over a stream of inputs (e.g. read from a queue);
@@ -269,14 +265,10 @@ impl GongClient {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let inputs: Vec<String> = subjects
-            .into_iter()
-            .map(|s| s.as_ref().to_owned())
-            .collect();
-        let total = inputs.len();
+        let (inputs, total) = owned_inputs(subjects);
         run(
             self.clone(),
-            stream::iter(inputs),
+            inputs,
             Some(total),
             options,
             "lookup",
@@ -295,6 +287,20 @@ impl GongClient {
             }
         })
     }
+}
+
+/// The inputs of an iterator as an owned stream, and how many there are.
+fn owned_inputs<I>(subjects: I) -> (impl Stream<Item = String> + Send + 'static, usize)
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    let inputs: Vec<String> = subjects
+        .into_iter()
+        .map(|s| s.as_ref().to_owned())
+        .collect();
+    let total = inputs.len();
+    (stream::iter(inputs), total)
 }
 
 /// The shared engine: validate, deduplicate, run with bounded concurrency, count.

@@ -6,27 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use common::{builder, client, json};
+use common::{builder, client, error_body, json, respond_once};
 use gong_api_ext::{CrmRequestState, Error, WaitOptions};
 use tokio::time::Instant;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn error_body(status: u16, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(
-        format!(r#"{{"requestId":"r{status}","errors":["{message}"]}}"#),
-        "application/json",
-    )
-}
-
-async fn respond_once(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .respond_with(response)
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(server)
-        .await;
-}
 
 /// Every request not answered by an earlier `respond_once` succeeds.
 async fn respond_ok_after(server: &MockServer) {

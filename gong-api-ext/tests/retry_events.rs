@@ -5,25 +5,9 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{client, json};
+use common::{client, error_body, json, respond_once};
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn respond_once(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .respond_with(response)
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(server)
-        .await;
-}
-
-fn error_body(status: u16, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(
-        format!(r#"{{"requestId":"r{status}","errors":["{message}"]}}"#),
-        "application/json",
-    )
-}
+use wiremock::{Mock, MockServer};
 
 /// A minimal subscriber that keeps every event's fields as text.
 #[derive(Default, Clone)]

@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use gong_api_ext::{GongClient, GongClientBuilder, reqwest};
-use wiremock::MockServer;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A builder pointed at `server`, with an HTTP client that keeps no idle connections and no
 /// timers (so tokio's paused clock advances only through the SDK's own sleeps), and a seeded
@@ -27,4 +28,22 @@ pub fn client(server: &MockServer) -> GongClient {
 
 pub fn json(body: &str) -> wiremock::ResponseTemplate {
     wiremock::ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json")
+}
+
+/// Gong's error body, `requestId` `r<status>`.
+pub fn error_body(status: u16, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(
+        format!(r#"{{"requestId":"r{status}","errors":["{message}"]}}"#),
+        "application/json",
+    )
+}
+
+/// Answers the next POST (only) with `response`, ahead of other mocks.
+pub async fn respond_once(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .respond_with(response)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
 }
