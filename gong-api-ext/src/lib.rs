@@ -21,6 +21,10 @@
 //! - **Safe CRM teardown**: one `clientRequestId` per logical delete, reused across retries,
 //!   and a 409 after an ambiguous attempt understood as success.
 //!
+//! Cargo features, all off by default: `testing` (a request recorder for your own snapshot
+//! tests, see `testing`), `numbering-plan` (libphonenumber checks on phone numbers) and `cli`
+//! (the `gong-privacy` command-line tool).
+//!
 //! ```no_run
 //! use gong_api_ext::{GongClient, PhoneNumber};
 //!
