@@ -101,21 +101,29 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
     seen
 }
 
+/// Relaxes one schema and its subschemas. It walks the schema structure (not every map it
+/// meets), so a property named `enum`, `default` or `example` is a schema like any other, and
+/// example data is never touched.
 fn lenient_schema(schema: &mut Value) {
-    match schema {
-        Value::Object(map) => {
-            relax_string(map);
-            if map.get("additionalProperties") == Some(&Value::Bool(false)) {
-                map.remove("additionalProperties");
-            }
-            for (key, child) in map.iter_mut() {
-                if key != "enum" && key != "example" && key != "default" {
-                    lenient_schema(child);
-                }
-            }
+    let Value::Object(map) = schema else {
+        return;
+    };
+    relax_string(map);
+    if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+        map.remove("additionalProperties");
+    }
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = map.get_mut(key) {
+            lenient_schema(child);
         }
-        Value::Array(items) => items.iter_mut().for_each(lenient_schema),
-        _ => {}
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(items)) = map.get_mut(key) {
+            items.iter_mut().for_each(lenient_schema);
+        }
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        properties.values_mut().for_each(lenient_schema);
     }
 }
 
@@ -380,6 +388,35 @@ mod tests {
         assert_eq!(res["properties"]["at"], json!({"type": "string"}));
         assert!(doc["components"]["schemas"]["Nested"].get("enum").is_none());
         assert_eq!(doc["components"]["schemas"]["Req"]["enum"], json!(["a"]));
+    }
+
+    #[test]
+    fn properties_named_like_keywords_are_relaxed_too() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/x": {"get": {"responses": {"200": {"description": "", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "default": {"type": "string", "enum": ["A"]},
+                    "example": {"type": "array", "items": {"type": "string", "enum": ["B"]}}
+                },
+                "example": {"default": "A"}
+            }}}}}}}}
+        });
+        make_responses_lenient(&mut doc).unwrap();
+        let schema = doc
+            .pointer("/paths/~1x/get/responses/200/content/application~1json/schema")
+            .unwrap();
+        assert!(schema["properties"]["default"].get("enum").is_none());
+        assert!(
+            schema["properties"]["example"]["items"]
+                .get("enum")
+                .is_none()
+        );
+        assert_eq!(
+            schema["example"],
+            json!({"default": "A"}),
+            "example data is left alone"
+        );
     }
 
     #[test]
