@@ -156,7 +156,7 @@ impl Refusal {
             Self::Blocked(wait) => format!(
                 "Gong asked this client to wait {} s more, longer than the retry cap; no request \
                  was sent",
-                wait.as_secs()
+                whole_seconds(*wait)
             ),
         }
     }
@@ -170,13 +170,16 @@ impl Refusal {
             .header(http::header::CONTENT_TYPE, "application/json");
         response = match self {
             Self::Budget(_) => response.header(BUDGET_HEADER, "exhausted"),
-            Self::Blocked(wait) => response.header(
-                http::header::RETRY_AFTER,
-                wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            ),
+            Self::Blocked(wait) => response.header(http::header::RETRY_AFTER, whole_seconds(*wait)),
         };
         reqwest::Response::from(response.body(body).expect("a static response is valid"))
     }
+}
+
+/// A wait in whole seconds, rounded up (as `Retry-After` carries it), so the message and the
+/// header agree and a caller never retries early.
+fn whole_seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// `now + wait`, saturating far in the future instead of overflowing on absurd waits.
