@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use common::{builder, json};
+use common::{builder, json, respond_ok};
 use futures_util::StreamExt;
 use gong_api_ext::{BulkOptions, BulkStatus, Error, LookupSummary, Progress};
 use wiremock::matchers::{method, path, query_param};
@@ -23,10 +23,7 @@ async fn every_input_gets_exactly_one_outcome() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(json(r#"{"requestId":"ok"}"#))
-        .mount(&server)
-        .await;
+    respond_ok(&server).await;
     let client = builder(&server).build().unwrap();
 
     let inputs = vec![

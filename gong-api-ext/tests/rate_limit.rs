@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{builder, json};
+use common::{builder, respond_ok};
 use gong_api_ext::{Error, RateLimitConfig};
 use tokio::time::Instant;
 use wiremock::matchers::method;
@@ -22,10 +22,7 @@ fn config(rate: f64, burst: u32, budget: Option<u32>) -> RateLimitConfig {
 #[tokio::test(start_paused = true)]
 async fn clones_share_the_pace() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json(r#"{"requestId":"ok"}"#))
-        .mount(&server)
-        .await;
+    respond_ok(&server).await;
     let client = builder(&server)
         .rate_limit(config(3.0, 1, None))
         .build()
@@ -60,10 +57,7 @@ async fn a_429_pauses_concurrent_calls_together() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(json(r#"{"requestId":"ok"}"#))
-        .mount(&server)
-        .await;
+    respond_ok(&server).await;
     // No retries: the first call ends at its 429, so the order of events is fixed (no timer
     // races with the loopback I/O on the paused clock).
     let client = builder(&server)
@@ -103,10 +97,7 @@ async fn a_429_pauses_concurrent_calls_together() {
 #[tokio::test(start_paused = true)]
 async fn an_exhausted_daily_budget_fails_fast_and_sends_nothing() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json(r#"{"requestId":"ok"}"#))
-        .mount(&server)
-        .await;
+    respond_ok(&server).await;
     let client = builder(&server)
         .rate_limit(config(100.0, 5, Some(2)))
         .build()

@@ -6,19 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use common::{builder, client, error_body, json, respond_once};
+use common::{builder, client, error_body, json, respond_ok, respond_once};
 use gong_api_ext::{CrmRequestState, Error, WaitOptions};
 use tokio::time::Instant;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// Every request not answered by an earlier `respond_once` succeeds.
-async fn respond_ok_after(server: &MockServer) {
-    Mock::given(method("POST"))
-        .respond_with(json(r#"{"requestId":"ok"}"#))
-        .mount(server)
-        .await;
-}
 
 async fn attempts(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
@@ -32,7 +24,7 @@ async fn retry_after_seconds_is_honoured_exactly() {
         error_body(429, "API request limit exceeded").insert_header("Retry-After", "7"),
     )
     .await;
-    respond_ok_after(&server).await;
+    respond_ok(&server).await;
 
     let start = Instant::now();
     let receipt = client(&server)
@@ -53,7 +45,7 @@ async fn retry_after_http_date_is_honoured() {
         error_body(503, "maintenance").insert_header("Retry-After", at.as_str()),
     )
     .await;
-    respond_ok_after(&server).await;
+    respond_ok(&server).await;
 
     let start = Instant::now();
     client(&server)
@@ -119,7 +111,7 @@ async fn a_502_html_page_is_retried() {
             .set_body_raw("<html><body>Bad Gateway</body></html>", "text/html"),
     )
     .await;
-    respond_ok_after(&server).await;
+    respond_ok(&server).await;
     client(&server)
         .erase_email_address("jane@example.com")
         .await

@@ -5,9 +5,8 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{client, error_body, json, respond_once};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer};
+use common::{client, error_body, respond_ok, respond_once};
+use wiremock::MockServer;
 
 /// A minimal subscriber that keeps every event's fields as text.
 #[derive(Default, Clone)]
@@ -45,10 +44,7 @@ async fn each_retry_emits_a_tracing_event_without_secrets_or_subjects() {
     let server = MockServer::start().await;
     respond_once(&server, error_body(503, "down")).await;
     respond_once(&server, error_body(503, "down")).await;
-    Mock::given(method("POST"))
-        .respond_with(json(r#"{"requestId":"ok"}"#))
-        .mount(&server)
-        .await;
+    respond_ok(&server).await;
     client(&server)
         .erase_email_address("jane@example.com")
         .await

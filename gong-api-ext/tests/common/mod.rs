@@ -47,3 +47,12 @@ pub async fn respond_once(server: &MockServer, response: ResponseTemplate) {
         .mount(server)
         .await;
 }
+
+/// Every POST not answered by a `respond_once` (or another higher-priority mock) succeeds with
+/// `requestId` `ok`.
+pub async fn respond_ok(server: &MockServer) {
+    Mock::given(method("POST"))
+        .respond_with(json(r#"{"requestId":"ok"}"#))
+        .mount(server)
+        .await;
+}
