@@ -10,15 +10,17 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`CallExternalSystem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CallExternalSystem {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub objects: ::std::vec::Vec<ExternalSystemObject>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub system: ::std::option::Option<ExternalSystemName>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A call that references the subject (ref).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CallReference {
         #[serde(
             rename = "externalSystems",
@@ -31,6 +33,8 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Letters, numbers, dashes and underscores (seed 004).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -89,7 +93,7 @@ pub mod types {
         }
     }
     ///`CrmIntegration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CrmIntegration {
         ///Values exceed 2^53; never pass them through a float (ref).
         #[serde(
@@ -104,9 +108,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub owner_email: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CrmIntegrations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CrmIntegrations {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub integrations: ::std::vec::Vec<CrmIntegration>,
@@ -115,9 +121,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CrmRequestStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CrmRequestStatus {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<CrmRequestStatusError>,
@@ -141,34 +149,42 @@ Known values: `PENDING`, `IN_PROGRESS`, `DONE`, `FAILED`. Decoded as a string: G
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_success_count: ::std::option::Option<i32>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CrmRequestStatusError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CrmRequestStatusError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub line: ::std::option::Option<i32>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///CRM objects (leads, contacts) that reference the subject (ref).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub objects: ::std::vec::Vec<CustomerDataObject>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub system: ::std::option::Option<ExternalSystemName>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CustomerDataField`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerDataField {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Any JSON value. Gong's export declares `object` but its own example is a string (ref, quirks), so no type is imposed here.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CustomerDataObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerDataObject {
         #[serde(
             rename = "externalId",
@@ -190,9 +206,11 @@ Known values: `PENDING`, `IN_PROGRESS`, `DONE`, `FAILED`. Decoded as a string: G
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///An engagement event that references the email address (ref).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerEngagementEvent {
         #[serde(
             rename = "contentId",
@@ -230,6 +248,8 @@ Known values: `contentShared`, `contentViewed`, `customEvent`, `digitalInteracti
         ///Declared a date-time string in Gong's export, but its own example is the number 1547971200.0 (ref, quirks): either form is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<CustomerEngagementEventTimestamp>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Declared a date-time string in Gong's export, but its own example is the number 1547971200.0 (ref, quirks): either form is accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -252,7 +272,7 @@ Known values: `contentShared`, `contentViewed`, `customEvent`, `digitalInteracti
         }
     }
     ///`DataDeletionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DataDeletionResponse {
         ///A unique identifier for the request.
         #[serde(
@@ -265,9 +285,11 @@ Known values: `contentShared`, `contentViewed`, `customEvent`, `digitalInteracti
 Known values: `Accepted`, `Processing`, `Complete`. Decoded as a string: Gong adds values without warning.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`DataReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DataReference {
         ///Date associated with the reference.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -283,9 +305,11 @@ Known values: `Accepted`, `Processing`, `Complete`. Decoded as a string: Gong ad
 Known values: `Call`, `Meeting`, `Email`, `EngageFlow`, `User`. Decoded as a string: Gong adds values without warning.*/
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The delete request was registered; deletion may take up to 24 hours (seed 004).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DeleteIntegrationResponse {
         ///The clientRequestId sent in the request - used to monitor the request process
         #[serde(
@@ -298,9 +322,11 @@ Known values: `Call`, `Meeting`, `Email`, `EngageFlow`, `User`. Decoded as a str
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Everything Gong holds that references an email address. An unknown address answers 200 with empty arrays, not 404 (ref).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmailAddressReferences {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub calls: ::std::vec::Vec<CallReference>,
@@ -325,6 +351,8 @@ Known values: `Call`, `Meeting`, `Email`, `EngageFlow`, `User`. Decoded as a str
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EmailDeleteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -334,7 +362,7 @@ Known values: `Call`, `Meeting`, `Email`, `EngageFlow`, `User`. Decoded as a str
         pub email_address: ::std::string::String,
     }
     ///An email message that references the address (ref).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmailReference {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
@@ -354,9 +382,11 @@ Known values: `Call`, `Meeting`, `Email`, `EngageFlow`, `User`. Decoded as a str
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sent_time: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EmailReferencesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmailReferencesResponse {
         ///The email address that was searched.
         #[serde(
@@ -373,9 +403,11 @@ Known values: `Call`, `Meeting`, `Email`, `EngageFlow`, `User`. Decoded as a str
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ErrorResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorResponse {
         ///List of error messages.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -386,6 +418,8 @@ Known values: `Call`, `Meeting`, `Email`, `EngageFlow`, `User`. Decoded as a str
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /**The external system an object lives in (ref).
 
@@ -431,7 +465,7 @@ Known values: `Salesforce`, `HubSpot`, `MicrosoftDynamic`, `Generic`. Decoded as
         }
     }
     ///`ExternalSystemObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExternalSystemObject {
         #[serde(
             rename = "externalId",
@@ -444,12 +478,16 @@ Known values: `Salesforce`, `HubSpot`, `MicrosoftDynamic`, `Generic`. Decoded as
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MeetingReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MeetingReference {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PhoneDeleteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -459,7 +497,7 @@ Known values: `Salesforce`, `HubSpot`, `MicrosoftDynamic`, `Generic`. Decoded as
         pub phone_number: ::std::string::String,
     }
     ///Everything Gong holds that references a phone number: the email shape minus `customerEngagement`, plus the numbers matched and the email addresses found (ref).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PhoneNumberReferences {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub calls: ::std::vec::Vec<CallReference>,
@@ -495,9 +533,11 @@ Known values: `Salesforce`, `HubSpot`, `MicrosoftDynamic`, `Generic`. Decoded as
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub supplied_phone_number: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PhoneReferencesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PhoneReferencesResponse {
         ///The phone number that was searched.
         #[serde(
@@ -514,9 +554,11 @@ Known values: `Salesforce`, `HubSpot`, `MicrosoftDynamic`, `Generic`. Decoded as
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The body of a successful erase request; `requestId` is the only receipt (ref).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RequestIdResponse {
         ///A Gong request reference Id, generated for this request. Can be used for troubleshooting purposes.
         #[serde(
@@ -524,6 +566,8 @@ Known values: `Salesforce`, `HubSpot`, `MicrosoftDynamic`, `Generic`. Decoded as
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /// Error types.
     pub mod error {

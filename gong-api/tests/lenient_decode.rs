@@ -60,3 +60,23 @@ fn empty_lookup_decodes() {
     let refs: PhoneNumberReferences = serde_json::from_str(r#"{"requestId": "r"}"#).unwrap();
     assert!(refs.calls.is_empty() && refs.matching_phone_numbers.is_empty());
 }
+
+/// Gong adds fields without warning, and the access-export and evidence features need Gong's
+/// whole answer: a field the spec does not name survives decoding and serialises back.
+#[test]
+fn unknown_fields_survive_decode_and_serialise() {
+    let body = serde_json::json!({
+        "requestId": "r1",
+        "integrations": [{"integrationId": 5517027188234205706_i64, "name": "n",
+                          "addedLater": {"nested": [1, 2.5, "x"]}}],
+        "pageInfo": {"cursor": "c", "total": 12345678901234567_u64}
+    });
+    let decoded: gong_api::types::CrmIntegrations = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(decoded.extra["pageInfo"]["cursor"], "c");
+    // Typed fields decode exactly through the flattened buffer (no float on the way).
+    assert_eq!(
+        decoded.integrations[0].integration_id,
+        Some(5517027188234205706)
+    );
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), body);
+}

@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// Parses a YAML document, naming the file and the line on failure.
+/// Parses a YAML document, naming the file and the line on failure; numbers survive exactly
+/// (see [`crate::yaml`]).
 pub fn parse_yaml(text: &str, file: &str) -> Result<Value> {
-    serde_yaml_ng::from_str::<Value>(text)
-        .map_err(|e| Error::in_file(file, format!("not valid YAML: {e}")))
+    crate::yaml::parse(text, file)
 }
 
 /// Applies an RFC 6902 patch document (a YAML list of operations) to `spec`.
@@ -68,7 +68,7 @@ fn member_exists(spec: &Value, pointer: &str) -> bool {
 
 /// Serialises the bundled spec as YAML.
 pub fn to_yaml(spec: &Value) -> Result<String> {
-    serde_yaml_ng::to_string(spec).map_err(|e| Error::msg(format!("cannot write YAML: {e}")))
+    crate::yaml::to_string(spec)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The down-converted spec -> progenitor -> formatted Rust source.
+//! The down-converted spec -> progenitor -> formatted Rust source, and the crates that source
+//! uses.
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -14,8 +15,25 @@ pub const HEADER: &str = "\
 // regenerate instead.
 ";
 
+/// The optional crates generated code may use, as progenitor's type space and generator report
+/// them after generation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Uses {
+    pub chrono: bool,
+    pub uuid: bool,
+    pub regress: bool,
+    pub serde_json: bool,
+    pub futures: bool,
+}
+
+/// Generated Rust source and what it uses.
+pub struct Client {
+    pub source: String,
+    pub uses: Uses,
+}
+
 /// Generates the raw client's source from a spec progenitor can read (OpenAPI 3.0.x).
-pub fn generate_client(spec: Value) -> Result<String> {
+pub fn generate_client(spec: Value) -> Result<Client> {
     let spec: openapiv3::OpenAPI = serde_json::from_value(spec).map_err(|e| {
         Error::msg(format!(
             "the down-converted spec is not OpenAPI 3.0 as progenitor reads it: {e}"
@@ -30,19 +48,34 @@ pub fn generate_client(spec: Value) -> Result<String> {
         .with_tag(TagStyle::Merged)
         // The executor hook gong-api-ext plugs retries and rate limiting into.
         .with_inner_type("crate::Inner".parse().expect("a valid path"))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        // Maps (among them the `extra` map of unknown fields) keep a stable key order, so a
+        // decoded answer serialises the same way every time.
+        .with_map_type("::std::collections::BTreeMap");
 
-    // progenitor asserts on shapes it does not support; `progenitor_form::check_shapes` catches
-    // the known ones first, and this turns any other panic into an error, not a backtrace.
+    // progenitor asserts on shapes it does not support; the rules in `operations` and
+    // `responses` remove the known ones first, and this turns any other panic into an error,
+    // not a backtrace.
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings).generate_tokens(&spec)
+        let mut generator = Generator::new(&settings);
+        generator.generate_tokens(&spec).map(|tokens| {
+            let types = generator.get_type_space();
+            let uses = Uses {
+                chrono: types.uses_chrono(),
+                uuid: types.uses_uuid(),
+                regress: types.uses_regress(),
+                serde_json: types.uses_serde_json(),
+                futures: generator.uses_futures(),
+            };
+            (tokens, uses, generator.uses_websockets())
+        })
     }));
     panic::set_hook(previous_hook);
 
-    let tokens = match result {
-        Ok(Ok(tokens)) => tokens,
+    let (tokens, uses, websockets) = match result {
+        Ok(Ok(generated)) => generated,
         Ok(Err(e)) => return Err(Error::msg(format!("progenitor rejected the spec: {e}"))),
         Err(payload) => {
             let reason = payload
@@ -55,7 +88,15 @@ pub fn generate_client(spec: Value) -> Result<String> {
             )));
         }
     };
+    if websockets {
+        return Err(Error::msg(
+            "the generated code uses websockets, which the xtask leaves out; report this",
+        ));
+    }
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::msg(format!("progenitor produced unparsable code: {e}")))?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    Ok(Client {
+        source: format!("{HEADER}\n{}", prettyplease::unparse(&file)),
+        uses,
+    })
 }

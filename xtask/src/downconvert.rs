@@ -18,9 +18,13 @@
 //! | `$ref` with constraints beside it (3.1 applies them, 3.0 ignores them) | `allOf: [{$ref}]` + the constraints |
 //! | `$comment`, top-level `jsonSchemaDialect`, `webhooks`, `info.license.identifier`, `components.pathItems` | removed |
 //!
-//! Anything else that is not an OpenAPI 3.0 Schema Object keyword (`if`/`then`/`else`,
-//! `prefixItems`, `unevaluatedProperties`, `contentMediaType`, a null-only type, …) is an error
-//! naming its JSON pointer: openapiv3 would silently drop it, changing the schema's meaning.
+//! Each rewrite is a named rule, counted in the [`Report`]. In 3.1 a keyword a schema vocabulary
+//! does not define is an annotation: exporters leave their own beside `$ref` and in schemas (a
+//! Java exporter writes `exampleSetFlag` everywhere). Those are dropped (rule
+//! `drop-annotations`, one line naming each keyword and how often). The 2020-12 keywords that
+//! change what a schema accepts and that 3.0 cannot express (`if`/`then`/`else`, `prefixItems`,
+//! `unevaluatedProperties`, `patternProperties`, `$defs`, a null-only type, …) stay errors naming
+//! their JSON pointer: openapiv3 would silently drop them, changing the schema's meaning.
 //!
 //! `examples` outside schemas (parameters, media types) is a map in both versions and is left
 //! alone.
@@ -28,9 +32,10 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
+use crate::report::Report;
 
 /// Rewrites `doc` in place from OpenAPI 3.1 to 3.0.3. A 3.0.x document passes unchanged.
-pub fn to_openapi_30(doc: &mut Value) -> Result<()> {
+pub fn to_openapi_30(doc: &mut Value, report: &mut Report) -> Result<()> {
     let version = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -48,24 +53,31 @@ pub fn to_openapi_30(doc: &mut Value) -> Result<()> {
         .as_object_mut()
         .ok_or_else(|| Error::msg("/: the document is not a mapping"))?;
     root.insert("openapi".into(), json!("3.0.3"));
-    root.remove("jsonSchemaDialect");
-    root.remove("webhooks");
+    report.fired("openapi-3.1-to-3.0", format!("{version} -> 3.0.3"));
+    for key in ["jsonSchemaDialect", "webhooks"] {
+        if root.remove(key).is_some() {
+            report.fired("drop-3.1-only-fields", format!("/{key}"));
+        }
+    }
     if let Some(license) = root
         .get_mut("info")
         .and_then(|i| i.get_mut("license"))
         .and_then(Value::as_object_mut)
+        && license.remove("identifier").is_some()
     {
-        license.remove("identifier");
+        report.fired("drop-3.1-only-fields", "/info/license/identifier");
     }
-    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-        components.remove("pathItems");
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut)
+        && components.remove("pathItems").is_some()
+    {
+        report.fired("drop-3.1-only-fields", "/components/pathItems");
     }
-    walk_document(doc, "")
+    walk_document(doc, "", report)
 }
 
 /// Walks the non-schema part of the document, converting every schema it finds: the values
 /// of `components.schemas` and of every `schema` key (parameters, headers, media types).
-fn walk_document(value: &mut Value, pointer: &str) -> Result<()> {
+fn walk_document(value: &mut Value, pointer: &str, report: &mut Report) -> Result<()> {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -75,22 +87,22 @@ fn walk_document(value: &mut Value, pointer: &str) -> Result<()> {
                     continue;
                 }
                 if key == "schema" && child.is_object() {
-                    convert_schema(child, &here)?;
+                    convert_schema(child, &here, report)?;
                 } else if key == "schemas" && pointer == "/components" {
                     if let Value::Object(schemas) = child {
                         for (name, schema) in schemas.iter_mut() {
-                            convert_schema(schema, &format!("{here}/{}", escape(name)))?;
+                            convert_schema(schema, &format!("{here}/{}", escape(name)), report)?;
                         }
                     }
                 } else {
-                    walk_document(child, &here)?;
+                    walk_document(child, &here, report)?;
                 }
             }
             Ok(())
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                walk_document(item, &format!("{pointer}/{i}"))?;
+                walk_document(item, &format!("{pointer}/{i}"), report)?;
             }
             Ok(())
         }
@@ -137,17 +149,64 @@ const SCHEMA_30_KEYWORDS: &[&str] = &[
     "deprecated",
 ];
 
+/// The 3.1 (JSON Schema 2020-12) keywords the rules below rewrite into 3.0.
+const SCHEMA_31_REWRITTEN: &[&str] = &["$ref", "examples", "const"];
+
+/// 2020-12 keywords that change what a schema accepts (or where a `$ref` points) and that
+/// OpenAPI 3.0 cannot express: dropping them would change the schema's meaning, so they are
+/// errors. Every other unknown keyword is an annotation and is dropped.
+const SCHEMA_31_UNEXPRESSIBLE: &[&str] = &[
+    "if",
+    "then",
+    "else",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "patternProperties",
+    "propertyNames",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "$defs",
+    "definitions",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
+];
+
 /// Keys that may stand beside a `$ref` without changing what it means.
-const REF_ANNOTATIONS: &[&str] = &["$ref", "description", "summary"];
+const REF_ANNOTATIONS: &[&str] = &[
+    "$ref",
+    "description",
+    "summary",
+    "title",
+    "example",
+    "deprecated",
+    "externalDocs",
+];
 
 /// Converts one schema object and, recursively, its subschemas.
-pub fn convert_schema(schema: &mut Value, pointer: &str) -> Result<()> {
+pub fn convert_schema(schema: &mut Value, pointer: &str, report: &mut Report) -> Result<()> {
     let Value::Object(map) = schema else {
         // `true`/`false` schemas: 3.0 has no equivalent, but progenitor treats a missing
         // schema like `true`; leave them for openapiv3 to judge.
         return Ok(());
     };
-    map.remove("$comment");
+    if let Some(key) = map
+        .keys()
+        .find(|k| SCHEMA_31_UNEXPRESSIBLE.contains(&k.as_str()))
+    {
+        return Err(Error::msg(format!(
+            "{pointer}/{}: `{key}` changes what the schema accepts and has no OpenAPI 3.0 \
+             equivalent; progenitor would silently drop it. Patch the schema into a 3.0 form",
+            escape(key)
+        )));
+    }
+    drop_annotations(map, report);
     if map.contains_key("$ref") {
         if map
             .keys()
@@ -155,6 +214,7 @@ pub fn convert_schema(schema: &mut Value, pointer: &str) -> Result<()> {
         {
             return Ok(());
         }
+        report.fired("ref-siblings-to-allof", pointer.to_owned());
         // 3.1 applies a `$ref`'s siblings as constraints; 3.0 ignores them. `allOf` keeps both.
         let reference = map.remove("$ref").expect("checked above");
         let mut all_of = match map.remove("allOf") {
@@ -167,64 +227,75 @@ pub fn convert_schema(schema: &mut Value, pointer: &str) -> Result<()> {
         all_of.insert(0, json!({ "$ref": reference }));
         map.insert("allOf".into(), Value::Array(all_of));
     }
-    strip_null_alternatives(map, pointer)?;
-    convert_type_array(map, pointer)?;
-    convert_examples(map);
-    convert_const(map);
-    convert_exclusive_bound(map, "exclusiveMinimum", "minimum", pointer)?;
-    convert_exclusive_bound(map, "exclusiveMaximum", "maximum", pointer)?;
-    if let Some(key) = map
-        .keys()
-        .find(|k| !SCHEMA_30_KEYWORDS.contains(&k.as_str()) && !k.starts_with("x-"))
+    if strip_null_alternatives(map, pointer)? {
+        report.fired("null-alternatives-to-nullable", pointer.to_owned());
+    }
+    if convert_type_array(map, pointer)? {
+        report.fired("type-list-to-nullable", pointer.to_owned());
+    }
+    if convert_examples(map) {
+        report.fired("schema-examples-to-example", pointer.to_owned());
+    }
+    if convert_const(map) {
+        report.fired("const-to-enum", pointer.to_owned());
+    }
+    if convert_exclusive_bound(map, "exclusiveMinimum", "minimum", pointer)?
+        | convert_exclusive_bound(map, "exclusiveMaximum", "maximum", pointer)?
     {
-        return Err(Error::msg(format!(
-            "{pointer}/{}: `{key}` is not an OpenAPI 3.0 schema keyword; progenitor would \
-             silently drop it. Patch the schema into a 3.0 form",
-            escape(key)
-        )));
+        report.fired("exclusive-bounds-to-3.0", pointer.to_owned());
     }
 
     for key in ["items", "not", "additionalProperties"] {
         if let Some(child) = map.get_mut(key).filter(|c| c.is_object()) {
-            convert_schema(child, &format!("{pointer}/{key}"))?;
+            convert_schema(child, &format!("{pointer}/{key}"), report)?;
         }
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(Value::Array(items)) = map.get_mut(key) {
             for (i, item) in items.iter_mut().enumerate() {
-                convert_schema(item, &format!("{pointer}/{key}/{i}"))?;
+                convert_schema(item, &format!("{pointer}/{key}/{i}"), report)?;
             }
         }
     }
     if let Some(Value::Object(properties)) = map.get_mut("properties") {
         for (name, property) in properties.iter_mut() {
-            convert_schema(property, &format!("{pointer}/properties/{}", escape(name)))?;
-        }
-    }
-    for key in [
-        "prefixItems",
-        "patternProperties",
-        "dependentSchemas",
-        "$defs",
-    ] {
-        if map.contains_key(key) {
-            return Err(Error::msg(format!(
-                "{pointer}/{key}: JSON Schema keyword `{key}` has no OpenAPI 3.0 equivalent"
-            )));
+            convert_schema(
+                property,
+                &format!("{pointer}/properties/{}", escape(name)),
+                report,
+            )?;
         }
     }
     Ok(())
 }
 
+/// Drops every keyword that is neither a 3.0 schema keyword, nor an extension, nor one the
+/// rules rewrite: in 3.1 an unknown keyword is an annotation (rule `drop-annotations`).
+fn drop_annotations(map: &mut Map<String, Value>, report: &mut Report) {
+    let unknown: Vec<String> = map
+        .keys()
+        .filter(|k| {
+            !SCHEMA_30_KEYWORDS.contains(&k.as_str())
+                && !SCHEMA_31_REWRITTEN.contains(&k.as_str())
+                && !k.starts_with("x-")
+        })
+        .cloned()
+        .collect();
+    for key in unknown {
+        map.remove(&key);
+        report.fired("drop-annotations", key);
+    }
+}
+
 /// `type: [X, "null"]` -> `type: X, nullable: true`.
-fn convert_type_array(map: &mut Map<String, Value>, pointer: &str) -> Result<()> {
+fn convert_type_array(map: &mut Map<String, Value>, pointer: &str) -> Result<bool> {
     if map.get("type") == Some(&json!("null")) {
         return Err(Error::msg(format!(
             "{pointer}/type: a schema that allows only null has no OpenAPI 3.0 equivalent"
         )));
     }
     let Some(Value::Array(types)) = map.get("type") else {
-        return Ok(());
+        return Ok(false);
     };
     let nullable = types.iter().any(|t| t == "null");
     let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -251,12 +322,15 @@ fn convert_type_array(map: &mut Map<String, Value>, pointer: &str) -> Result<()>
     if nullable {
         map.insert("nullable".into(), Value::Bool(true));
     }
-    Ok(())
+    Ok(true)
 }
 
 /// A schema's `examples: [a, …]` -> `example: a`, unless `example` is already set.
-fn convert_examples(map: &mut Map<String, Value>) {
-    if let Some(examples) = map.remove("examples") {
+fn convert_examples(map: &mut Map<String, Value>) -> bool {
+    let Some(examples) = map.remove("examples") else {
+        return false;
+    };
+    {
         let first = match examples {
             Value::Array(items) => items.into_iter().next(),
             other => Some(other),
@@ -265,12 +339,17 @@ fn convert_examples(map: &mut Map<String, Value>) {
             map.entry("example").or_insert(first);
         }
     }
+    true
 }
 
 /// `const: v` -> `enum: [v]`.
-fn convert_const(map: &mut Map<String, Value>) {
-    if let Some(value) = map.remove("const") {
-        map.insert("enum".into(), Value::Array(vec![value]));
+fn convert_const(map: &mut Map<String, Value>) -> bool {
+    match map.remove("const") {
+        Some(value) => {
+            map.insert("enum".into(), Value::Array(vec![value]));
+            true
+        }
+        None => false,
     }
 }
 
@@ -281,9 +360,9 @@ fn convert_exclusive_bound(
     exclusive: &str,
     inclusive: &str,
     pointer: &str,
-) -> Result<()> {
+) -> Result<bool> {
     let Some(bound) = map.get(exclusive).filter(|v| v.is_number()).cloned() else {
-        return Ok(());
+        return Ok(false);
     };
     if map.contains_key(inclusive) {
         return Err(Error::msg(format!(
@@ -293,12 +372,12 @@ fn convert_exclusive_bound(
     }
     map.insert(inclusive.into(), bound);
     map.insert(exclusive.into(), Value::Bool(true));
-    Ok(())
+    Ok(true)
 }
 
 /// `anyOf`/`oneOf` alternatives that allow only null (`type: "null"` or `type: ["null"]`) ->
 /// removed, `nullable: true`. Nothing may be left empty.
-fn strip_null_alternatives(map: &mut Map<String, Value>, pointer: &str) -> Result<()> {
+fn strip_null_alternatives(map: &mut Map<String, Value>, pointer: &str) -> Result<bool> {
     let null_only = |item: &Value| matches!(item.get("type"), Some(t) if *t == json!("null") || *t == json!(["null"]));
     let mut nullable = false;
     for key in ["anyOf", "oneOf"] {
@@ -316,7 +395,7 @@ fn strip_null_alternatives(map: &mut Map<String, Value>, pointer: &str) -> Resul
     if nullable {
         map.insert("nullable".into(), Value::Bool(true));
     }
-    Ok(())
+    Ok(nullable)
 }
 
 /// Escapes a key for a JSON pointer (RFC 6901).
@@ -327,6 +406,10 @@ pub fn escape(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn to_openapi_30(doc: &mut Value) -> Result<()> {
+        super::to_openapi_30(doc, &mut Report::default())
+    }
 
     fn schema(value: Value) -> Value {
         let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": value}}});
@@ -502,7 +585,7 @@ mod tests {
             ("prefixItems", json!([])),
             ("if", json!({"type": "string"})),
             ("unevaluatedProperties", json!(false)),
-            ("contentMediaType", json!("text/html")),
+            ("patternProperties", json!({"^a": {}})),
             ("propertyNames", json!({"pattern": "^a"})),
             ("dependentRequired", json!({})),
             ("$defs", json!({})),
@@ -517,6 +600,43 @@ mod tests {
         assert_eq!(
             schema(json!({"x-internal": true})),
             json!({"x-internal": true})
+        );
+    }
+
+    #[test]
+    fn unknown_keywords_are_annotations_dropped_with_one_summary() {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "S": {"type": "object", "exampleSetFlag": false, "contentMediaType": "text/html",
+                  "properties": {
+                      "r": {"$ref": "#/components/schemas/T", "exampleSetFlag": false},
+                      "s": {"type": "string", "$comment": "c", "exampleSetFlag": true}
+                  }},
+            "T": {"type": "string", "x-keep": 1}
+        }}});
+        let mut report = Report::default();
+        super::to_openapi_30(&mut doc, &mut report).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["S"],
+            json!({"type": "object", "properties": {
+                "r": {"$ref": "#/components/schemas/T"},
+                "s": {"type": "string"}
+            }})
+        );
+        assert_eq!(schemas["T"], json!({"type": "string", "x-keep": 1}));
+        assert_eq!(report.times("drop-annotations"), 5);
+        assert_eq!(
+            report.times("ref-siblings-to-allof"),
+            0,
+            "a plain $ref stays one"
+        );
+        assert!(
+            report.lines().contains(
+                &"rule drop-annotations: 5 (exampleSetFlag ×3, contentMediaType, $comment)"
+                    .to_owned()
+            ),
+            "{:?}",
+            report.lines()
         );
     }
 

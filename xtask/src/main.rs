@@ -1,35 +1,77 @@
 //! Repository automation for the Gong SDK workspace.
 //!
 //! ```text
-//! cargo xtask generate          upstream spec + patches -> openapi/gong-api.yaml -> gong-api/src/generated.rs
-//! cargo xtask generate --check  the same in memory; exit 1 with a diff when the committed files differ
+//! cargo xtask generate [--strict]          upstream spec + patches -> openapi/gong-api.yaml -> gong-api/src/generated.rs
+//! cargo xtask generate --check [--strict]  the same in memory; exit 1 with a diff when the committed files differ
 //! ```
+//!
+//! Both print one line per rule that changed the spec on its way to progenitor, and one warning
+//! per operation left out of the client; `--strict` makes a left-out operation a failure.
 
 mod bundle;
 mod check;
 mod codegen;
 mod downconvert;
 mod error;
+mod lenient;
+mod manifest;
+mod operations;
 mod pipeline;
-mod progenitor_form;
+mod report;
+mod responses;
+mod spec;
 #[cfg(test)]
 mod tests;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask generate [--check]";
+const USAGE: &str = "usage: cargo xtask generate [--check] [--strict]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let Some(("generate", flags)) = args.split_first().map(|(c, f)| (c.as_str(), f)) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let mut check = false;
+    let mut strict = false;
+    for flag in flags {
+        match flag.as_str() {
+            "--check" => check = true,
+            "--strict" => strict = true,
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let root = workspace_root();
-    match args.as_slice() {
-        ["generate"] => report(write(&root)),
-        ["generate", "--check"] => report(check(&root)),
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
+    let result = pipeline::generate(&root).and_then(|generation| {
+        for line in generation.report.lines() {
+            eprintln!("{line}");
+        }
+        let ok = if check {
+            check_outputs(&root, &generation)
+        } else {
+            write(&root, &generation)?
+        };
+        if strict && !generation.report.skipped.is_empty() {
+            eprintln!(
+                "error: --strict: {} operation(s) left out of the client (see the warnings above)",
+                generation.report.skipped.len()
+            );
+            return Ok(false);
+        }
+        Ok(ok)
+    });
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -42,19 +84,8 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn report(result: error::Result<bool>) -> ExitCode {
-    match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn write(root: &Path) -> error::Result<bool> {
-    for out in pipeline::generate(root)? {
+fn write(root: &Path, generation: &pipeline::Generation) -> error::Result<bool> {
+    for out in &generation.outputs {
         let path = pipeline::path_of(root, out.path);
         let unchanged = std::fs::read_to_string(&path).is_ok_and(|c| c == out.contents);
         if !unchanged {
@@ -70,14 +101,21 @@ fn write(root: &Path) -> error::Result<bool> {
     Ok(true)
 }
 
-fn check(root: &Path) -> error::Result<bool> {
-    let drift = check::drift(root, &pipeline::generate(root)?);
+fn check_outputs(root: &Path, generation: &pipeline::Generation) -> bool {
+    let drift = check::drift(root, &generation.outputs);
     for d in &drift {
         print!("{}", d.diff);
     }
     if drift.is_empty() {
         eprintln!("generated files are up to date");
-        return Ok(true);
+        return true;
+    }
+    if drift.iter().any(|d| d.path == pipeline::MANIFEST) {
+        let committed = std::fs::read_to_string(pipeline::path_of(root, pipeline::MANIFEST))
+            .unwrap_or_default();
+        for line in manifest::drift(&committed, &generation.dependencies) {
+            eprintln!("error: {line}");
+        }
     }
     eprintln!(
         "error: {} differ from a fresh `cargo xtask generate`; never edit them by hand: \
@@ -88,5 +126,5 @@ fn check(root: &Path) -> error::Result<bool> {
             .collect::<Vec<_>>()
             .join(" and ")
     );
-    Ok(false)
+    false
 }

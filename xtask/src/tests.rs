@@ -4,16 +4,22 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::pipeline::{self, BUNDLED, GENERATED, PATCHES, UPSTREAM};
+use crate::pipeline::{self, BUNDLED, GENERATED, MANIFEST, PATCHES, UPSTREAM};
+use crate::report::Report;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 fn bundled() -> Value {
-    let outputs = pipeline::generate(root()).expect("the repository's spec generates");
-    let yaml = &outputs.iter().find(|o| o.path == BUNDLED).unwrap().contents;
-    serde_yaml_ng::from_str(yaml).unwrap()
+    let generation = pipeline::generate(root()).expect("the repository's spec generates");
+    let yaml = &generation
+        .outputs
+        .iter()
+        .find(|o| o.path == BUNDLED)
+        .unwrap()
+        .contents;
+    crate::yaml::parse(yaml, BUNDLED).unwrap()
 }
 
 /// Resolves a local `$ref` once.
@@ -108,8 +114,8 @@ fn bundled_spec_fixes_the_contact_email_and_stays_31() {
 
 #[test]
 fn generation_is_deterministic() {
-    let a = pipeline::generate(root()).unwrap();
-    let b = pipeline::generate(root()).unwrap();
+    let a = pipeline::generate(root()).unwrap().outputs;
+    let b = pipeline::generate(root()).unwrap().outputs;
     for (a, b) in a.iter().zip(&b) {
         assert_eq!(
             a.contents, b.contents,
@@ -122,7 +128,7 @@ fn generation_is_deterministic() {
 /// A copy of the generation inputs and outputs in a scratch directory.
 fn scratch_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for rel in [UPSTREAM, PATCHES, BUNDLED, GENERATED] {
+    for rel in [UPSTREAM, PATCHES, BUNDLED, GENERATED, MANIFEST] {
         let to = dir.path().join(rel);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(root().join(rel), &to).unwrap();
@@ -133,7 +139,7 @@ fn scratch_repo() -> tempfile::TempDir {
 #[test]
 fn check_passes_on_the_committed_tree_and_fails_on_a_hand_edit() {
     let dir = scratch_repo();
-    let outputs = pipeline::generate(dir.path()).unwrap();
+    let outputs = pipeline::generate(dir.path()).unwrap().outputs;
     assert!(
         crate::check::drift(dir.path(), &outputs).is_empty(),
         "committed files are stale: run `cargo xtask generate`"
@@ -170,15 +176,29 @@ fn malformed_upstream_names_the_file() {
 }
 
 #[test]
-fn an_unsupported_shape_is_an_error_not_a_panic() {
+fn a_shape_progenitor_refuses_is_reshaped_and_reported() {
     let mut doc = bundled();
     doc["paths"]["/data-privacy/erase-data-for-phone-number"]["post"]["responses"]["204"] =
         json!({"description": "no body"});
-    let err = pipeline::generate_client_source(doc)
-        .unwrap_err()
+    let mut report = Report::default();
+    let client = pipeline::generate_client_source(doc, &mut report).unwrap();
+    assert_eq!(
+        report.details("mixed-success-bodies-as-bytes"),
+        ["purgePhoneNumber (200, 204)"]
+    );
+    assert!(client.source.contains("ResponseValue<ByteStream>"));
+}
+
+#[test]
+fn an_unexpressible_construct_is_an_error_naming_file_and_pointer() {
+    let mut doc = bundled();
+    doc["components"]["schemas"]["RequestIdResponse"]["if"] = json!({"type": "object"});
+    let err = pipeline::generate_client_source(doc, &mut Report::default())
+        .err()
+        .unwrap()
         .to_string();
     assert!(
-        err.starts_with("openapi/gong-api.yaml: /paths/~1data-privacy~1erase-data-for-phone-number/post (purgePhoneNumber)"),
+        err.starts_with("openapi/gong-api.yaml: /components/schemas/RequestIdResponse/if: `if`"),
         "{err}"
     );
 }

@@ -1,0 +1,421 @@
+//! Operation-level rules: what progenitor 0.15 needs of each operation, and the operations it
+//! cannot generate at all.
+//!
+//! | rule | what it does |
+//! | --- | --- |
+//! | `parameter-style-case` | `style: FORM` -> `form` (exporters write enum names; openapiv3 rejects them) |
+//! | `path-parameters-required` | a path parameter without `required: true` gets it (OpenAPI requires it; progenitor asserts it) |
+//! | `operation-ids` | an operation without `operationId` gets `<method>_<path>`; a repeated one gets a number |
+//! | `request-media-type` | of several request media types, `application/json` (else the first progenitor takes) is kept |
+//! | `skip-unsupported-operations` | an operation progenitor cannot generate is left out with a warning naming method, path and reason |
+//!
+//! Leaving one operation out never blocks regenerating the others; `cargo xtask generate
+//! --strict` turns every left-out operation into a failure.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::error::Result;
+use crate::report::Report;
+use crate::spec::{self, METHODS};
+
+/// The parameter styles OpenAPI 3.0 defines, as openapiv3 spells them.
+const STYLES: [&str; 7] = [
+    "form",
+    "simple",
+    "label",
+    "matrix",
+    "spaceDelimited",
+    "pipeDelimited",
+    "deepObject",
+];
+
+/// Runs the operation rules on a 3.0 document, in place.
+pub fn normalise(doc: &mut Value, report: &mut Report) -> Result<()> {
+    parameters(doc, report);
+    operation_ids(doc, report);
+    for (path, method) in spec::operations(doc) {
+        let reason = unsupported(doc, &path, &method)?;
+        if let Some(reason) = reason {
+            remove_operation(doc, &path, &method);
+            report.fired(
+                "skip-unsupported-operations",
+                format!("{} {path}", method.to_uppercase()),
+            );
+            report.skip(&method, &path, reason);
+            continue;
+        }
+        pick_request_media_type(doc, &path, &method, report);
+    }
+    Ok(())
+}
+
+/// Every parameter object of the document (components, path items, operations).
+fn parameters_mut(doc: &mut Value) -> Vec<&mut Value> {
+    let mut out: Vec<&mut Value> = Vec::new();
+    let Value::Object(root) = doc else { return out };
+    for (key, value) in root.iter_mut() {
+        match key.as_str() {
+            "components" => {
+                if let Some(Value::Object(params)) = value.get_mut("parameters") {
+                    out.extend(params.values_mut());
+                }
+            }
+            "paths" => {
+                let Value::Object(paths) = value else {
+                    continue;
+                };
+                for item in paths.values_mut().filter_map(Value::as_object_mut) {
+                    for (key, value) in item.iter_mut() {
+                        let list = if key == "parameters" {
+                            Some(value)
+                        } else if METHODS.contains(&key.as_str()) {
+                            value.get_mut("parameters")
+                        } else {
+                            None
+                        };
+                        if let Some(Value::Array(list)) = list {
+                            out.extend(list.iter_mut());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `parameter-style-case` and `path-parameters-required`.
+fn parameters(doc: &mut Value, report: &mut Report) {
+    for param in parameters_mut(doc) {
+        let Value::Object(param) = param else {
+            continue;
+        };
+        if let Some(Value::String(style)) = param.get("style")
+            && !STYLES.contains(&style.as_str())
+        {
+            let folded = style.replace(['_', '-'], "").to_lowercase();
+            if let Some(canonical) = STYLES.iter().find(|s| s.to_lowercase() == folded) {
+                report.fired("parameter-style-case", format!("{style} -> {canonical}"));
+                param.insert("style".into(), json!(canonical));
+            }
+        }
+        if let Some(Value::String(location)) = param.get("in")
+            && location != &location.to_lowercase()
+        {
+            let lower = location.to_lowercase();
+            report.fired("parameter-style-case", format!("in: {location} -> {lower}"));
+            param.insert("in".into(), json!(lower));
+        }
+        if param.get("in") == Some(&json!("path")) && param.get("required") != Some(&json!(true)) {
+            report.fired(
+                "path-parameters-required",
+                param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_owned(),
+            );
+            param.insert("required".into(), json!(true));
+        }
+    }
+}
+
+/// `operation-ids`: every operation gets a distinct `operationId`.
+fn operation_ids(doc: &mut Value, report: &mut Report) {
+    let mut seen = BTreeSet::new();
+    for (path, method) in spec::operations(doc) {
+        let op = spec::operation_mut(doc, &path, &method).expect("listed above");
+        let Value::Object(op) = op else { continue };
+        let given = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let base = given.clone().unwrap_or_else(|| derived_id(&method, &path));
+        // Distinct after progenitor's snake_case, which is what names the methods.
+        let id = spec::unique_name(&base, |n| seen.contains(&snake(n)));
+        seen.insert(snake(&id));
+        if given.as_deref() != Some(id.as_str()) {
+            report.fired(
+                "operation-ids",
+                format!("{} {path} -> {id}", method.to_uppercase()),
+            );
+            op.insert("operationId".into(), json!(id));
+        }
+    }
+}
+
+/// `get /pets/{petId}/toys` -> `get_pets_petId_toys`.
+fn derived_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.extend(
+            segment
+                .chars()
+                .filter(|c| !matches!(c, '{' | '}'))
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+        );
+    }
+    id.trim_end_matches('_').to_owned()
+}
+
+/// An approximation of the snake_case progenitor names methods with, to find clashes.
+fn snake(id: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && previous_lower {
+                out.push('_');
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            out.push(c.to_ascii_lowercase());
+        } else {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = false;
+        }
+    }
+    out.trim_matches('_').to_owned()
+}
+
+/// Whether progenitor can send a request body of `media` with `schema` (resolved).
+fn request_media_supported(media: &str, schema: Option<&Value>, encoding: bool) -> bool {
+    let base = media.split(';').next().unwrap_or("").trim();
+    let plain_string = |format: Option<&str>| {
+        schema.is_some_and(|s| {
+            s.get("type") == Some(&json!("string"))
+                && s.get("format").and_then(Value::as_str) == format
+                && s.get("enum").is_none()
+                && s.get("pattern").is_none()
+                && s.get("minLength").is_none()
+                && s.get("maxLength").is_none()
+        })
+    };
+    match base {
+        "application/json" | "application/x-www-form-urlencoded" => schema.is_some() && !encoding,
+        "application/octet-stream" => plain_string(Some("binary")),
+        "text/plain" | "text/x-markdown" => plain_string(None),
+        _ => false,
+    }
+}
+
+/// Why progenitor 0.15 cannot generate this operation, if it cannot.
+fn unsupported(doc: &Value, path: &str, method: &str) -> Result<Option<String>> {
+    let item = &doc["paths"][path];
+    let op = &item[method];
+    if op.get("x-dropshot-websocket").is_some() {
+        return Ok(Some("a websocket upgrade (x-dropshot-websocket)".into()));
+    }
+    let params = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+    for param in params {
+        let param = spec::resolve(doc, param)?;
+        let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
+        let location = param.get("in").and_then(Value::as_str).unwrap_or("?");
+        let style = param.get("style").and_then(Value::as_str);
+        if location == "cookie" {
+            return Ok(Some(format!("cookie parameter `{name}`")));
+        }
+        if param.get("schema").is_none() {
+            return Ok(Some(format!(
+                "parameter `{name}` is described by `content`, not `schema`"
+            )));
+        }
+        let supported_style = match location {
+            "query" => style.is_none_or(|s| s == "form"),
+            "path" | "header" => style.is_none_or(|s| s == "simple"),
+            _ => false,
+        };
+        if !supported_style {
+            return Ok(Some(format!(
+                "{location} parameter `{name}` with style `{}`",
+                style.unwrap_or("?")
+            )));
+        }
+        if location == "path" && !path.contains(&format!("{{{name}}}")) {
+            return Ok(Some(format!("path parameter `{name}` is not in the path")));
+        }
+    }
+    if let Some(body) = op.get("requestBody") {
+        let body = spec::resolve(doc, body)?;
+        if let Some(Value::Object(content)) = body.get("content")
+            && !content.is_empty()
+        {
+            let mut supported = false;
+            for (media, object) in content {
+                let schema = match object.get("schema") {
+                    Some(s) => Some(spec::resolve(doc, s)?),
+                    None => None,
+                };
+                let encoding = object
+                    .get("encoding")
+                    .and_then(Value::as_object)
+                    .is_some_and(|e| !e.is_empty());
+                supported |= request_media_supported(media, schema, encoding);
+            }
+            if !supported {
+                let kinds: Vec<&str> = content.keys().map(String::as_str).collect();
+                return Ok(Some(format!(
+                    "{} request body (progenitor 0.15 sends JSON, form-urlencoded, \
+                     octet-stream or text/plain)",
+                    kinds.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `request-media-type`: keeps one request media type progenitor can send.
+fn pick_request_media_type(doc: &mut Value, path: &str, method: &str, report: &mut Report) {
+    let Some(body) = doc["paths"][path][method].get("requestBody") else {
+        return;
+    };
+    let Ok(resolved) = spec::resolve(doc, body) else {
+        return;
+    };
+    let Some(Value::Object(content)) = resolved.get("content") else {
+        return;
+    };
+    if content.len() < 2 {
+        return;
+    }
+    let supported = |media: &str, object: &Value| {
+        let schema = object
+            .get("schema")
+            .and_then(|s| spec::resolve(doc, s).ok());
+        let encoding = object
+            .get("encoding")
+            .and_then(Value::as_object)
+            .is_some_and(|e| !e.is_empty());
+        request_media_supported(media, schema, encoding)
+    };
+    let chosen = content
+        .iter()
+        .find(|(m, o)| m.starts_with("application/json") && supported(m, o))
+        .or_else(|| content.iter().find(|(m, o)| supported(m, o)))
+        .map(|(m, o)| (m.clone(), o.clone()));
+    let Some((media, object)) = chosen else {
+        return;
+    };
+    let mut inline = resolved.clone();
+    let mut kept = Map::new();
+    kept.insert(media.clone(), object);
+    inline["content"] = Value::Object(kept);
+    report.fired(
+        "request-media-type",
+        format!("{} {path}: {media}", method.to_uppercase()),
+    );
+    doc["paths"][path][method]["requestBody"] = inline;
+}
+
+fn remove_operation(doc: &mut Value, path: &str, method: &str) {
+    if let Some(Value::Object(item)) = doc.get_mut("paths").and_then(|p| p.get_mut(path)) {
+        item.remove(method);
+        if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
+            doc["paths"].as_object_mut().expect("paths").remove(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(doc: &mut Value) -> Report {
+        let mut report = Report::default();
+        normalise(doc, &mut report).unwrap();
+        report
+    }
+
+    #[test]
+    fn upper_case_styles_are_normalised() {
+        let mut doc = json!({"openapi": "3.0.1", "paths": {"/a/{id}": {"get": {"operationId": "a",
+            "parameters": [
+                {"name": "id", "in": "path", "style": "SIMPLE", "schema": {"type": "string"}},
+                {"name": "q", "in": "QUERY", "style": "FORM", "schema": {"type": "string"}},
+                {"name": "d", "in": "query", "style": "DEEP_OBJECT", "schema": {"type": "object"}}
+            ], "responses": {}}}}});
+        let report = run(&mut doc);
+        // deepObject is normalised, then left out as unsupported.
+        assert_eq!(
+            report.details("parameter-style-case"),
+            [
+                "SIMPLE -> simple",
+                "FORM -> form",
+                "in: QUERY -> query",
+                "DEEP_OBJECT -> deepObject"
+            ]
+        );
+        assert_eq!(report.details("path-parameters-required"), ["id"]);
+        assert_eq!(report.skipped.len(), 1);
+        assert_eq!(
+            report.skipped[0].reason,
+            "query parameter `d` with style `deepObject`"
+        );
+    }
+
+    #[test]
+    fn multipart_operations_are_left_out_and_the_others_kept() {
+        let mut doc = json!({"openapi": "3.0.1", "paths": {
+            "/upload": {"post": {"operationId": "upload", "requestBody": {"content": {
+                "multipart/form-data": {"schema": {"type": "object"}}}}, "responses": {}}},
+            "/both": {"post": {"operationId": "both", "requestBody": {"content": {
+                "application/xml": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}}}}, "responses": {}}},
+            "/keep": {"get": {"operationId": "keep", "responses": {}}}
+        }});
+        let report = run(&mut doc);
+        assert!(doc["paths"].get("/upload").is_none());
+        assert_eq!(
+            report.lines(),
+            [
+                "rule skip-unsupported-operations: 1 (POST /upload)",
+                "rule request-media-type: 1 (POST /both: application/json)",
+                "warning: POST /upload left out of the client: multipart/form-data request body \
+                 (progenitor 0.15 sends JSON, form-urlencoded, octet-stream or text/plain)",
+            ]
+        );
+        assert_eq!(
+            doc["paths"]["/both"]["post"]["requestBody"]["content"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["application/json"]
+        );
+    }
+
+    #[test]
+    fn missing_and_repeated_operation_ids_are_made_distinct() {
+        let mut doc = json!({"openapi": "3.0.1", "paths": {
+            "/pets/{petId}": {"get": {"responses": {}}, "put": {"operationId": "getPetsPetId", "responses": {}}},
+            "/x": {"get": {"operationId": "list", "responses": {}}, "post": {"operationId": "list", "responses": {}}}
+        }});
+        let report = run(&mut doc);
+        assert_eq!(
+            doc["paths"]["/pets/{petId}"]["get"]["operationId"],
+            "get_pets_petId"
+        );
+        assert_eq!(
+            doc["paths"]["/pets/{petId}"]["put"]["operationId"],
+            "getPetsPetId2"
+        );
+        assert_eq!(doc["paths"]["/x"]["post"]["operationId"], "list2");
+        assert_eq!(report.times("operation-ids"), 3);
+    }
+}

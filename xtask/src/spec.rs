@@ -1,0 +1,130 @@
+//! Small helpers to walk an OpenAPI document held as JSON.
+
+use std::collections::VecDeque;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// The HTTP methods a path item may hold.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Escapes a key for a JSON pointer (RFC 6901).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// `(path, method)` of every operation, in document order.
+pub fn operations(doc: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            if let Value::Object(item) = item {
+                for method in item.keys().filter(|m| METHODS.contains(&m.as_str())) {
+                    out.push((path.clone(), method.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The operation object at `path` and `method`.
+pub fn operation_mut<'a>(doc: &'a mut Value, path: &str, method: &str) -> Option<&'a mut Value> {
+    doc.get_mut("paths")?.get_mut(path)?.get_mut(method)
+}
+
+/// Follows a local `$ref` (repeatedly) to what it names; other values are returned as they are.
+pub fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Result<&'a Value> {
+    let mut value = value;
+    for _ in 0..32 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return Ok(value);
+        };
+        let pointer = reference
+            .strip_prefix('#')
+            .ok_or_else(|| Error::msg(format!("external $ref {reference} is not supported")))?;
+        value = doc
+            .pointer(pointer)
+            .ok_or_else(|| Error::msg(format!("$ref {reference} points at nothing")))?;
+    }
+    Err(Error::msg("a $ref chain longer than 32 links"))
+}
+
+/// The component schema a `$ref` string names (`#/components/schemas/Name` -> `Name`).
+pub fn schema_name(reference: &str) -> Option<String> {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .map(|name| name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// Collects the names of the component schemas `value` refers to, anywhere inside it.
+pub fn collect_refs(value: &Value, out: &mut VecDeque<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(schema_name)
+            {
+                out.push_back(name);
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// `name`, or `name2`, `name3`, … : the first that `taken` does not hold.
+pub fn unique_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(name) {
+        return name.to_owned();
+    }
+    (2..)
+        .map(|i| format!("{name}{i}"))
+        .find(|n| !taken(n))
+        .expect("an unused name")
+}
+
+/// `operationId` in PascalCase, for names derived from it (`get-user_by id` -> `GetUserById`).
+pub fn pascal(id: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn helpers() {
+        assert_eq!(pascal("get-user_by id"), "GetUserById");
+        assert_eq!(pascal("listPets"), "ListPets");
+        assert_eq!(unique_name("A", |n| n == "A" || n == "A2"), "A3");
+        assert_eq!(schema_name("#/components/schemas/a~1b"), Some("a/b".into()));
+        let doc = json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/c"}, "c": 1, "paths": {
+            "/x": {"get": {}, "parameters": [], "post": {}}}});
+        assert_eq!(resolve(&doc, &doc["a"]).unwrap(), &json!(1));
+        assert_eq!(
+            operations(&doc),
+            [("/x".into(), "get".into()), ("/x".into(), "post".into())]
+        );
+    }
+}
