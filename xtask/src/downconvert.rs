@@ -72,6 +72,11 @@ pub fn to_openapi_30(doc: &mut Value, report: &mut Report) -> Result<()> {
     {
         report.fired("drop-3.1-only-fields", "/components/pathItems");
     }
+    if !root.contains_key("paths") {
+        // 3.1 allows a document of webhooks or components only; 3.0 requires `paths`.
+        root.insert("paths".into(), json!({}));
+        report.fired("drop-3.1-only-fields", "/paths added (empty)");
+    }
     walk_document(doc, "", report)
 }
 

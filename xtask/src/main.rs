@@ -11,6 +11,8 @@
 mod bundle;
 mod check;
 mod codegen;
+#[cfg(test)]
+mod corpus_tests;
 mod downconvert;
 mod error;
 mod lenient;
