@@ -21,6 +21,8 @@ mod operations;
 mod pipeline;
 mod report;
 mod responses;
+#[cfg(test)]
+mod scratch_build_tests;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -87,18 +89,8 @@ fn workspace_root() -> PathBuf {
 }
 
 fn write(root: &Path, generation: &pipeline::Generation) -> error::Result<bool> {
-    for out in &generation.outputs {
-        let path = pipeline::path_of(root, out.path);
-        let unchanged = std::fs::read_to_string(&path).is_ok_and(|c| c == out.contents);
-        if !unchanged {
-            std::fs::write(&path, &out.contents)
-                .map_err(|e| error::Error::in_file(out.path, format!("cannot write: {e}")))?;
-        }
-        eprintln!(
-            "{} {}",
-            if unchanged { "unchanged" } else { "wrote    " },
-            out.path
-        );
+    for (path, changed) in pipeline::write(root, generation)? {
+        eprintln!("{} {path}", if changed { "wrote    " } else { "unchanged" });
     }
     Ok(true)
 }

@@ -99,6 +99,21 @@ pub fn progenitor_form(mut spec: Value, report: &mut Report) -> Result<Value> {
     Ok(spec)
 }
 
+/// Writes the outputs below `root`; says for each whether it changed.
+pub fn write(root: &Path, generation: &Generation) -> Result<Vec<(&'static str, bool)>> {
+    let mut written = Vec::new();
+    for out in &generation.outputs {
+        let path = path_of(root, out.path);
+        let unchanged = std::fs::read_to_string(&path).is_ok_and(|c| c == out.contents);
+        if !unchanged {
+            std::fs::write(&path, &out.contents)
+                .map_err(|e| Error::in_file(out.path, format!("cannot write: {e}")))?;
+        }
+        written.push((out.path, !unchanged));
+    }
+    Ok(written)
+}
+
 /// Where `rel` lives below `root`.
 pub fn path_of(root: &Path, rel: &str) -> PathBuf {
     root.join(rel)
