@@ -92,7 +92,8 @@ impl GongClient {
         }
     }
 
-    /// The API base URL requests go to, ending in `/v2`.
+    /// The API base URL requests go to, ending in `/v2`. With OAuth, each call goes to the
+    /// customer's host from the token response instead, and this is the default host.
     pub fn base_url(&self) -> &str {
         gong_api::ClientInfo::baseurl(&self.shared.raw)
     }
@@ -365,6 +366,9 @@ pub(crate) async fn into_error(
     trace: &CallTrace,
 ) -> Error {
     use progenitor_client::Error as E;
+    if let Some(auth) = &trace.auth_error {
+        return Error::Auth(auth.clone());
+    }
     match error {
         E::ErrorResponse(response) => {
             let status = response.status();
@@ -422,12 +426,18 @@ fn gong_error(
     let request_id = request_id.or_else(|| trace_id(headers));
     let retry_after = retry::retry_after(headers, SystemTime::now());
     match status {
-        StatusCode::UNAUTHORIZED => Error::Unauthorized(ApiError {
-            status,
-            request_id,
-            errors,
-            retry_after,
-        }),
+        StatusCode::UNAUTHORIZED => {
+            let error = ApiError {
+                status,
+                request_id,
+                errors,
+                retry_after,
+            };
+            match crate::auth::missing_scope(&error.errors) {
+                Some(scope) => Error::MissingScope { scope, error },
+                None => Error::Unauthorized(error),
+            }
+        }
         StatusCode::TOO_MANY_REQUESTS => Error::RateLimited {
             retry_after,
             request_id,

@@ -9,7 +9,7 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 
-use crate::auth::Credentials;
+use crate::auth::{Credentials, StaticAuth, TokenProvider};
 use crate::client::GongClient;
 use crate::crm::ClientRequestIdSource;
 use crate::error::Error;
@@ -57,13 +57,20 @@ pub mod env {
 #[derive(Default)]
 pub struct GongClientBuilder {
     base_url: Option<String>,
-    credentials: Option<Credentials>,
+    auth: Option<AuthChoice>,
     timeout: Option<Option<Duration>>,
     http_client: Option<reqwest::Client>,
     retry: RetryConfig,
     user_agent_product: Option<String>,
     client_request_ids: Option<ClientRequestIdSource>,
     rate_limit: RateLimitChoice,
+}
+
+/// How requests authenticate (the last setter called wins).
+#[derive(Clone, Debug)]
+enum AuthChoice {
+    Credentials(Credentials),
+    Provider(Arc<dyn TokenProvider>),
 }
 
 /// Which limiter `build()` installs.
@@ -81,7 +88,7 @@ impl fmt::Debug for GongClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GongClientBuilder")
             .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
+            .field("auth", &self.auth)
             .field("timeout", &self.timeout)
             .field("custom_http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
@@ -92,31 +99,44 @@ impl fmt::Debug for GongClientBuilder {
 
 impl GongClientBuilder {
     /// The company's API host, with or without the `/v2` path. `https` only; plain `http` is
-    /// accepted for loopback hosts (local mocks) alone.
+    /// accepted for loopback hosts (local mocks) alone. Not with OAuth: each customer's host
+    /// comes from its token response.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// Authenticate with an access key and its secret (Basic).
-    pub fn basic_auth(mut self, access_key: impl Into<String>, secret: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::Basic {
+    pub fn basic_auth(self, access_key: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials(Credentials::Basic {
             access_key: access_key.into(),
             secret: SecretString::from(secret.into()),
-        });
-        self
+        })
     }
 
     /// Authenticate with an OAuth access token (Bearer).
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::Bearer(SecretString::from(token.into())));
-        self
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::Bearer(SecretString::from(token.into())))
     }
 
     /// Authenticate with prepared [`Credentials`].
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.auth = Some(AuthChoice::Credentials(credentials));
         self
+    }
+
+    /// Ask `provider` for the credential (and, for OAuth, the host) before every attempt.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.auth = Some(AuthChoice::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Authenticate as an OAuth app for one customer: tokens refreshed ahead of expiry (once
+    /// for any number of concurrent calls), rotated tokens stored before use, and every call
+    /// sent to the customer's own API host. See [`oauth`](crate::oauth).
+    #[cfg(feature = "oauth")]
+    pub fn oauth(self, provider: crate::oauth::OAuthTokenProvider) -> Self {
+        self.token_provider(provider)
     }
 
     /// The timeout of each attempt (default 30 s). It applies to a caller-supplied HTTP client
@@ -221,9 +241,25 @@ impl GongClientBuilder {
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<GongClient, Error> {
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::Config("no credentials: call basic_auth(..) or bearer_token(..)".into())
-        })?;
+        let auth: Arc<dyn TokenProvider> = match self.auth {
+            Some(AuthChoice::Credentials(credentials)) => Arc::new(StaticAuth::new(&credentials)?),
+            Some(AuthChoice::Provider(provider)) => {
+                if provider.supplies_base_url() && self.base_url.is_some() {
+                    return Err(Error::Config(
+                        "base_url(..) cannot be combined with OAuth: every call goes to the \
+                         customer's own host, from the token response (api_base_url_for_customer)"
+                            .into(),
+                    ));
+                }
+                provider
+            }
+            None => {
+                return Err(Error::Config(
+                    "no credentials: call basic_auth(..), bearer_token(..) or token_provider(..)"
+                        .into(),
+                ));
+            }
+        };
         if self.retry.max_attempts == 0 {
             return Err(Error::Config(
                 "retry.max_attempts must be at least 1".into(),
@@ -249,8 +285,10 @@ impl GongClientBuilder {
             RateLimitChoice::Shared(limiter) => Some(limiter),
             RateLimitChoice::Off => None,
         };
+        let auth_scheme = auth.scheme();
         let executor = PolicyExecutor {
-            authorization: credentials.header_value()?,
+            auth,
+            base_url: base_url.clone(),
             user_agent,
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
             retry: self.retry,
@@ -263,7 +301,7 @@ impl GongClientBuilder {
         );
         Ok(GongClient::from_parts(
             raw,
-            credentials.scheme(),
+            auth_scheme,
             self.client_request_ids
                 .unwrap_or_else(crate::crm::random_client_request_ids),
         ))
@@ -275,16 +313,10 @@ impl GongClientBuilder {
 pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     let shown = without_userinfo(input);
     let bad = |why: &str| Err(Error::Config(format!("base URL {shown:?}: {why}")));
-    let url = match Url::parse(input.trim()) {
+    let url = match parse_secure_url(input) {
         Ok(url) => url,
-        Err(e) => return bad(&format!("not a URL ({e})")),
+        Err(why) => return bad(&why),
     };
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => return bad("plain http is refused except for loopback hosts; use https"),
-        other => return bad(&format!("scheme {other:?} is not https")),
-    }
     if url.host().is_none() {
         return bad("no host");
     }
@@ -303,6 +335,18 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     Ok(format!("{}{path}", url.origin().ascii_serialization()))
 }
 
+/// Parses a URL credentials may be sent to: `https`, or plain `http` to a loopback host (a
+/// local mock).
+pub(crate) fn parse_secure_url(input: &str) -> Result<Url, String> {
+    let url = Url::parse(input.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err("plain http is refused except for loopback hosts; use https".into()),
+        other => Err(format!("scheme {other:?} is not https")),
+    }
+}
+
 /// `scheme://user:secret@host…` -> `scheme://***@host…`, so a secret pasted into a base URL
 /// never reaches an error message. Works on text that does not parse as a URL too.
 fn without_userinfo(input: &str) -> String {
@@ -318,7 +362,7 @@ fn without_userinfo(input: &str) -> String {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::auth::AuthError;
+
 /// What kind of input failed validation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -109,10 +111,26 @@ pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(String),
 
-    /// 401: the credentials are wrong, or lack the operation's scope. Gong's message names the
-    /// missing scope.
+    /// 401: the credentials are wrong, expired or revoked. (A 401 naming a scope is
+    /// [`MissingScope`](Self::MissingScope).)
     #[error("unauthorized: {}", .0.errors.join("; "))]
     Unauthorized(ApiError),
+
+    /// 401 naming an OAuth scope the credentials lack. Refreshing cannot fix it: the app must
+    /// request the scope, and the customer authorise it again.
+    #[error("the credentials lack the scope {scope}: {}", .error.errors.join("; "))]
+    MissingScope {
+        /// The scope Gong named, e.g. `api:data-privacy:delete`.
+        scope: String,
+        /// Gong's answer.
+        error: ApiError,
+    },
+
+    /// No credential could be had for the request (nothing was sent): see [`AuthError`];
+    /// [`AuthError::ReauthorizationRequired`] means the customer must authorise the app in
+    /// Gong again.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
 
     /// 429, and retrying stopped: either the attempts ran out, or Gong asked for a wait longer
     /// than the configured cap (`retry_after` says how long).
@@ -187,7 +205,9 @@ impl Error {
     /// Gong's `requestId` for this failure, when Gong answered.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Unauthorized(e) | Self::Api(e) => e.request_id.as_deref(),
+            Self::Unauthorized(e) | Self::Api(e) | Self::MissingScope { error: e, .. } => {
+                e.request_id.as_deref()
+            }
             Self::RateLimited { request_id, .. }
             | Self::UndecodableResponse { request_id, .. }
             | Self::CrmRequestFailed { request_id, .. } => request_id.as_deref(),
@@ -198,10 +218,26 @@ impl Error {
     /// The HTTP status of Gong's answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Unauthorized(e) | Self::Api(e) => Some(e.status),
+            Self::Unauthorized(e) | Self::Api(e) | Self::MissingScope { error: e, .. } => {
+                Some(e.status)
+            }
             Self::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             Self::UndecodableResponse { status, .. } => Some(*status),
             Self::Transport { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether only a new authorization of the app by the customer can fix this (OAuth
+    /// `invalid_grant`, or no tokens stored).
+    pub fn requires_reauthorization(&self) -> bool {
+        matches!(self, Self::Auth(e) if e.is_reauthorization_required())
+    }
+
+    /// The OAuth scope a 401 said is missing.
+    pub fn missing_scope(&self) -> Option<&str> {
+        match self {
+            Self::MissingScope { scope, .. } => Some(scope),
             _ => None,
         }
     }

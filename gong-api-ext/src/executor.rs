@@ -1,5 +1,7 @@
 //! The policy executor plugged into the raw client: auth, user agent, per-request timeout and
-//! retries, applied to every attempt of every request (the raw client's too).
+//! retries, applied to every attempt of every request (the raw client's too). Auth comes from a
+//! [`TokenProvider`] asked before each attempt; an authorization that names the customer's API
+//! host (OAuth) sends the attempt there.
 //!
 //! It also keeps a per-call [`CallTrace`] (a task-local set up by `GongClient` around each
 //! call), so the typed layer knows how many attempts were made, the last status (progenitor's
@@ -8,12 +10,14 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use gong_api::{BoxFuture, Executor};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 
+use crate::auth::{self, AuthError, Authorization, TokenProvider};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{self, Decision, Outcome, RetryConfig};
 
@@ -27,6 +31,8 @@ pub(crate) struct CallTrace {
     /// Whether an attempt before the last one was ambiguous (see [`Outcome::is_ambiguous`]).
     pub ambiguous_before_last: bool,
     last_ambiguous: bool,
+    /// Why no credential could be had (the executor then answered locally).
+    pub auth_error: Option<AuthError>,
 }
 
 impl CallTrace {
@@ -55,9 +61,18 @@ pub(crate) async fn traced<F: Future>(call: F) -> (F::Output, CallTrace) {
         .await
 }
 
+/// Records `error` in the call's trace and answers for it locally (nothing is sent).
+fn auth_failed(error: AuthError) -> reqwest::Response {
+    let response = auth::failure_response(&error);
+    let _ = TRACE.try_with(|t| t.borrow_mut().auth_error = Some(error));
+    response
+}
+
 /// The executor `GongClient` installs in the raw client.
 pub(crate) struct PolicyExecutor {
-    pub authorization: HeaderValue,
+    pub auth: Arc<dyn TokenProvider>,
+    /// The raw client's base URL; an authorization naming the customer's host replaces it.
+    pub base_url: String,
     pub user_agent: HeaderValue,
     pub timeout: Option<Duration>,
     pub retry: RetryConfig,
@@ -67,7 +82,7 @@ pub(crate) struct PolicyExecutor {
 impl fmt::Debug for PolicyExecutor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PolicyExecutor")
-            .field("authorization", &"[REDACTED]")
+            .field("auth", &self.auth)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -77,13 +92,26 @@ impl fmt::Debug for PolicyExecutor {
 }
 
 impl PolicyExecutor {
-    fn prepare(&self, request: &mut reqwest::Request) {
+    fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        authorization: &Authorization,
+    ) -> Result<(), AuthError> {
+        if let Some(base) = authorization.base_url()
+            && !auth::rebase(request.url_mut(), &self.base_url, base)
+        {
+            return Err(AuthError::Config(
+                "a request URL outside the client's base URL cannot be sent to the customer's host"
+                    .into(),
+            ));
+        }
         let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, self.authorization.clone());
+        headers.insert(AUTHORIZATION, authorization.header().clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
         if self.timeout.is_some() {
             *request.timeout_mut() = self.timeout;
         }
+        Ok(())
     }
 
     async fn run(
@@ -93,6 +121,7 @@ impl PolicyExecutor {
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
         let mut attempts = 0;
+        let mut reauthorized = false;
         let mut next = Some(request);
         loop {
             attempts += 1;
@@ -106,10 +135,29 @@ impl PolicyExecutor {
             // Requests without a streaming body (all of Gong's) can be cloned; one that cannot
             // is sent once.
             let retry_copy = attempt.try_clone();
-            self.prepare(&mut attempt);
+            let authorization = match self.auth.authorization().await {
+                Ok(authorization) => authorization,
+                Err(e) => return Ok(auth_failed(e)),
+            };
+            if let Err(e) = self.prepare(&mut attempt, &authorization) {
+                return Ok(auth_failed(e));
+            }
             let result = client.execute(attempt).await;
             let outcome = Outcome::of(&result);
             let _ = TRACE.try_with(|t| t.borrow_mut().record(outcome));
+            // OAuth: a 401 naming no scope gets one refresh and one more attempt.
+            let (result, refreshed) =
+                auth::refresh_on_unauthorized(&*self.auth, &authorization, result, !reauthorized)
+                    .await;
+            match refreshed {
+                Ok(true) if retry_copy.is_some() => {
+                    reauthorized = true;
+                    next = retry_copy;
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => return Ok(auth_failed(e)),
+            }
 
             let headers = result.as_ref().ok().map(|r| r.headers());
             if let (Some(limiter), Outcome::Status(status)) = (&self.limiter, outcome) {

@@ -92,6 +92,8 @@ mod crm;
 mod email;
 mod error;
 mod executor;
+#[cfg(feature = "oauth")]
+pub mod oauth;
 mod phone;
 mod rate_limit;
 mod receipt;
@@ -100,7 +102,7 @@ mod subject;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use auth::Credentials;
+pub use auth::{AuthError, Authorization, Credentials, TokenProvider};
 pub use bulk::{
     BulkOptions, BulkOutcome, BulkStatus, ErasureOutcome, LookupOutcome, LookupSummary, Progress,
     ProgressCallback, ReferenceCounts,
@@ -119,5 +121,9 @@ pub use receipt::ErasureReceipt;
 pub use retry::RetryConfig;
 pub use subject::Subject;
 
+/// The boxed future [`TokenProvider`] methods return.
+pub use gong_api::BoxFuture;
 /// The `reqwest` this crate is built with, for [`GongClientBuilder::http_client`].
 pub use reqwest;
+/// The `secrecy` this crate holds secrets with ([`SecretString`](secrecy::SecretString)).
+pub use secrecy;

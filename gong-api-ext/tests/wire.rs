@@ -241,9 +241,11 @@ async fn secrets_never_appear_in_errors_or_debug() {
         !text.contains("s3cr3t") && !text.contains("QUNDRVNT"),
         "{text}"
     );
-    let Error::Unauthorized(api) = &err else {
+    // A 401 naming a scope is told apart from bad credentials.
+    let Error::MissingScope { scope, error: api } = &err else {
         panic!("{err:?}")
     };
+    assert_eq!(scope, "api:data-privacy:delete");
     assert_eq!(api.request_id.as_deref(), Some("r401"));
     assert!(err.to_string().contains("api:data-privacy:delete"));
 }
