@@ -6,7 +6,9 @@
 //! - **Validated inputs.** [`PhoneNumber`] and [`EmailAddress`] reject anything ambiguous (an
 //!   extension, a second `@`, a vanity number) *before* any network call, with an error naming
 //!   the input and the rule it broke.
-//! - **Auth and configuration.** Basic (access key + secret) or Bearer, held as secrets and
+//! - **Auth and configuration.** Basic (access key + secret), Bearer, or any
+//!   [`TokenProvider`] asked before every attempt — with the `oauth` feature, Gong's OAuth with
+//!   rotating refresh tokens and each customer's own API host (see `oauth`). Secrets are
 //!   redacted from `Debug`, errors and logs; `https` only (plain `http` for loopback mocks).
 //! - **Retries** at the request-execution layer, so every attempt's status is seen: 408, 429,
 //!   5xx and connection failures, with exponential backoff and jitter, `Retry-After` honoured
@@ -22,8 +24,9 @@
 //!   and a 409 after an ambiguous attempt understood as success.
 //!
 //! Cargo features, all off by default: `testing` (a request recorder for your own snapshot
-//! tests, see `testing`), `numbering-plan` (libphonenumber checks on phone numbers) and `cli`
-//! (the `gong-privacy` command-line tool).
+//! tests, see `testing`), `numbering-plan` (libphonenumber checks on phone numbers), `oauth`
+//! (Gong's OAuth flow, token provider and token stores, see `oauth`) and `cli` (the
+//! `gong-privacy` command-line tool).
 //!
 //! ```no_run
 //! use gong_api_ext::{GongClient, PhoneNumber};

@@ -16,7 +16,8 @@
 //! - **A missing scope answers 401** naming the scope: it becomes
 //!   [`Error::MissingScope`](crate::Error::MissingScope), and is never "fixed" by a refresh;
 //!   any other 401 gets one refresh and one more attempt. `invalid_grant` becomes
-//!   [`AuthError::ReauthorizationRequired`] and is never retried.
+//!   [`AuthError::ReauthorizationRequired`](crate::AuthError::ReauthorizationRequired) and is
+//!   never retried.
 //!
 //! The token endpoint is called as Gong documents it: `POST …/oauth2/generate-customer-token`
 //! with the grant as query parameters and `Authorization: Basic base64(client_id:secret)`
