@@ -579,13 +579,19 @@ async fn the_authorization_code_flow_end_to_end_through_the_loopback_listener() 
     gong.assert_clean();
 }
 
-#[tokio::test]
-async fn a_hundred_concurrent_calls_at_expiry_cause_exactly_one_refresh() {
+/// Customer "acme" with an expired access token in a memory store, and its client.
+async fn acme_at_expiry() -> (Gong, TokenSet, MemoryTokenStore, GongClient) {
     let gong = Gong::start().await;
     gong.host("acme", scopes::ALL).await;
     let expired = gong.grant("acme", -1);
     let store = MemoryTokenStore::with_tokens(expired.clone());
     let client = client_for(OAuthTokenProvider::new(gong.app(), store.clone()));
+    (gong, expired, store, client)
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_calls_at_expiry_cause_exactly_one_refresh() {
+    let (gong, expired, store, client) = acme_at_expiry().await;
 
     let results = join_all((0..100).map(|i| {
         let client = client.clone();
@@ -717,11 +723,7 @@ async fn a_crash_after_the_token_answer_and_before_the_store_write_is_recovered(
 
 #[tokio::test]
 async fn a_caller_dropped_during_the_refresh_does_not_lose_the_rotated_tokens() {
-    let gong = Gong::start().await;
-    gong.host("acme", scopes::ALL).await;
-    let expired = gong.grant("acme", -1);
-    let store = MemoryTokenStore::with_tokens(expired.clone());
-    let client = client_for(OAuthTokenProvider::new(gong.app(), store.clone()));
+    let (gong, expired, store, client) = acme_at_expiry().await;
     gong.with(|st| st.token_delay = Duration::from_millis(300));
 
     // The caller gives up while Gong's answer is on its way.
