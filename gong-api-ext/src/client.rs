@@ -10,12 +10,14 @@ use gong_api::types;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::answer::{Fault, FaultKind};
 use crate::config::GongClientBuilder;
 use crate::crm::{
     ClientRequestIdSource, CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions,
 };
 use crate::email::IntoEmailAddress;
 use crate::error::{ApiError, Error, InputKind, InvalidInput};
+use crate::excerpt;
 use crate::executor::{CallTrace, traced};
 use crate::phone::IntoPhoneNumber;
 use crate::receipt::ErasureReceipt;
@@ -24,8 +26,6 @@ use crate::subject::Subject;
 
 /// The header Gong sets to the response's `requestId`.
 const TRACE_ID: &str = "x-traceid";
-/// How much of an undecodable body an error keeps.
-const EXCERPT_BYTES: usize = 200;
 
 type RawError = progenitor_client::Error<types::ErrorResponse>;
 
@@ -161,24 +161,35 @@ impl GongClient {
     /// Erases a validated [`Subject`] of either kind.
     pub async fn erase(&self, subject: Subject) -> Result<ErasureReceipt, Error> {
         let raw = &self.shared.raw;
-        let response = match &subject {
+        let (operation, response) = match &subject {
             Subject::Email(e) => {
-                call("purge_email_address", raw.purge_email_address(e.as_str())).await?
+                let operation = "purge_email_address";
+                (
+                    operation,
+                    call(operation, raw.purge_email_address(e.as_str())).await?,
+                )
             }
             Subject::Phone(p) => {
-                call("purge_phone_number", raw.purge_phone_number(p.as_str())).await?
+                let operation = "purge_phone_number";
+                (
+                    operation,
+                    call(operation, raw.purge_phone_number(p.as_str())).await?,
+                )
             }
         };
+        // The executor lets no success without a `requestId` through (it is retried); this
+        // is the receipt's last check, never a fallback to something else.
         let status = response.status();
-        let header_id = trace_id(response.headers());
         let request_id = response
             .into_inner()
             .request_id
-            .or(header_id)
-            .ok_or_else(|| Error::UndecodableResponse {
+            .ok_or(Error::BrokenResponse {
+                operation,
+                attempts: 1,
                 status,
-                body_excerpt: "a success without a requestId".into(),
+                fault: crate::AnswerFault::NoRequestId,
                 request_id: None,
+                may_have_taken_effect: true,
             })?;
         Ok(ErasureReceipt {
             subject,
@@ -379,33 +390,39 @@ pub(crate) async fn into_error(
         E::UnexpectedResponse(response) => {
             let status = response.status();
             let headers = response.headers().clone();
+            // The executor read the body whole already: this cannot fail or grow.
             let bytes = response.bytes().await.unwrap_or_default();
+            let excerpt = || excerpt::excerpt(&bytes, &trace.sensitive);
             match serde_json::from_slice::<types::ErrorResponse>(&bytes) {
                 Ok(body) => gong_error(status, &headers, body.request_id, body.errors, trace),
                 Err(_)
                     if status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::UNAUTHORIZED =>
                 {
-                    gong_error(status, &headers, None, vec![excerpt(&bytes)], trace)
+                    gong_error(status, &headers, None, vec![excerpt()], trace)
                 }
                 Err(_) => Error::UndecodableResponse {
                     status,
-                    body_excerpt: excerpt(&bytes),
+                    body_excerpt: excerpt(),
                     request_id: trace_id(&headers),
                 },
             }
         }
         E::InvalidResponsePayload(bytes, _) => Error::UndecodableResponse {
             status: trace.last_status.unwrap_or(StatusCode::OK),
-            body_excerpt: excerpt(&bytes),
+            body_excerpt: excerpt::excerpt(&bytes, &trace.sensitive),
             request_id: None,
         },
         E::CommunicationError(source)
         | E::ResponseBodyError(source)
-        | E::InvalidUpgrade(source) => Error::Transport {
-            operation,
-            attempts: trace.attempts.max(1),
-            source: source.without_url(),
+        | E::InvalidUpgrade(source) => match Fault::find(&source) {
+            Some(fault) => fault_error(fault, operation, trace),
+            None => Error::Transport {
+                operation,
+                attempts: trace.attempts.max(1),
+                may_have_taken_effect: trace.may_have_taken_effect(),
+                source: source.without_url(),
+            },
         },
         E::InvalidRequest(message) | E::Custom(message) => {
             Error::Config(format!("{operation}: {message}"))
@@ -452,11 +469,34 @@ fn gong_error(
     }
 }
 
-fn excerpt(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(EXCERPT_BYTES)]);
-    let mut text = text.trim().to_owned();
-    if bytes.len() > EXCERPT_BYTES {
-        text.push('…');
+/// The error for an answer the executor refused or could not read.
+fn fault_error(fault: &Fault, operation: &'static str, trace: &CallTrace) -> Error {
+    let status = fault.status;
+    let may_have_taken_effect = trace.may_have_taken_effect();
+    match &fault.kind {
+        FaultKind::Redirect { location } => Error::Redirected {
+            operation,
+            status: Some(status),
+            location: location.clone(),
+        },
+        FaultKind::Elsewhere { url } => Error::Redirected {
+            operation,
+            status: None,
+            location: Some(url.clone()),
+        },
+        FaultKind::TooLarge { limit } => Error::ResponseTooLarge {
+            operation,
+            status,
+            limit: *limit,
+            may_have_taken_effect,
+        },
+        FaultKind::Broken { fault: broken, .. } => Error::BrokenResponse {
+            operation,
+            attempts: trace.attempts.max(1),
+            status,
+            fault: broken.clone(),
+            request_id: trace_id(&fault.headers),
+            may_have_taken_effect,
+        },
     }
-    text
 }

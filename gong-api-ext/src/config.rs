@@ -23,6 +23,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.gong.io";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default connect timeout of the HTTP client this crate builds.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default cap on an answer's body: 8 MiB. Gong's answers are small (an erasure's is a
+/// `requestId`); a lookup lists one entry of a few hundred bytes per email, call and CRM object
+/// that references the subject, so 8 MiB holds tens of thousands of them.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// The `User-Agent` every request carries (after any product set with
 /// [`GongClientBuilder::user_agent_product`]).
 pub const USER_AGENT: &str = concat!("gong-api-ext/", env!("CARGO_PKG_VERSION"));
@@ -64,6 +68,7 @@ pub struct GongClientBuilder {
     user_agent_product: Option<String>,
     client_request_ids: Option<ClientRequestIdSource>,
     rate_limit: RateLimitChoice,
+    max_response_bytes: Option<usize>,
 }
 
 /// How requests authenticate (the last setter called wins).
@@ -93,6 +98,7 @@ impl fmt::Debug for GongClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -139,8 +145,10 @@ impl GongClientBuilder {
         self.token_provider(provider)
     }
 
-    /// The timeout of each attempt (default 30 s). It applies to a caller-supplied HTTP client
-    /// too.
+    /// The timeout of each attempt (default [`DEFAULT_TIMEOUT`], 30 s), from sending the
+    /// request to the last byte of the answer's body. It is set on every request, so it applies
+    /// to a caller-supplied HTTP client too. An attempt that times out is retried (see
+    /// [`RetryConfig`]), so a call can take up to `max_attempts` times this, plus backoff.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(Some(timeout));
         self
@@ -153,6 +161,30 @@ impl GongClientBuilder {
     }
 
     /// Use this `reqwest::Client` (proxies, TLS roots, connection pool settings).
+    ///
+    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** reqwest follows up to
+    /// 10 redirects by default, and a followed redirect re-sends the request elsewhere (an
+    /// erasure's `POST` becomes a `GET` to wherever the `Location` points, which may answer
+    /// `200 {"requestId": …}`). The client this crate builds follows none: a 3xx is an
+    /// [`Error::Redirected`]. With a client of yours that follows them, the SDK still refuses any
+    /// answer whose final URL is not the one it asked for (the same error, without a status),
+    /// but by then the other server has received the request. The per-attempt
+    /// [`timeout`](Self::timeout) and the body cap ([`max_response_bytes`](Self::max_response_bytes))
+    /// apply to your client too.
+    ///
+    /// ```
+    /// use gong_api_ext::{GongClient, reqwest};
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()
+    ///     .expect("a TLS backend");
+    /// let client = GongClient::builder()
+    ///     .bearer_token("TOKEN")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), gong_api_ext::Error>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -180,6 +212,19 @@ impl GongClientBuilder {
     /// No client-side pacing or daily budget (429s are still retried).
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = RateLimitChoice::Off;
+        self
+    }
+
+    /// The largest answer body read, in bytes (default [`DEFAULT_MAX_RESPONSE_BYTES`], 8 MiB).
+    /// A larger one (by its `Content-Length`, or once that many bytes have streamed in) ends
+    /// the call with [`Error::ResponseTooLarge`], never retried, and never read further: a
+    /// proxy's or a misconfigured server's endless answer cannot exhaust memory.
+    ///
+    /// Error messages quote at most 80 characters of an unexpected body, PII-free: the
+    /// request's query values (the subject) in any spelling, every email address and every
+    /// run of 5 digits or more are masked (an HTML error page may echo the URL).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -272,10 +317,21 @@ impl GongClientBuilder {
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::Config(format!("user agent {user_agent:?} is not a header value"))
         })?;
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(Error::Config(
+                "max_response_bytes must be at least 1".into(),
+            ));
+        }
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                // Gong's API does not redirect; a redirect is a wrong base URL or a proxy, and
+                // following it would read another server's answer as Gong's.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -293,6 +349,7 @@ impl GongClientBuilder {
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
             retry: self.retry,
             limiter,
+            max_response_bytes,
         };
         let raw = gong_api::Client::new_with_client(
             &base_url,

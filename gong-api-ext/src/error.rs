@@ -99,6 +99,50 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// What was wrong with an answer whose status arrived but whose body could not be used. A
+/// success with such a body is retried like a 5xx (erasing twice is harmless, and the retry
+/// brings the receipt); this is what the last attempt saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnswerFault {
+    /// The connection closed (or was reset) while the body was read.
+    ConnectionClosed,
+    /// The body stalled past the per-attempt timeout while it was read.
+    Stalled,
+    /// The body is JSON that ends early: it was cut off.
+    Truncated,
+    /// The body of a success is not JSON (an HTML page, text, nothing). `excerpt` is a short,
+    /// PII-free prefix of it (see [`GongClientBuilder::max_response_bytes`](crate::GongClientBuilder::max_response_bytes)
+    /// for what "PII-free" means here); empty for an empty body.
+    NotJson {
+        /// At most 80 characters of the body's text, with the subject, email addresses and
+        /// digit runs masked.
+        excerpt: String,
+    },
+    /// The body of a success is a JSON object without a `requestId` (missing, `null`, empty,
+    /// or not a string): it is not Gong's answer, whose every body carries one.
+    NoRequestId,
+}
+
+impl fmt::Display for AnswerFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ConnectionClosed => {
+                f.write_str("the connection closed while Gong's answer was read")
+            }
+            Self::Stalled => {
+                f.write_str("Gong's answer stalled past the per-attempt timeout while it was read")
+            }
+            Self::Truncated => f.write_str("Gong's answer was cut off (its JSON ends early)"),
+            Self::NotJson { excerpt } if excerpt.is_empty() => {
+                f.write_str("Gong's answer has an empty body")
+            }
+            Self::NotJson { excerpt } => write!(f, "Gong's answer is not JSON: {excerpt:?}"),
+            Self::NoRequestId => f.write_str("Gong's answer carries no requestId"),
+        }
+    }
+}
+
 /// Everything a call through [`GongClient`](crate::GongClient) can fail with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -152,16 +196,79 @@ pub enum Error {
     #[error("{0}")]
     Api(ApiError),
 
-    /// The request could not be sent or its response not read (after retries).
-    #[error("could not reach Gong for {operation} after {attempts} attempt(s): {source}")]
+    /// The request could not be sent, or no response arrived (after retries).
+    #[error(
+        "could not reach Gong for {operation} after {attempts} attempt(s): {source}{}",
+        effect_note(.operation, *.may_have_taken_effect)
+    )]
     Transport {
         /// The operation (the generated method's name).
         operation: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// Whether Gong may have acted on the request (a write whose attempt timed out or
+        /// whose connection broke after it was sent).
+        may_have_taken_effect: bool,
         /// The underlying error, without its URL.
         #[source]
         source: reqwest::Error,
+    },
+
+    /// The answer was a redirect, or (with a caller-supplied HTTP client that follows them)
+    /// came from another URL than the one asked. Redirects are never followed and never read
+    /// as Gong's answer, and never retried: Gong's API does not redirect, so a wrong base URL
+    /// or a proxy in between is answering.
+    #[error("{}", redirect_message(.operation, .status, .location))]
+    Redirected {
+        /// The operation (the generated method's name).
+        operation: &'static str,
+        /// The redirect's status; `None` when the HTTP client followed it.
+        status: Option<StatusCode>,
+        /// Where it pointed (resolved, without its query, which may carry the subject), or the
+        /// URL the followed redirect ended at.
+        location: Option<String>,
+    },
+
+    /// The answer's body is larger than the configured cap
+    /// ([`GongClientBuilder::max_response_bytes`](crate::GongClientBuilder::max_response_bytes));
+    /// it was not read. Not retried.
+    #[error(
+        "Gong's answer to {operation} ({status}) is larger than the {} limit and was not read; raise GongClientBuilder::max_response_bytes if this subject really has that much data{}",
+        fmt_bytes(*.limit),
+        effect_note(.operation, *.may_have_taken_effect)
+    )]
+    ResponseTooLarge {
+        /// The operation (the generated method's name).
+        operation: &'static str,
+        /// The answer's status.
+        status: StatusCode,
+        /// The cap, in bytes.
+        limit: usize,
+        /// Whether Gong may have acted on the request (a write whose answer was a success, or
+        /// an earlier attempt that failed ambiguously).
+        may_have_taken_effect: bool,
+    },
+
+    /// Gong's status arrived but the body could not be used ([`AnswerFault`]), on every
+    /// attempt that was allowed.
+    #[error(
+        "{fault}{} ({operation} answered {status}; {attempts} attempt(s))",
+        effect_note(.operation, *.may_have_taken_effect)
+    )]
+    BrokenResponse {
+        /// The operation (the generated method's name).
+        operation: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's status.
+        status: StatusCode,
+        /// What was wrong with the body.
+        fault: AnswerFault,
+        /// Gong's request reference, from the `x-traceid` header.
+        request_id: Option<String>,
+        /// Whether Gong may have acted on the request (a write answered with a success it
+        /// could not read, or an attempt that failed ambiguously).
+        may_have_taken_effect: bool,
     },
 
     /// Gong's answer could not be decoded (an HTML error page, a malformed body).
@@ -197,8 +304,55 @@ pub enum Error {
 }
 
 fn fmt_wait(wait: &Option<Duration>) -> String {
-    wait.map(|d| format!("; Gong asked to wait {}s", d.as_secs_f64()))
-        .unwrap_or_default()
+    match wait {
+        // Whole seconds (Gong's form) print as integers, even absurd ones.
+        Some(d) if d.subsec_nanos() == 0 => format!("; Gong asked to wait {}s", d.as_secs()),
+        Some(d) => format!("; Gong asked to wait {:.3}s", d.as_secs_f64()),
+        None => String::new(),
+    }
+}
+
+/// What a write may have done when its answer was lost; empty for reads and for failures that
+/// cannot have reached Gong.
+pub(crate) fn effect_note(operation: &str, may_have_taken_effect: bool) -> &'static str {
+    if !may_have_taken_effect {
+        return "";
+    }
+    match operation {
+        "purge_email_address"
+        | "purge_phone_number"
+        | "delete_email_references"
+        | "delete_phone_references" => "; the erasure may have been done",
+        "delete_generic_crm_integration" => "; the deletion may have been registered",
+        _ => "; the request may have taken effect",
+    }
+}
+
+fn redirect_message(
+    operation: &str,
+    status: &Option<StatusCode>,
+    location: &Option<String>,
+) -> String {
+    let location = location.as_deref().unwrap_or("(no Location header)");
+    match status {
+        Some(status) => format!(
+            "{operation}: the server answered {status} redirecting to {location}; redirects are never followed, so there is no answer from Gong and no receipt: check the base URL (your company's API host, e.g. https://us-55616.api.gong.io) and any proxy between you and Gong"
+        ),
+        None => format!(
+            "{operation}: the HTTP client followed a redirect to {location}; that answer is not Gong's and was discarded (no receipt): build the client given to GongClientBuilder::http_client with reqwest::redirect::Policy::none(), and check the base URL and any proxy between you and Gong"
+        ),
+    }
+}
+
+/// `8388608` -> `8 MiB`.
+fn fmt_bytes(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b >= KIB && b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
+    }
 }
 
 impl Error {
@@ -210,6 +364,7 @@ impl Error {
             }
             Self::RateLimited { request_id, .. }
             | Self::UndecodableResponse { request_id, .. }
+            | Self::BrokenResponse { request_id, .. }
             | Self::CrmRequestFailed { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
@@ -222,7 +377,10 @@ impl Error {
                 Some(e.status)
             }
             Self::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
-            Self::UndecodableResponse { status, .. } => Some(*status),
+            Self::UndecodableResponse { status, .. }
+            | Self::ResponseTooLarge { status, .. }
+            | Self::BrokenResponse { status, .. } => Some(*status),
+            Self::Redirected { status, .. } => *status,
             Self::Transport { source, .. } => source.status(),
             _ => None,
         }

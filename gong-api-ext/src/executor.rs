@@ -1,11 +1,14 @@
-//! The policy executor plugged into the raw client: auth, user agent, per-request timeout and
-//! retries, applied to every attempt of every request (the raw client's too). Auth comes from a
-//! [`TokenProvider`] asked before each attempt; an authorization that names the customer's API
-//! host (OAuth) sends the attempt there.
+//! The policy executor plugged into the raw client: auth, user agent, per-request timeout,
+//! retries, and the reading of every answer (redirects refused, bodies capped, a success
+//! checked for its receipt; see [`answer`](crate::answer)), applied to every attempt of every
+//! request (the raw client's too). Auth comes from a [`TokenProvider`] asked before each
+//! attempt; an authorization that names the customer's API host (OAuth) sends the attempt
+//! there.
 //!
 //! It also keeps a per-call [`CallTrace`] (a task-local set up by `GongClient` around each
 //! call), so the typed layer knows how many attempts were made, the last status (progenitor's
-//! decode errors drop it) and whether an earlier attempt was ambiguous.
+//! decode errors drop it), whether an attempt was ambiguous, and what an error message must not
+//! quote.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -14,10 +17,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use gong_api::{BoxFuture, Executor};
-use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
+use reqwest::{Method, StatusCode};
 
+use crate::answer::{Attempt, Reader};
 use crate::auth::{self, AuthError, Authorization, TokenProvider};
+use crate::excerpt::Sensitive;
 use crate::rate_limit::RateLimiter;
 use crate::retry::{self, Decision, Outcome, RetryConfig};
 
@@ -33,6 +38,10 @@ pub(crate) struct CallTrace {
     last_ambiguous: bool,
     /// Why no credential could be had (the executor then answered locally).
     pub auth_error: Option<AuthError>,
+    /// Whether the request changes something at Gong (not a `GET`).
+    pub write: bool,
+    /// The request's query values, which error messages must not quote.
+    pub sensitive: Sensitive,
 }
 
 impl CallTrace {
@@ -40,9 +49,15 @@ impl CallTrace {
         self.attempts += 1;
         self.ambiguous_before_last |= self.last_ambiguous;
         self.last_ambiguous = outcome.is_ambiguous();
-        if let Outcome::Status(s) = outcome {
+        if let Some(s) = outcome.status() {
             self.last_status = Some(s);
         }
+    }
+
+    /// Whether Gong may have acted on this call although it failed: a write with an
+    /// ambiguous attempt.
+    pub fn may_have_taken_effect(&self) -> bool {
+        self.write && (self.ambiguous_before_last || self.last_ambiguous)
     }
 }
 
@@ -77,6 +92,7 @@ pub(crate) struct PolicyExecutor {
     pub timeout: Option<Duration>,
     pub retry: RetryConfig,
     pub limiter: Option<RateLimiter>,
+    pub max_response_bytes: usize,
 }
 
 impl fmt::Debug for PolicyExecutor {
@@ -87,6 +103,7 @@ impl fmt::Debug for PolicyExecutor {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -108,6 +125,8 @@ impl PolicyExecutor {
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, authorization.header().clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
+        // Per request, so it holds for a caller-supplied client too; reqwest counts the body's
+        // reading in it.
         if self.timeout.is_some() {
             *request.timeout_mut() = self.timeout;
         }
@@ -120,6 +139,12 @@ impl PolicyExecutor {
         request: reqwest::Request,
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
+        let sensitive = Sensitive::of_url(request.url());
+        let _ = TRACE.try_with(|t| {
+            let mut t = t.borrow_mut();
+            t.write = request.method() != Method::GET;
+            t.sensitive = sensitive.clone();
+        });
         let mut attempts = 0;
         let mut reauthorized = false;
         let mut next = Some(request);
@@ -142,13 +167,36 @@ impl PolicyExecutor {
             if let Err(e) = self.prepare(&mut attempt, &authorization) {
                 return Ok(auth_failed(e));
             }
-            let result = client.execute(attempt).await;
-            let outcome = Outcome::of(&result);
+            // After `prepare`: OAuth may have sent it to the customer's host.
+            let sent = attempt.url().clone();
+            let reader = Reader {
+                sent: &sent,
+                limit: self.max_response_bytes,
+                sensitive: &sensitive,
+            };
+            let result = match client.execute(attempt).await {
+                Ok(response) => reader.read(response).await,
+                Err(e) => Attempt::Failed(e),
+            };
+            let outcome = result.outcome();
             let _ = TRACE.try_with(|t| t.borrow_mut().record(outcome));
             // OAuth: a 401 naming no scope gets one refresh and one more attempt.
-            let (result, refreshed) =
-                auth::refresh_on_unauthorized(&*self.auth, &authorization, result, !reauthorized)
+            let (result, refreshed) = match result {
+                Attempt::Answer(response) => {
+                    let (response, refreshed) = auth::refresh_on_unauthorized(
+                        &*self.auth,
+                        &authorization,
+                        Ok(response),
+                        !reauthorized,
+                    )
                     .await;
+                    (
+                        response.map_or_else(Attempt::Failed, Attempt::Answer),
+                        refreshed,
+                    )
+                }
+                other => (other, Ok(false)),
+            };
             match refreshed {
                 Ok(true) if retry_copy.is_some() => {
                     reauthorized = true;
@@ -159,8 +207,8 @@ impl PolicyExecutor {
                 Err(e) => return Ok(auth_failed(e)),
             }
 
-            let headers = result.as_ref().ok().map(|r| r.headers());
-            if let (Some(limiter), Outcome::Status(status)) = (&self.limiter, outcome) {
+            let headers = result.headers();
+            if let (Some(limiter), Some(status)) = (&self.limiter, outcome.status()) {
                 if status == StatusCode::TOO_MANY_REQUESTS {
                     limiter.throttled(
                         headers.and_then(|h| retry::retry_after(h, SystemTime::now())),
@@ -177,7 +225,7 @@ impl PolicyExecutor {
                 Decision::GiveUp
             };
             match decision {
-                Decision::GiveUp => return result,
+                Decision::GiveUp => return result.into_result(),
                 Decision::RetryAfter(delay) => {
                     tracing::warn!(
                         operation,

@@ -87,6 +87,7 @@ macro_rules! validated_input {
 }
 pub(crate) use validated_input;
 
+mod answer;
 mod auth;
 mod bulk;
 mod client;
@@ -94,6 +95,7 @@ mod config;
 mod crm;
 mod email;
 mod error;
+mod excerpt;
 mod executor;
 #[cfg(feature = "oauth")]
 pub mod oauth;
@@ -112,11 +114,12 @@ pub use bulk::{
 };
 pub use client::GongClient;
 pub use config::{
-    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GongClientBuilder, USER_AGENT, env,
+    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    GongClientBuilder, USER_AGENT, env,
 };
 pub use crm::{CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions};
 pub use email::{EmailAddress, IntoEmailAddress};
-pub use error::{ApiError, Error, InputKind, InvalidInput};
+pub use error::{AnswerFault, ApiError, Error, InputKind, InvalidInput};
 pub use gong_api::types;
 pub use phone::{IntoPhoneNumber, PhoneNumber};
 pub use rate_limit::{RateLimitConfig, RateLimiter};

@@ -56,35 +56,45 @@ impl Default for RetryConfig {
 /// One attempt's outcome, as much of it as retry decisions need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// A response arrived.
+    /// A response arrived, its body read whole (and, for a success, carrying Gong's
+    /// `requestId`).
     Status(StatusCode),
     /// The connection could not be made: the request was never sent.
     ConnectFailed,
-    /// The request timed out: it may have reached Gong.
+    /// The request timed out before a response arrived: it may have reached Gong.
     TimedOut,
-    /// Another transport failure after the request may have left (reset, broken body).
+    /// Another transport failure after the request may have left (a reset before the status
+    /// line).
     TransportFailed,
+    /// A response arrived but its body could not be used: it broke off (the connection closed
+    /// or stalled past the timeout while it was read), or a success's body was not JSON or
+    /// carried no `requestId`. Gong may have acted on the request.
+    BrokenAnswer(StatusCode),
+    /// A response the SDK refuses outright: a redirect, an answer from another URL than the
+    /// one asked, a body over the size cap. Never retried.
+    Refused(StatusCode),
 }
 
 impl Outcome {
-    /// Classifies a `reqwest` result.
-    pub fn of(result: &reqwest::Result<reqwest::Response>) -> Self {
-        match result {
-            Ok(response) => Self::Status(response.status()),
-            Err(e) if e.is_connect() => Self::ConnectFailed,
-            Err(e) if e.is_timeout() => Self::TimedOut,
-            Err(_) => Self::TransportFailed,
-        }
-    }
-
-    /// Whether Gong may have acted on the request although no success came back: a timeout,
-    /// a broken connection, or a 5xx/408. (A 409 answered to a *later* attempt of a CRM delete
-    /// then means the first one was registered.)
+    /// Whether Gong may have acted on the request although no usable success came back: a
+    /// timeout, a broken connection, a 5xx/408, or a success whose body could not be used.
+    /// (A 409 answered to a *later* attempt of a CRM delete then means the first one was
+    /// registered.)
     pub fn is_ambiguous(self) -> bool {
         match self {
             Self::Status(s) => s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT,
+            Self::BrokenAnswer(s) => s.is_success() || Self::Status(s).is_ambiguous(),
+            Self::Refused(s) => s.is_success(),
             Self::TimedOut | Self::TransportFailed => true,
             Self::ConnectFailed => false,
+        }
+    }
+
+    /// The status of the response, when one arrived.
+    pub fn status(self) -> Option<StatusCode> {
+        match self {
+            Self::Status(s) | Self::BrokenAnswer(s) | Self::Refused(s) => Some(s),
+            Self::ConnectFailed | Self::TimedOut | Self::TransportFailed => None,
         }
     }
 }
@@ -112,17 +122,41 @@ pub fn classify(outcome: Outcome, headers: Option<&HeaderMap>, now: SystemTime) 
         Outcome::Status(status) if is_retryable_status(status) => Classification::Retryable {
             server_wait: headers.and_then(|h| retry_after(h, now)),
         },
-        Outcome::Status(_) => Classification::Final,
+        Outcome::Status(_) | Outcome::Refused(_) => Classification::Final,
+        // A success whose body broke off or carried no receipt: erasing twice is harmless, and
+        // the retry brings the receipt. A broken error body is as retryable as its status.
+        Outcome::BrokenAnswer(status) if status.is_success() => {
+            Classification::Retryable { server_wait: None }
+        }
+        Outcome::BrokenAnswer(status) => classify(Outcome::Status(status), headers, now),
         Outcome::ConnectFailed | Outcome::TimedOut | Outcome::TransportFailed => {
             Classification::Retryable { server_wait: None }
         }
     }
 }
 
-/// Parses `Retry-After`: whole seconds (Gong's form) or an HTTP-date, relative to `now`.
+/// Parses the `Retry-After` header (see [`parse_retry_after`]); `None` when it is absent, not
+/// text, or unparseable.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
+    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
+}
+
+/// Reads one `Retry-After` value (RFC 9110 §10.2.3), relative to `now`:
+///
+/// | value | wait |
+/// | --- | --- |
+/// | whole seconds (`7`, Gong's form; surrounding spaces ignored) | that many seconds |
+/// | `0` | none: retry at once |
+/// | more digits than fit in 64 bits (`99999999999999999999`) | `u64::MAX` seconds, so the call fails fast like any wait above the cap |
+/// | an HTTP-date in the future (IMF-fixdate, RFC 850 or asctime) | the time until then |
+/// | an HTTP-date in the past | none |
+/// | anything else: negative (`-5`), signed (`+5`), fractional (`1.5`), empty, garbage | `None`: the response is treated as if it had no `Retry-After` (exponential backoff) |
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    // `u64::from_str` would also take a leading `+`; the header's grammar is digits only.
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // All digits, so parsing fails only on overflow: an absurd wait, kept as the longest.
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
         return Some(Duration::from_secs(seconds));
     }
     let at = httpdate::parse_http_date(value).ok()?;
@@ -186,6 +220,83 @@ mod tests {
         Outcome::Status(StatusCode::from_u16(code).unwrap())
     }
 
+    fn broken(code: u16) -> Outcome {
+        Outcome::BrokenAnswer(StatusCode::from_u16(code).unwrap())
+    }
+
+    fn refused(code: u16) -> Outcome {
+        Outcome::Refused(StatusCode::from_u16(code).unwrap())
+    }
+
+    #[test]
+    fn retry_after_table() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000); // Tue, 14 Nov 2023 22:13:20 GMT
+        let secs = |s| Some(Duration::from_secs(s));
+        let cases: [(&str, Option<Duration>); 20] = [
+            ("7", secs(7)),
+            ("  7 ", secs(7)),
+            ("0", secs(0)),
+            ("000", secs(0)),
+            ("60", secs(60)),
+            ("3600", secs(3600)),
+            ("18446744073709551615", secs(u64::MAX)),
+            // Too many digits for 64 bits: the longest wait, so the call fails fast.
+            ("99999999999999999999", secs(u64::MAX)),
+            ("-5", None),
+            ("-0", None),
+            ("+5", None),
+            ("1.5", None),
+            ("5s", None),
+            ("", None),
+            ("soon", None),
+            ("Tue, 14 Nov 2023 22:13:40 GMT", secs(20)),
+            ("Tuesday, 14-Nov-23 22:13:40 GMT", secs(20)),
+            ("Tue Nov 14 22:13:40 2023", secs(20)),
+            ("Tue, 14 Nov 2023 22:00:00 GMT", secs(0)),
+            (
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                secs(253_402_300_799 - 1_700_000_000),
+            ),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(parse_retry_after(value, now), expected, "{value:?}");
+            assert_eq!(
+                retry_after(&headers(value), now),
+                expected,
+                "header {value:?}"
+            );
+        }
+        // Not text: ignored.
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_bytes(b"\xff7").unwrap());
+        assert_eq!(retry_after(&h, now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+
+        // Each form through the strategy: within the cap it is the wait, beyond it the call
+        // gives up at once (the typed layer reports the wait), unparseable means backoff.
+        let config = RetryConfig::default();
+        for (value, expected) in [
+            ("7", Decision::RetryAfter(Duration::from_secs(7))),
+            ("0", Decision::RetryAfter(Duration::ZERO)),
+            ("61", Decision::GiveUp),
+            ("99999999999999999999", Decision::GiveUp),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", Decision::GiveUp),
+            (
+                "Tue, 14 Nov 2023 22:00:00 GMT",
+                Decision::RetryAfter(Duration::ZERO),
+            ),
+            ("-5", Decision::RetryAfter(Duration::from_millis(500))),
+            ("garbage", Decision::RetryAfter(Duration::from_millis(500))),
+        ] {
+            let classification = classify(status(429), Some(&headers(value)), now);
+            assert_eq!(
+                decide(&config, classification, 1, 0.0),
+                expected,
+                "{value:?}"
+            );
+        }
+    }
+
     #[test]
     fn classification_table() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
@@ -225,6 +336,23 @@ mod tests {
             (Outcome::ConnectFailed, None, retryable(None)),
             (Outcome::TimedOut, None, retryable(None)),
             (Outcome::TransportFailed, None, retryable(None)),
+            // A success whose body broke off or carried no requestId: retried like a 5xx.
+            (broken(200), None, retryable(None)),
+            (broken(201), None, retryable(None)),
+            // A broken error body is as retryable as its status.
+            (
+                broken(429),
+                Some(headers("3")),
+                retryable(Some(Duration::from_secs(3))),
+            ),
+            (broken(503), None, retryable(None)),
+            (broken(400), None, Classification::Final),
+            (broken(409), None, Classification::Final),
+            // Redirects, answers from elsewhere, bodies over the cap: never retried.
+            (refused(302), None, Classification::Final),
+            (refused(307), None, Classification::Final),
+            (refused(200), None, Classification::Final),
+            (refused(503), None, Classification::Final),
         ];
         for (outcome, h, expected) in cases {
             assert_eq!(
@@ -246,6 +374,13 @@ mod tests {
             (Outcome::TimedOut, true),
             (Outcome::TransportFailed, true),
             (Outcome::ConnectFailed, false),
+            (broken(200), true),
+            (broken(201), true),
+            (broken(503), true),
+            (broken(409), false),
+            (broken(429), false),
+            (refused(302), false),
+            (refused(200), true),
         ] {
             assert_eq!(outcome.is_ambiguous(), ambiguous, "{outcome:?}");
         }

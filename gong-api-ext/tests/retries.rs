@@ -62,44 +62,60 @@ async fn retry_after_http_date_is_honoured() {
 
 #[tokio::test(start_paused = true)]
 async fn a_retry_after_above_the_cap_fails_fast_with_the_wait() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(error_body(429, "daily limit").insert_header("Retry-After", "3600"))
-        .mount(&server)
-        .await;
+    // An absurd value (more digits than 64 bits hold) is the longest wait, not garbage.
+    for (value, wait, shown) in [
+        ("3600", Duration::from_secs(3600), "3600s"),
+        (
+            "99999999999999999999",
+            Duration::from_secs(u64::MAX),
+            "18446744073709551615s",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(error_body(429, "daily limit").insert_header("Retry-After", value))
+            .mount(&server)
+            .await;
 
-    let start = Instant::now();
-    let client = client(&server);
-    let err = client
-        .erase_email_address("jane@example.com")
-        .await
-        .unwrap_err();
-    assert_eq!(start.elapsed(), Duration::ZERO);
-    match err {
-        Error::RateLimited {
-            retry_after,
-            request_id,
-            attempts,
-        } => {
-            assert_eq!(retry_after, Some(Duration::from_secs(3600)));
-            assert_eq!(request_id.as_deref(), Some("r429"));
-            assert_eq!(attempts, 1);
+        let start = Instant::now();
+        let client = client(&server);
+        let err = client
+            .erase_email_address("jane@example.com")
+            .await
+            .unwrap_err();
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert!(
+            err.to_string()
+                .ends_with(&format!("after 1 attempt(s); Gong asked to wait {shown}")),
+            "{err}"
+        );
+        match err {
+            Error::RateLimited {
+                retry_after,
+                request_id,
+                attempts,
+            } => {
+                assert_eq!(retry_after, Some(wait), "{value}");
+                assert_eq!(request_id.as_deref(), Some("r429"));
+                assert_eq!(attempts, 1);
+            }
+            other => panic!("{other:?}"),
         }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(attempts(&server).await, 1);
+        assert_eq!(attempts(&server).await, 1);
 
-    // Later calls of the same client fail fast too, with the remaining wait, sending nothing.
-    let err = client
-        .erase_email_address("joe@example.com")
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600)),
-        "{err:?}"
-    );
-    assert_eq!(start.elapsed(), Duration::ZERO);
-    assert_eq!(attempts(&server).await, 1);
+        // Later calls of the same client fail fast too, with the remaining wait, sending
+        // nothing.
+        let err = client
+            .erase_email_address("joe@example.com")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d >= Duration::from_secs(3600)),
+            "{err:?}"
+        );
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert_eq!(attempts(&server).await, 1);
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -374,4 +390,277 @@ async fn waiting_reports_failure_and_deadline() {
         .unwrap_err();
     assert!(matches!(&err, Error::CrmWaitTimedOut { last_status, .. } if last_status == "PENDING"));
     assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
+
+// ---- Broken answers: a success that cannot be read is retried, and the retry brings the
+// receipt ----
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use common::builder_at;
+use common::raw::{self, RawServer, Reply};
+use gong_api_ext::AnswerFault;
+
+/// A raw server answering with `first`, in order, then with `then()` forever.
+fn scripted(first: Vec<Reply>, then: fn() -> Reply) -> RawServer {
+    let queue = Mutex::new(VecDeque::from(first));
+    RawServer::start(move |_| queue.lock().unwrap().pop_front().unwrap_or_else(then))
+}
+
+fn receipt() -> Reply {
+    Reply::Bytes(raw::json(200, r#"{"requestId":"ok","emails":[]}"#))
+}
+
+/// A 200 whose connection resets right after the status line and headers.
+fn reset_after_status_line() -> Reply {
+    Reply::Reset(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n".to_vec(),
+    )
+}
+
+/// Every kind of success that is not Gong's answer, and what the client should call it.
+fn broken_successes() -> Vec<(&'static str, Reply, AnswerFault)> {
+    let fake = r#"{"requestId":"false-receipt","x":1}"#;
+    vec![
+        (
+            "empty object",
+            Reply::Bytes(raw::json(200, "{}")),
+            AnswerFault::NoRequestId,
+        ),
+        (
+            "null requestId",
+            Reply::Bytes(raw::json(200, r#"{"requestId": null}"#)),
+            AnswerFault::NoRequestId,
+        ),
+        (
+            "HTML",
+            Reply::Bytes(raw::http(
+                200,
+                &[("content-type", "text/html")],
+                b"<html><body>Welcome</body></html>",
+            )),
+            AnswerFault::NotJson {
+                excerpt: "Welcome".into(),
+            },
+        ),
+        (
+            "cut off before its declared length",
+            Reply::Bytes(raw::http_declaring(
+                200,
+                &[],
+                &fake.as_bytes()[..20],
+                fake.len(),
+            )),
+            AnswerFault::ConnectionClosed,
+        ),
+        (
+            "cut off, no declared length",
+            Reply::Bytes(
+                format!(
+                    "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n{}",
+                    &fake[..20]
+                )
+                .into_bytes(),
+            ),
+            AnswerFault::Truncated,
+        ),
+        (
+            "reset after the status line",
+            reset_after_status_line(),
+            AnswerFault::ConnectionClosed,
+        ),
+        (
+            "reset inside the body",
+            Reply::Reset(raw::http_declaring(
+                200,
+                &[],
+                &fake.as_bytes()[..25],
+                fake.len(),
+            )),
+            AnswerFault::ConnectionClosed,
+        ),
+    ]
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_broken_success_is_retried_and_the_retry_brings_the_receipt() {
+    for (case, reply, _) in broken_successes() {
+        let server = scripted(vec![reply], receipt);
+        let client = builder_at(server.uri()).build().unwrap();
+        let start = Instant::now();
+        let got = client.erase_email_address("jane@example.com").await;
+        let receipt = got.unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(receipt.request_id, "ok", "{case}");
+        assert_eq!(server.requests().len(), 2, "{case}");
+        // One backoff, like a 5xx.
+        assert!(start.elapsed() <= Duration::from_millis(500), "{case}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn lookups_and_crm_calls_retry_a_broken_success_too() {
+    for (case, reply, _) in broken_successes() {
+        let server = scripted(vec![reply], receipt);
+        let client = builder_at(server.uri()).build().unwrap();
+        let found = client.find_references_by_email("jane@example.com").await;
+        let found = found.unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(found.request_id.as_deref(), Some("ok"), "{case}");
+        assert_eq!(server.requests().len(), 2, "{case}");
+    }
+    let server = scripted(
+        vec![Reply::Bytes(raw::json(200, r#"{"integrations":[]}"#))],
+        || Reply::Bytes(raw::json(200, r#"{"requestId":"ok","integrations":[]}"#)),
+    );
+    let list = builder_at(server.uri())
+        .build()
+        .unwrap()
+        .list_crm_integrations()
+        .await
+        .unwrap();
+    assert_eq!(list.request_id.as_deref(), Some("ok"));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_that_stays_broken_ends_saying_what_happened() {
+    for (case, _, fault) in broken_successes() {
+        // `broken_successes` builds fresh replies each call; answer every attempt with the
+        // case's kind.
+        let server = RawServer::start(move |_| {
+            broken_successes()
+                .into_iter()
+                .find(|(c, _, _)| *c == case)
+                .map(|(_, reply, _)| reply)
+                .unwrap()
+        });
+        let client = builder_at(server.uri()).build().unwrap();
+        let err = client
+            .erase_email_address("jane@example.com")
+            .await
+            .unwrap_err();
+        match &err {
+            Error::BrokenResponse {
+                operation,
+                attempts,
+                status,
+                fault: f,
+                may_have_taken_effect,
+                ..
+            } => {
+                assert_eq!(*operation, "purge_email_address", "{case}");
+                assert_eq!(*attempts, 4, "{case}");
+                assert_eq!(status.as_u16(), 200, "{case}");
+                assert_eq!(f, &fault, "{case}");
+                assert!(may_have_taken_effect, "{case}");
+            }
+            other => panic!("{case}: {other:?}"),
+        }
+        let text = err.to_string();
+        assert!(
+            text.ends_with("(purge_email_address answered 200 OK; 4 attempt(s))"),
+            "{text}"
+        );
+        assert!(text.contains("; the erasure may have been done"), "{text}");
+        assert!(
+            !text.contains("false-receipt") && !text.contains("jane"),
+            "{text}"
+        );
+        assert_eq!(server.requests().len(), 4, "{case}");
+    }
+
+    let server = RawServer::start(|_| reset_after_status_line());
+    let client = builder_at(server.uri()).build().unwrap();
+    let err = client.erase_phone_number("+14255552671").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the connection closed while Gong's answer was read; the erasure may have been done \
+         (purge_phone_number answered 200 OK; 4 attempt(s))"
+    );
+    // A read changes nothing.
+    let err = client
+        .find_references_by_phone("+14255552671")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the connection closed while Gong's answer was read \
+         (find_all_references_to_phone_number answered 200 OK; 4 attempt(s))"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_crm_delete_whose_201_broke_off_is_confirmed_by_the_409_of_its_retry() {
+    let conflict = || {
+        Reply::Bytes(raw::json(
+            409,
+            r#"{"requestId":"r409","errors":["Client request id has already been used"]}"#,
+        ))
+    };
+    let broken_201 = Reply::Reset(raw::http_declaring(201, &[], br#"{"requestId":"#, 60));
+    let server = scripted(vec![broken_201], conflict);
+    let deletion = builder_at(server.uri())
+        .build()
+        .unwrap()
+        .delete_crm_integration(5517027188234205706)
+        .await
+        .unwrap();
+    assert!(deletion.confirmed_by_conflict);
+    assert_eq!(deletion.request_id.as_deref(), Some("r409"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0].target, requests[1].target,
+        "the same clientRequestId"
+    );
+
+    // A 409 on the first attempt stays an error even when its body breaks off: it is not
+    // retried, and never taken as confirmation.
+    let broken_409 = Reply::Reset(raw::http_declaring(409, &[], br#"{"requestId":"#, 60));
+    let server = scripted(vec![broken_409], conflict);
+    let err = builder_at(server.uri())
+        .build()
+        .unwrap()
+        .delete_crm_integration(42)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::BrokenResponse { status, attempts: 1, fault: AnswerFault::ConnectionClosed, may_have_taken_effect: false, .. } if status.as_u16() == 409),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_forms_on_the_wire() {
+    // (value, the wait before the second attempt: exact, or the first backoff's range)
+    for (value, min, max) in [
+        ("0", 0, 0),
+        ("2", 2000, 2000),
+        ("-5", 375, 500),
+        ("1.5", 375, 500),
+        ("soon", 375, 500),
+    ] {
+        let server = MockServer::start().await;
+        respond_once(
+            &server,
+            error_body(503, "down").insert_header("Retry-After", value),
+        )
+        .await;
+        respond_ok(&server).await;
+        let start = Instant::now();
+        builder(&server)
+            .no_rate_limit()
+            .build()
+            .unwrap()
+            .erase_email_address("jane@example.com")
+            .await
+            .unwrap();
+        let waited = start.elapsed();
+        assert!(
+            waited >= Duration::from_millis(min) && waited <= Duration::from_millis(max),
+            "{value:?}: {waited:?}"
+        );
+        assert_eq!(attempts(&server).await, 2);
+    }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, json};
+use common::{builder, client, json};
 use gong_api_ext::{Error, GongClient, PhoneNumber, reqwest};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -78,8 +78,8 @@ async fn erasures_post_with_the_subject_in_the_query_and_return_the_request_id()
     Mock::given(method("POST"))
         .and(path("/v2/data-privacy/erase-data-for-phone-number"))
         .and(query_param("phoneNumber", "+14255552671"))
-        // No requestId in the body: the x-traceid header carries the same value.
-        .respond_with(json("{}").insert_header("x-traceid", "trace-77"))
+        // Gong's x-traceid header carries the body's requestId.
+        .respond_with(json(r#"{"requestId":"trace-77"}"#).insert_header("x-traceid", "trace-77"))
         .mount(&server)
         .await;
     let client = client(&server);
@@ -275,4 +275,329 @@ async fn transport_errors_do_not_carry_the_subject() {
     );
     let text = format!("{err} {err:?}");
     assert!(!text.contains("jane"), "{text}");
+}
+
+// ---- Answers that are not Gong's: redirects, oversized bodies, echoed subjects ----
+
+use common::raw::{self, RawServer, Reply};
+use gong_api_ext::{AnswerFault, DEFAULT_MAX_RESPONSE_BYTES, RetryConfig};
+
+const REDIRECTS: [u16; 4] = [301, 302, 307, 308];
+const VICTIM: &str = "victim@example.com";
+
+/// A client as `GongClient::builder()` makes it (its own HTTP client), without pacing.
+fn sdk_client(base_url: &str) -> GongClient {
+    GongClient::builder()
+        .base_url(base_url)
+        .basic_auth("ACCESS_KEY", "s3cr3t-value")
+        .no_rate_limit()
+        .build()
+        .unwrap()
+}
+
+/// A server that would hand out a false receipt and a false "nothing found" to whatever it
+/// gets.
+async fn false_gong() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(json(
+            r#"{"requestId":"false-receipt","emails":[],"calls":[]}"#,
+        ))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Answers every request with `status` and `Location: location`, except requests to
+/// `/moved/…`, which get a false receipt.
+async fn redirecting(status: u16, location: impl Fn(&MockServer) -> String) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path_regex("^/moved/"))
+        .respond_with(json(r#"{"requestId":"false-receipt","emails":[]}"#))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(status).insert_header("Location", location(&server)))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The erase and the lookup of one subject, through `client`; both must fail.
+async fn erase_and_lookup(client: &GongClient) -> [Error; 2] {
+    let erase = client.erase_email_address(VICTIM).await;
+    let lookup = client.find_references_by_email(VICTIM).await;
+    [
+        erase.expect_err("a redirect is never a receipt"),
+        lookup.expect_err("a redirect is never a lookup result"),
+    ]
+}
+
+#[tokio::test]
+async fn redirects_are_refused_never_followed_never_retried() {
+    let elsewhere = false_gong().await;
+    let other_host = format!("http://localhost:{}", elsewhere.address().port());
+    for status in REDIRECTS {
+        for same_host in [true, false] {
+            let target = other_host.clone();
+            let server = redirecting(status, move |server| {
+                let base = if same_host {
+                    server.uri()
+                } else {
+                    target.clone()
+                };
+                format!("{base}/moved/erase?emailAddress=victim%40example.com#frag")
+            })
+            .await;
+            let expected_location = if same_host {
+                format!("{}/moved/erase", server.uri())
+            } else {
+                format!("{other_host}/moved/erase")
+            };
+            let client = sdk_client(&server.uri());
+            let errors = erase_and_lookup(&client).await;
+            for (err, operation) in errors.iter().zip([
+                "purge_email_address",
+                "find_all_references_to_email_address",
+            ]) {
+                let case = format!("{status} same_host={same_host} {operation}");
+                match err {
+                    Error::Redirected {
+                        operation: op,
+                        status: Some(s),
+                        location: Some(location),
+                    } => {
+                        assert_eq!(*op, operation, "{case}");
+                        assert_eq!(s.as_u16(), status, "{case}");
+                        assert_eq!(location, &expected_location, "{case}");
+                    }
+                    other => panic!("{case}: {other:?}"),
+                }
+                assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+                let text = err.to_string();
+                for needle in [&status.to_string(), &expected_location, "base URL", "proxy"] {
+                    assert!(text.contains(needle), "{case}: {text}");
+                }
+                assert!(
+                    !format!("{err} {err:?}").contains("victim"),
+                    "{case}: {text}"
+                );
+            }
+            // One request each: not followed (the /moved/ path saw nothing), not retried.
+            let requests = server.received_requests().await.unwrap();
+            assert_eq!(requests.len(), 2, "{status} same_host={same_host}");
+            assert!(
+                requests
+                    .iter()
+                    .all(|r| !r.url.path().starts_with("/moved/"))
+            );
+        }
+    }
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_caller_client_that_follows_redirects_still_gets_no_receipt() {
+    let elsewhere = false_gong().await;
+    for status in REDIRECTS {
+        let target = format!("http://localhost:{}", elsewhere.address().port());
+        let server = redirecting(status, move |_| {
+            format!("{target}/moved/erase?emailAddress=victim%40example.com")
+        })
+        .await;
+        // reqwest's default policy follows up to 10 redirects.
+        let client = GongClient::builder()
+            .base_url(server.uri())
+            .basic_auth("ACCESS_KEY", "s3cr3t-value")
+            .http_client(reqwest::Client::new())
+            .no_rate_limit()
+            .build()
+            .unwrap();
+        for err in erase_and_lookup(&client).await {
+            match &err {
+                Error::Redirected {
+                    status: None,
+                    location: Some(location),
+                    ..
+                } => assert_eq!(
+                    location,
+                    &format!(
+                        "http://localhost:{}/moved/erase",
+                        elsewhere.address().port()
+                    )
+                ),
+                other => panic!("{status}: {other:?}"),
+            }
+            let text = err.to_string();
+            assert!(text.contains("Policy::none()"), "{text}");
+            assert!(
+                !text.contains("victim") && !text.contains("false-receipt"),
+                "{text}"
+            );
+        }
+    }
+    // The followed requests did reach the other host (which is why the docs say to turn
+    // redirects off), without the credentials: reqwest drops them across hosts.
+    let followed = elsewhere.received_requests().await.unwrap();
+    assert_eq!(followed.len(), 8);
+    assert!(
+        followed
+            .iter()
+            .all(|r| r.headers.get("authorization").is_none())
+    );
+}
+
+#[tokio::test]
+async fn an_endless_body_ends_with_the_size_error_and_is_not_read_further() {
+    let server = RawServer::start(|_| Reply::Stream { total: 1 << 30 });
+    let limit = 256 * 1024;
+    let client = GongClient::builder()
+        .base_url(server.uri())
+        .basic_auth("k", "s")
+        .no_rate_limit()
+        .max_response_bytes(limit)
+        .build()
+        .unwrap();
+    let err = client.find_references_by_email(VICTIM).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::ResponseTooLarge { limit: l, status, may_have_taken_effect: false, .. } if *l == limit && status.as_u16() == 200),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("256 KiB limit"), "{err}");
+    let err = client.erase_email_address(VICTIM).await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::ResponseTooLarge {
+                may_have_taken_effect: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("the erasure may have been done"),
+        "{err}"
+    );
+    // Not retried, and the client stopped reading: far less than the 2 GiB offered was sent
+    // (what the kernel's socket buffers took is all that went beyond the cap).
+    assert_eq!(server.requests().len(), 2);
+    assert!(server.streamed() < 64 << 20, "{} bytes", server.streamed());
+
+    // The default cap.
+    let err = sdk_client(&server.uri())
+        .find_references_by_email(VICTIM)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ResponseTooLarge { limit, .. } if *limit == DEFAULT_MAX_RESPONSE_BYTES),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("8 MiB limit"), "{err}");
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_cap_fails_before_reading() {
+    let server = RawServer::start(|_| {
+        Reply::BytesThenStall(
+            raw::http_declaring(200, &[], b"{", 1 << 30),
+            std::time::Duration::from_secs(30),
+        )
+    });
+    let client = GongClient::builder()
+        .base_url(server.uri())
+        .basic_auth("k", "s")
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    // The server stalls after one byte: only a check of the Content-Length ends this at once.
+    let err = client.find_references_by_email(VICTIM).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert!(
+        GongClient::builder()
+            .bearer_token("t")
+            .max_response_bytes(0)
+            .build()
+            .unwrap_err()
+            .to_string()
+            .contains("max_response_bytes")
+    );
+}
+
+#[tokio::test]
+async fn error_messages_never_quote_the_subject_from_an_echoing_page() {
+    let page = "<html><head><title>Sign in</title></head><body>Continue to \
+        /v2/data-privacy/erase-data-for-email-address?emailAddress=victim%40example.com as \
+        Victim@Example.com (victim), or call +1 425 555 2671</body></html>";
+    for status in [200, 503, 403] {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(status).set_body_raw(page, "text/html"))
+            .mount(&server)
+            .await;
+        let client = builder(&server)
+            .retry(RetryConfig::disabled())
+            .build()
+            .unwrap();
+        let err = client.erase_email_address(VICTIM).await.unwrap_err();
+        let excerpt = match &err {
+            Error::BrokenResponse {
+                fault: AnswerFault::NotJson { excerpt },
+                ..
+            } => excerpt.clone(),
+            Error::UndecodableResponse { body_excerpt, .. } => body_excerpt.clone(),
+            other => panic!("{status}: {other:?}"),
+        };
+        assert!(
+            excerpt.starts_with("Sign in Continue to /v2/data-privacy/"),
+            "{excerpt}"
+        );
+        let text = format!("{err} {err:?}").to_ascii_lowercase();
+        assert!(
+            !text.contains("victim") && !text.contains("2671"),
+            "{status}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_per_attempt_timeout_holds_for_a_caller_supplied_client() {
+    // Stalls before the status line, and in the middle of a body.
+    let server = RawServer::start(|r| {
+        if r.method == "GET" {
+            Reply::Stall(std::time::Duration::from_secs(30))
+        } else {
+            Reply::BytesThenStall(
+                raw::http_declaring(200, &[], br#"{"requestId":"#, 40),
+                std::time::Duration::from_secs(30),
+            )
+        }
+    });
+    let client = GongClient::builder()
+        .base_url(server.uri())
+        .basic_auth("k", "s")
+        .http_client(reqwest::Client::new())
+        .timeout(std::time::Duration::from_millis(200))
+        .retry(RetryConfig::disabled())
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    let err = client.find_references_by_email(VICTIM).await.unwrap_err();
+    match &err {
+        Error::Transport { source, .. } => assert!(source.is_timeout(), "{err:?}"),
+        other => panic!("{other:?}"),
+    }
+    let err = client.erase_email_address(VICTIM).await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::BrokenResponse {
+                fault: AnswerFault::Stalled,
+                may_have_taken_effect: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

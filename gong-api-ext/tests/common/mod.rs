@@ -1,6 +1,8 @@
 //! Shared helpers for the wire tests.
 #![allow(dead_code)]
 
+pub mod raw;
+
 use gong_api_ext::{GongClient, GongClientBuilder, reqwest};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -9,8 +11,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// timers (so tokio's paused clock advances only through the SDK's own sleeps), and a seeded
 /// `clientRequestId` source.
 pub fn builder(server: &MockServer) -> GongClientBuilder {
+    builder_at(server.uri())
+}
+
+/// [`builder`] for a server at `uri`.
+pub fn builder_at(uri: impl Into<String>) -> GongClientBuilder {
     GongClient::builder()
-        .base_url(server.uri())
+        .base_url(uri)
         .basic_auth("ACCESS_KEY", "s3cr3t-value")
         .http_client(
             reqwest::Client::builder()

@@ -1,0 +1,451 @@
+//! PII-free excerpts of unexpected bodies and URLs, for error messages.
+//!
+//! An error page can echo the request: a proxy's HTML page may quote the URL, whose query holds
+//! the data subject's email address or phone number, and error messages end up in logs,
+//! tickets and journals. So an excerpt quotes little and masks what could identify a person.
+//! "PII-free" here means, for the text an error quotes:
+//!
+//! 1. at most [`EXCERPT_CHARS`] characters of the body's text (an HTML page's tags, scripts and
+//!    styles removed, whitespace and control characters collapsed), taken from its first 4 KiB;
+//! 2. every value the request carried in its query (the subject; CRM ids) is replaced by
+//!    `[subject]` wherever it appears, in any ASCII case, as sent or form-encoded, and so are
+//!    an email address's local part and a phone number's bare digits;
+//! 3. every remaining word that holds an email address (an `@`, or `%40`, `&#64;`, `&#x40;`,
+//!    `&commat;`) becomes `[email]`, whoever it belongs to;
+//! 4. every remaining run of digits (with the spaces, dots, dashes, slashes, parentheses and
+//!    `+` that phone numbers are written with) holding 5 digits or more becomes `[number]`.
+//!
+//! Masking runs over the whole window before it is cut, so a cut never leaves half an address.
+//! URLs (a redirect's `Location`) lose their query, fragment and credentials and get rules 2
+//! and 3; their digits stay, since a host or port is what the reader must check.
+
+use std::fmt;
+
+use reqwest::Url;
+
+/// How many characters of body text an excerpt keeps.
+pub(crate) const EXCERPT_CHARS: usize = 80;
+/// How much of the body is read for the excerpt.
+const SCAN_BYTES: usize = 4096;
+/// A digit run with this many digits or more is masked: the shortest subscriber numbers are
+/// longer, and no status code or short count is.
+const MASKED_DIGITS: usize = 5;
+
+const SUBJECT_MASK: &str = "[subject]";
+const EMAIL_MASK: &str = "[email]";
+const NUMBER_MASK: &str = "[number]";
+/// Spellings of `@` in URLs and HTML.
+const AT_SIGNS: [&str; 5] = ["@", "%40", "&#64;", "&#x40;", "&commat;"];
+
+/// The values a request carried in its query, in every spelling an echo may use, lowercased:
+/// what an excerpt must never quote. `Debug` shows only how many there are.
+#[derive(Clone, Default)]
+pub(crate) struct Sensitive(Vec<String>);
+
+impl fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sensitive([{} redacted])", self.0.len())
+    }
+}
+
+impl Sensitive {
+    /// The query values of `url` (Gong's subjects and ids travel in the query).
+    pub(crate) fn of_url(url: &Url) -> Self {
+        let mut forms = Vec::new();
+        let mut add = |text: &str| {
+            // One character would mask half the page; no subject is that short.
+            if text.chars().count() >= 2 {
+                forms.push(text.to_ascii_lowercase());
+                let encoded: String =
+                    url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
+                forms.push(encoded.to_ascii_lowercase());
+            }
+        };
+        for (_, value) in url.query_pairs() {
+            let value = value.trim();
+            add(value);
+            if let Some((local, _)) = value.rsplit_once('@') {
+                add(local);
+            }
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= MASKED_DIGITS {
+                add(&digits);
+            }
+        }
+        // Longest first, so a whole address is masked before its local part is looked for.
+        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        forms.dedup();
+        Self(forms)
+    }
+
+    /// `text` with every sensitive value replaced by `[subject]`, in one pass (a mask is never
+    /// matched again).
+    fn mask(&self, text: &str) -> String {
+        if self.0.is_empty() {
+            return text.to_owned();
+        }
+        let lower = text.to_ascii_lowercase();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < text.len() {
+            if let Some(hit) = self
+                .0
+                .iter()
+                .find(|form| lower[i..].starts_with(form.as_str()))
+            {
+                out.push_str(SUBJECT_MASK);
+                i += hit.len();
+            } else {
+                let c = text[i..].chars().next().expect("i is on a char boundary");
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+        out
+    }
+}
+
+/// A short, PII-free excerpt of `body` (see the module docs); empty for an empty body.
+pub(crate) fn excerpt(body: &[u8], sensitive: &Sensitive) -> String {
+    let window = String::from_utf8_lossy(&body[..body.len().min(SCAN_BYTES)]);
+    let text = if window.trim_start().starts_with('<') {
+        strip_tags(&window)
+    } else {
+        window.into_owned()
+    };
+    let text = collapse_whitespace(&text);
+    let text = mask_digit_runs(&mask_email_words(&sensitive.mask(&text)));
+    let mut chars = text.chars();
+    let mut cut: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() || body.len() > SCAN_BYTES {
+        // Not half a mask: "[subj…" reads like data.
+        if let Some(open) = cut.rfind('[')
+            && !cut[open..].contains(']')
+        {
+            cut.truncate(open);
+        }
+        cut.push('…');
+    }
+    cut
+}
+
+/// A URL for an error message: no query, fragment or credentials, sensitive values and email
+/// addresses masked.
+pub(crate) fn url_text(url: &Url, sensitive: &Sensitive) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    mask_email_words(&sensitive.mask(url.as_str()))
+}
+
+/// Text of an HTML page: tags become spaces; scripts, styles and comments go entirely.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        let tag = &rest[open..];
+        let lower = tag.get(..8).unwrap_or(tag).to_ascii_lowercase();
+        let end = if lower.starts_with("<!--") {
+            tag.find("-->").map(|i| i + 3)
+        } else if let Some(name) = ["<script", "<style"]
+            .into_iter()
+            .find(|name| lower.starts_with(name))
+        {
+            let close = format!("</{}", &name[1..]);
+            tag.to_ascii_lowercase()
+                .find(&close)
+                .and_then(|i| tag[i..].find('>').map(|j| i + j + 1))
+        } else {
+            tag.find('>').map(|i| i + 1)
+        };
+        match end {
+            Some(end) => rest = &tag[end..],
+            // An unclosed tag: the rest is markup.
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whitespace and control characters as single spaces, trimmed.
+fn collapse_whitespace(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every word holding an `@` (in any spelling) becomes `[email]`. A word ends at whitespace,
+/// quotes, angle brackets, parentheses, braces, commas and semicolons.
+fn mask_email_words(text: &str) -> String {
+    let is_boundary = |c: char| c.is_whitespace() || "\"'<>(){},;`".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let lower = word.to_ascii_lowercase();
+        if AT_SIGNS.iter().any(|at| lower.contains(at)) {
+            out.push_str(EMAIL_MASK);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_boundary(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Every run of digits and phone punctuation holding [`MASKED_DIGITS`] digits or more becomes
+/// `[number]` (from its first `+` or digit to its last digit).
+fn mask_digit_runs(text: &str) -> String {
+    let is_run_char = |c: char| c.is_ascii_digit() || " -.()/+".contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_run_char(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_run_char(chars[i]) {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        if run.iter().filter(|c| c.is_ascii_digit()).count() < MASKED_DIGITS {
+            out.extend(run);
+            continue;
+        }
+        let first = run
+            .iter()
+            .position(|c| c.is_ascii_digit() || *c == '+')
+            .expect("the run has digits");
+        let last = run
+            .iter()
+            .rposition(char::is_ascii_digit)
+            .expect("the run has digits");
+        out.extend(&run[..first]);
+        out.push_str(NUMBER_MASK);
+        out.extend(&run[last + 1..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn email_request() -> Sensitive {
+        Sensitive::of_url(
+            &Url::parse("https://api.gong.io/v2/data-privacy/erase-data-for-email-address?emailAddress=Jane.Doe%40example.com")
+                .unwrap(),
+        )
+    }
+
+    fn phone_request() -> Sensitive {
+        Sensitive::of_url(
+            &Url::parse("https://api.gong.io/v2/data-privacy/erase-data-for-phone-number?phoneNumber=%2B14255552671")
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn excerpt_table() {
+        let email = email_request();
+        let phone = phone_request();
+        let none = Sensitive::default();
+        let cases: [(&str, &Sensitive, &str); 14] = [
+            ("", &none, ""),
+            ("Service Unavailable", &none, "Service Unavailable"),
+            (
+                "<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>h1{color:red}</style>\
+                 <script>var x = '<b>';</script></head><body><h1>Bad  Gateway</h1><!-- jane --></body></html>",
+                &none,
+                "502 Bad Gateway Bad Gateway",
+            ),
+            // The proxy echoes the request line: the subject and any address go.
+            (
+                "<html><body>Blocked: POST /erase?emailAddress=jane.doe%40example.com&amp;x=bob@acme.io</body></html>",
+                &email,
+                "Blocked: POST /erase?emailAddress=[subject]&amp;[email]",
+            ),
+            (
+                "no such user JANE.DOE in this tenant",
+                &email,
+                "no such user [subject] in this tenant",
+            ),
+            (
+                "user Jane.Doe@Example.com unknown",
+                &email,
+                "user [subject] unknown",
+            ),
+            (
+                "user jane.doe&#64;example.com unknown",
+                &email,
+                "user [subject]&#64;example.com unknown",
+            ),
+            (
+                "contact bob@acme.io for help",
+                &none,
+                "contact [email] for help",
+            ),
+            (
+                "contact bob%40acme.io for help",
+                &none,
+                "contact [email] for help",
+            ),
+            (
+                "number +1 (425) 555-2671 refused",
+                &none,
+                "number [number] refused",
+            ),
+            (
+                "number %2B14255552671 refused",
+                &phone,
+                "number [subject] refused",
+            ),
+            ("digits 14255552671.", &phone, "digits [subject]."),
+            (
+                "error 502 at 10:30, retry 3",
+                &none,
+                "error 502 at 10:30, retry 3",
+            ),
+            ("ticket 2026-11-24 ok", &none, "ticket [number] ok"),
+        ];
+        for (body, sensitive, expected) in cases {
+            assert_eq!(excerpt(body.as_bytes(), sensitive), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn excerpts_are_short_and_survive_bad_utf8() {
+        let long = "x".repeat(10_000);
+        let text = excerpt(long.as_bytes(), &Sensitive::default());
+        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
+        assert!(text.ends_with('…'));
+        assert_eq!(
+            excerpt(b"ok \xff\xfe done", &Sensitive::default()),
+            "ok \u{fffd}\u{fffd} done"
+        );
+        // A cut never leaves half a mask.
+        let sensitive = email_request();
+        let body = format!("{}jane.doe@example.com", "y".repeat(EXCERPT_CHARS - 4));
+        assert_eq!(
+            excerpt(body.as_bytes(), &sensitive),
+            format!("{}…", "y".repeat(EXCERPT_CHARS - 4))
+        );
+        // An unclosed tag ends the text.
+        assert_eq!(
+            excerpt(b"<p>Gateway <a href=\"", &Sensitive::default()),
+            "Gateway"
+        );
+    }
+
+    #[test]
+    fn urls_lose_query_credentials_and_subjects() {
+        let email = email_request();
+        let url = Url::parse("http://user:pw@other.example:8080/jane.doe@example.com/x?emailAddress=jane.doe%40example.com#f").unwrap();
+        assert_eq!(
+            url_text(&url, &email),
+            "http://other.example:8080/[subject]/x"
+        );
+        let url =
+            Url::parse("https://us-55616.api.gong.io/v2/data-privacy/erase-data-for-email-address")
+                .unwrap();
+        assert_eq!(
+            url_text(&url, &email),
+            "https://us-55616.api.gong.io/v2/data-privacy/erase-data-for-email-address"
+        );
+    }
+
+    #[test]
+    fn sensitive_values_do_not_show_in_debug() {
+        assert_eq!(
+            format!("{:?}", email_request()),
+            format!("Sensitive([{} redacted])", email_request().0.len())
+        );
+        assert!(!format!("{:?}", email_request()).contains("jane"));
+    }
+
+    /// The ways a page may spell an address it echoes.
+    fn spell(local: &str, domain: &str, how: u8) -> String {
+        match how % 6 {
+            0 => format!("{local}@{domain}"),
+            1 => format!("{local}@{domain}").to_ascii_uppercase(),
+            2 => format!("{local}%40{domain}"),
+            3 => format!("{local}&#64;{domain}"),
+            4 => format!("<b>{local}</b>@{domain}"),
+            _ => format!("emailAddress={local}%40{domain}&x=1"),
+        }
+    }
+
+    proptest! {
+        /// Whatever surrounds it and however it is spelled, the subject's local part never
+        /// reaches an excerpt.
+        #[test]
+        fn the_subject_never_shows(
+            local in "[a-z][a-z0-9._+-]{1,20}",
+            domain in "[a-z]{2,10}\\.(com|io|de)",
+            how in 0u8..6,
+            before in "[ -~]{0,60}",
+            after in "[ -~]{0,60}",
+            html in any::<bool>(),
+        ) {
+            let url = Url::parse_with_params(
+                "https://api.gong.io/v2/data-privacy/erase-data-for-email-address",
+                [("emailAddress", format!("{local}@{domain}"))],
+            ).unwrap();
+            let sensitive = Sensitive::of_url(&url);
+            let echoed = spell(&local, &domain, how);
+            let body = if html {
+                format!("<html><body><p>{before}</p>{echoed}<p>{after}</p></body></html>")
+            } else {
+                format!("{before} {echoed} {after}")
+            };
+            let text = excerpt(body.as_bytes(), &sensitive).to_ascii_lowercase();
+            // The masks' own letters could spell a short local part.
+            let unmasked = [SUBJECT_MASK, EMAIL_MASK, NUMBER_MASK]
+                .iter()
+                .fold(text.clone(), |t, mask| t.replace(mask, " "));
+            prop_assert!(!unmasked.contains(&local), "{} -> {}", body, text);
+            prop_assert!(text.chars().count() <= EXCERPT_CHARS + 1);
+        }
+
+        /// A phone number, in any grouping, never reaches an excerpt.
+        #[test]
+        fn phone_numbers_never_show(
+            digits in "[1-9][0-9]{6,14}",
+            groups in proptest::collection::vec(1usize..5, 1..6),
+            separator in "[ .()/-]",
+            before in "[a-zA-Z ]{0,40}",
+        ) {
+            let mut spelled = String::from("+");
+            let mut rest = digits.as_str();
+            for size in groups {
+                if rest.is_empty() { break; }
+                let (group, tail) = rest.split_at(size.min(rest.len()));
+                spelled.push_str(group);
+                spelled.push_str(&separator);
+                rest = tail;
+            }
+            spelled.push_str(rest);
+            let text = excerpt(format!("{before} {spelled} end").as_bytes(), &Sensitive::default());
+            let kept: String = text.chars().filter(char::is_ascii_digit).collect();
+            prop_assert!(kept.len() < MASKED_DIGITS, "{} -> {}", spelled, text);
+        }
+    }
+}
