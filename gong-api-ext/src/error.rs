@@ -198,7 +198,8 @@ pub enum Error {
 
     /// The request could not be sent, or no response arrived (after retries).
     #[error(
-        "could not reach Gong for {operation} after {attempts} attempt(s): {source}{}",
+        "{} for {operation} after {attempts} attempt(s){}",
+        transport_reason(.source),
         effect_note(.operation, *.may_have_taken_effect)
     )]
     Transport {
@@ -309,6 +310,22 @@ fn fmt_wait(wait: &Option<Duration>) -> String {
         Some(d) if d.subsec_nanos() == 0 => format!("; Gong asked to wait {}s", d.as_secs()),
         Some(d) => format!("; Gong asked to wait {:.3}s", d.as_secs_f64()),
         None => String::new(),
+    }
+}
+
+/// What went wrong on the wire, in words, with the innermost cause (an OS error, a TLS
+/// alert): reqwest's own message ("error sending request") says little.
+fn transport_reason(error: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = error;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    if error.is_timeout() {
+        "no answer from Gong within the per-attempt timeout".to_owned()
+    } else if error.is_connect() {
+        format!("could not connect to Gong ({root})")
+    } else {
+        format!("the connection to Gong failed before it answered ({root})")
     }
 }
 

@@ -275,6 +275,14 @@ async fn transport_errors_do_not_carry_the_subject() {
     );
     let text = format!("{err} {err:?}");
     assert!(!text.contains("jane"), "{text}");
+    // A refused connection never reached Gong: nothing may have been erased.
+    let text = err.to_string();
+    assert!(
+        text.starts_with("could not connect to Gong (")
+            && text.ends_with(") for purge_email_address after 1 attempt(s)"),
+        "{text}"
+    );
+    assert!(!err.to_string().contains("may have been done"), "{err}");
 }
 
 // ---- Answers that are not Gong's: redirects, oversized bodies, echoed subjects ----
@@ -588,6 +596,11 @@ async fn the_per_attempt_timeout_holds_for_a_caller_supplied_client() {
         Error::Transport { source, .. } => assert!(source.is_timeout(), "{err:?}"),
         other => panic!("{other:?}"),
     }
+    assert_eq!(
+        err.to_string(),
+        "no answer from Gong within the per-attempt timeout for \
+         find_all_references_to_email_address after 1 attempt(s)"
+    );
     let err = client.erase_email_address(VICTIM).await.unwrap_err();
     assert!(
         matches!(
