@@ -288,9 +288,9 @@ async fn transport_errors_do_not_carry_the_subject() {
 // ---- Answers that are not Gong's: redirects, oversized bodies, echoed subjects ----
 
 use common::raw::{self, RawServer, Reply};
+use common::redirect;
 use gong_api_ext::{AnswerFault, DEFAULT_MAX_RESPONSE_BYTES, RetryConfig};
 
-const REDIRECTS: [u16; 4] = [301, 302, 307, 308];
 const VICTIM: &str = "victim@example.com";
 
 /// A client as `GongClient::builder()` makes it (its own HTTP client), without pacing.
@@ -303,139 +303,85 @@ fn sdk_client(base_url: &str) -> GongClient {
         .unwrap()
 }
 
-/// A server that would hand out a false receipt and a false "nothing found" to whatever it
-/// gets.
-async fn false_gong() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(json(
-            r#"{"requestId":"false-receipt","emails":[],"calls":[]}"#,
-        ))
-        .mount(&server)
-        .await;
-    server
-}
-
-/// Answers every request with `status` and `Location: location`, except requests to
-/// `/moved/…`, which get a false receipt.
-async fn redirecting(status: u16, location: impl Fn(&MockServer) -> String) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::path_regex("^/moved/"))
-        .respond_with(json(r#"{"requestId":"false-receipt","emails":[]}"#))
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(status).insert_header("Location", location(&server)))
-        .mount(&server)
-        .await;
-    server
-}
-
-/// The erase and the lookup of one subject, through `client`; both must fail.
-async fn erase_and_lookup(client: &GongClient) -> [Error; 2] {
+/// An erasure and a lookup through `client`, both redirected by a `redirect::cases` server;
+/// both must fail.
+async fn erase_and_lookup(client: &GongClient) -> [(Error, &'static str); 2] {
     let erase = client.erase_email_address(VICTIM).await;
-    let lookup = client.find_references_by_email(VICTIM).await;
+    let lookup = client.find_references_by_phone("+14255552671").await;
     [
-        erase.expect_err("a redirect is never a receipt"),
-        lookup.expect_err("a redirect is never a lookup result"),
+        (
+            erase.expect_err("a redirect is never a receipt"),
+            "purge_email_address",
+        ),
+        (
+            lookup.expect_err("a redirect is never a lookup result"),
+            "find_all_references_to_phone_number",
+        ),
     ]
 }
 
 #[tokio::test]
 async fn redirects_are_refused_never_followed_never_retried() {
-    let elsewhere = false_gong().await;
-    let other_host = format!("http://localhost:{}", elsewhere.address().port());
-    for status in REDIRECTS {
-        for same_host in [true, false] {
-            let target = other_host.clone();
-            let server = redirecting(status, move |server| {
-                let base = if same_host {
-                    server.uri()
-                } else {
-                    target.clone()
-                };
-                format!("{base}/moved/erase?emailAddress=victim%40example.com#frag")
-            })
-            .await;
-            let expected_location = if same_host {
-                format!("{}/moved/erase", server.uri())
-            } else {
-                format!("{other_host}/moved/erase")
-            };
-            let client = sdk_client(&server.uri());
-            let errors = erase_and_lookup(&client).await;
-            for (err, operation) in errors.iter().zip([
-                "purge_email_address",
-                "find_all_references_to_email_address",
-            ]) {
-                let case = format!("{status} same_host={same_host} {operation}");
-                match err {
-                    Error::Redirected {
-                        operation: op,
-                        status: Some(s),
-                        location: Some(location),
-                    } => {
-                        assert_eq!(*op, operation, "{case}");
-                        assert_eq!(s.as_u16(), status, "{case}");
-                        assert_eq!(location, &expected_location, "{case}");
-                    }
-                    other => panic!("{case}: {other:?}"),
+    let elsewhere = redirect::elsewhere().await;
+    for case in redirect::cases(&elsewhere).await {
+        let (status, same_host) = (case.status, case.same_host);
+        let client = sdk_client(&case.server.uri());
+        for (err, operation) in erase_and_lookup(&client).await {
+            let case_name = format!("{status} same_host={same_host} {operation}");
+            match &err {
+                Error::Redirected {
+                    operation: op,
+                    status: Some(s),
+                    location: Some(location),
+                } => {
+                    assert_eq!(*op, operation, "{case_name}");
+                    assert_eq!(s.as_u16(), status, "{case_name}");
+                    assert_eq!(location, &case.location, "{case_name}");
                 }
-                assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
-                let text = err.to_string();
-                for needle in [&status.to_string(), &expected_location, "base URL", "proxy"] {
-                    assert!(text.contains(needle), "{case}: {text}");
-                }
-                assert!(
-                    !format!("{err} {err:?}").contains("victim"),
-                    "{case}: {text}"
-                );
+                other => panic!("{case_name}: {other:?}"),
             }
-            // One request each: not followed (the /moved/ path saw nothing), not retried.
-            let requests = server.received_requests().await.unwrap();
-            assert_eq!(requests.len(), 2, "{status} same_host={same_host}");
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+            let text = err.to_string();
+            for needle in [&status.to_string(), &case.location, "base URL", "proxy"] {
+                assert!(text.contains(needle), "{case_name}: {text}");
+            }
             assert!(
-                requests
-                    .iter()
-                    .all(|r| !r.url.path().starts_with("/moved/"))
+                !format!("{err} {err:?}").contains("victim"),
+                "{case_name}: {text}"
             );
         }
+        // One request each: not followed (the /moved/ path saw nothing), not retried.
+        let requests = case.server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 2, "{status} same_host={same_host}");
+        assert!(
+            requests
+                .iter()
+                .all(|r| !r.url.path().starts_with("/moved/"))
+        );
     }
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn a_caller_client_that_follows_redirects_still_gets_no_receipt() {
-    let elsewhere = false_gong().await;
-    for status in REDIRECTS {
-        let target = format!("http://localhost:{}", elsewhere.address().port());
-        let server = redirecting(status, move |_| {
-            format!("{target}/moved/erase?emailAddress=victim%40example.com")
-        })
-        .await;
+    let elsewhere = redirect::elsewhere().await;
+    for case in redirect::cases(&elsewhere).await {
         // reqwest's default policy follows up to 10 redirects.
         let client = GongClient::builder()
-            .base_url(server.uri())
+            .base_url(case.server.uri())
             .basic_auth("ACCESS_KEY", "s3cr3t-value")
             .http_client(reqwest::Client::new())
             .no_rate_limit()
             .build()
             .unwrap();
-        for err in erase_and_lookup(&client).await {
+        for (err, _) in erase_and_lookup(&client).await {
             match &err {
                 Error::Redirected {
                     status: None,
                     location: Some(location),
                     ..
-                } => assert_eq!(
-                    location,
-                    &format!(
-                        "http://localhost:{}/moved/erase",
-                        elsewhere.address().port()
-                    )
-                ),
-                other => panic!("{status}: {other:?}"),
+                } => assert_eq!(location, &case.location),
+                other => panic!("{}: {other:?}", case.status),
             }
             let text = err.to_string();
             assert!(text.contains("Policy::none()"), "{text}");

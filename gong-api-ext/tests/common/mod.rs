@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod raw;
+pub mod redirect;
 
 use gong_api_ext::{GongClient, GongClientBuilder, reqwest};
 use wiremock::matchers::method;
