@@ -145,6 +145,8 @@ impl Fault {
             .now_or_never()
             .expect("a failing body fails at once")
             .expect_err("the body yields only the fault")
+            // The placeholder URL of a response made by hand says nothing.
+            .without_url()
     }
 
     /// The fault carried by a `reqwest::Error` the executor returned, if any.

@@ -11,8 +11,12 @@
 //!   rotating refresh tokens and each customer's own API host (see `oauth`). Secrets are
 //!   redacted from `Debug`, errors and logs; `https` only (plain `http` for loopback mocks).
 //! - **Retries** at the request-execution layer, so every attempt's status is seen: 408, 429,
-//!   5xx and connection failures, with exponential backoff and jitter, `Retry-After` honoured
-//!   exactly up to a cap (see [`RetryConfig`]). 400 and 401 are never retried.
+//!   5xx, connection failures and broken answers (a success whose body breaks off or carries
+//!   no `requestId`), with exponential backoff and jitter, `Retry-After` honoured exactly up to
+//!   a cap (see [`RetryConfig`]). 400 and 401 are never retried.
+//! - **Only Gong's answer counts**: redirects are never followed ([`Error::Redirected`]),
+//!   bodies are capped ([`GongClientBuilder::max_response_bytes`]), and error messages quote
+//!   unexpected bodies only in short, PII-free excerpts.
 //! - **Rate limiting** shared by every clone of a client: Gong's 3 calls per second with a small
 //!   burst, a pause of every task when Gong answers 429, and a daily budget that fails fast
 //!   (see [`RateLimiter`]).

@@ -350,9 +350,21 @@ async fn redirects_are_refused_never_followed_never_retried() {
                 "{case_name}: {text}"
             );
         }
+        // The raw client underneath shares the executor: an error, never a value.
+        let raw = client.raw().purge_email_address(VICTIM).await;
+        let err = raw.expect_err("the raw client refuses a redirect too");
+        let chain = std::iter::successors(Some(&err as &dyn std::error::Error), |e| e.source())
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ");
+        assert!(chain.contains("redirects are never followed"), "{chain}");
+        assert!(
+            !chain.contains("victim") && !chain.contains("no.url"),
+            "{chain}"
+        );
         // One request each: not followed (the /moved/ path saw nothing), not retried.
         let requests = case.server.received_requests().await.unwrap();
-        assert_eq!(requests.len(), 2, "{status} same_host={same_host}");
+        assert_eq!(requests.len(), 3, "{status} same_host={same_host}");
         assert!(
             requests
                 .iter()
