@@ -281,4 +281,26 @@ mod tests {
             "a refused connection never reached Gong"
         );
     }
+
+    #[test]
+    fn only_a_write_with_an_ambiguous_attempt_may_have_taken_effect() {
+        let broken_ok = Outcome::BrokenAnswer(StatusCode::OK);
+        for (write, outcomes, expected) in [
+            (true, vec![broken_ok], true),
+            (false, vec![broken_ok], false),
+            (true, vec![Outcome::TimedOut, Outcome::ConnectFailed], true),
+            (true, vec![Outcome::ConnectFailed], false),
+            (true, vec![Outcome::Status(StatusCode::BAD_REQUEST)], false),
+            (true, vec![Outcome::Refused(StatusCode::FOUND)], false),
+        ] {
+            let mut t = CallTrace {
+                write,
+                ..CallTrace::default()
+            };
+            for outcome in &outcomes {
+                t.record(*outcome);
+            }
+            assert_eq!(t.may_have_taken_effect(), expected, "{write} {outcomes:?}");
+        }
+    }
 }
