@@ -2,7 +2,7 @@
 //! with their source, licence and sha256 in `corpus.yaml` there). Each must generate (or fail
 //! with its documented one-line error), byte for byte the same on two runs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -10,7 +10,7 @@ use crate::pipeline;
 use crate::report::Report;
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus")
+    crate::test_support::testdata("corpus")
 }
 
 /// The corpus manifest's entries.

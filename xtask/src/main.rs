@@ -25,10 +25,13 @@ mod responses;
 mod scratch_build_tests;
 mod spec;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
+mod workspace;
 mod yaml;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--strict]";
@@ -51,25 +54,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let root = workspace_root();
-    let result = pipeline::generate(&root).and_then(|generation| {
-        for line in generation.report.lines() {
-            eprintln!("{line}");
-        }
-        let ok = if check {
-            check_outputs(&root, &generation)
-        } else {
-            write(&root, &generation)?
-        };
-        if strict && !generation.report.skipped.is_empty() {
-            eprintln!(
-                "error: --strict: {} operation(s) left out of the client (see the warnings above)",
-                generation.report.skipped.len()
-            );
-            return Ok(false);
-        }
-        Ok(ok)
-    });
+    let result = workspace::root().and_then(|root| run_generate(&root, check, strict));
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -80,12 +65,25 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate's manifest directory.
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
+fn run_generate(root: &Path, check: bool, strict: bool) -> error::Result<bool> {
+    pipeline::generate(root).and_then(|generation| {
+        for line in generation.report.lines() {
+            eprintln!("{line}");
+        }
+        let ok = if check {
+            check_outputs(root, &generation)
+        } else {
+            write(root, &generation)?
+        };
+        if strict && !generation.report.skipped.is_empty() {
+            eprintln!(
+                "error: --strict: {} operation(s) left out of the client (see the warnings above)",
+                generation.report.skipped.len()
+            );
+            return Ok(false);
+        }
+        Ok(ok)
+    })
 }
 
 fn write(root: &Path, generation: &pipeline::Generation) -> error::Result<bool> {

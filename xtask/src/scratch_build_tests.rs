@@ -9,23 +9,12 @@
 //!   `gong-api`'s `lib.rs` and the generated code, with the dependency block `generate` wrote.
 //!   Its target directory is `target/xtask-scratch`, kept between runs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::pipeline::{self, BUNDLED, GENERATED, MANIFEST, PATCHES, UPSTREAM};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata")
-        .join(rel)
-}
+use crate::test_support::{root as workspace, testdata};
 
 fn copy(from: &Path, to: &Path) {
     std::fs::create_dir_all(to.parent().unwrap()).unwrap();

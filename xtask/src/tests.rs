@@ -1,14 +1,14 @@
 //! Tests of the whole pipeline on the repository's real inputs.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
 use crate::pipeline::{self, BUNDLED, GENERATED, MANIFEST, PATCHES, UPSTREAM};
 use crate::report::Report;
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+fn root() -> PathBuf {
+    crate::test_support::root()
 }
 
 fn bundled() -> Value {
@@ -17,7 +17,7 @@ fn bundled() -> Value {
 
 /// The bundled spec, and the operations the client leaves out (`METHOD path` -> reason).
 fn bundled_and_left_out() -> (Value, Vec<(String, String)>) {
-    let generation = pipeline::generate(root()).expect("the repository's spec generates");
+    let generation = pipeline::generate(&root()).expect("the repository's spec generates");
     let left_out = generation
         .report
         .skipped
@@ -131,8 +131,8 @@ fn bundled_spec_fixes_the_contact_email_and_stays_31() {
 
 #[test]
 fn generation_is_deterministic() {
-    let a = pipeline::generate(root()).unwrap().outputs;
-    let b = pipeline::generate(root()).unwrap().outputs;
+    let a = pipeline::generate(&root()).unwrap().outputs;
+    let b = pipeline::generate(&root()).unwrap().outputs;
     for (a, b) in a.iter().zip(&b) {
         assert_eq!(
             a.contents, b.contents,
