@@ -3,12 +3,20 @@
 //! ```text
 //! cargo xtask generate [--strict]          upstream spec + patches -> openapi/gong-api.yaml -> gong-api/src/generated.rs
 //! cargo xtask generate --check [--strict]  the same in memory; exit 1 with a diff when the committed files differ
+//! cargo xtask upstream FILE [--strict]     vendor FILE (JSON or YAML, OpenAPI 3.0 or 3.1) as the upstream spec, then generate
 //! ```
 //!
-//! Both print one line per rule that changed the spec on its way to progenitor, and one warning
+//! All print one line per rule that changed the spec on its way to progenitor, and one warning
 //! per operation left out of the client; `--strict` makes a left-out operation a failure.
+//! Whenever the bundled spec changes they print a change report (spec changes by rule, the
+//! diff of `gong-api`'s public Rust API, proposed versions), which `generate` and `upstream`
+//! also append to `openapi/CHANGELOG.md`; `--check` writes nothing.
 
 mod bundle;
+mod change_report;
+#[cfg(test)]
+mod change_tests;
+mod changes;
 mod check;
 mod codegen;
 #[cfg(test)]
@@ -21,6 +29,7 @@ mod operations;
 mod pipeline;
 mod report;
 mod responses;
+mod rust_api;
 #[cfg(test)]
 mod scratch_build_tests;
 mod spec;
@@ -28,33 +37,60 @@ mod spec;
 mod test_support;
 #[cfg(test)]
 mod tests;
+mod upstream;
 mod workspace;
 mod yaml;
 
 use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask generate [--check] [--strict]";
+const USAGE: &str =
+    "usage: cargo xtask generate [--check] [--strict]\n       cargo xtask upstream FILE [--strict]";
+
+/// What `generate` and `upstream` were asked to do.
+struct Options {
+    check: bool,
+    strict: bool,
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(("generate", flags)) = args.split_first().map(|(c, f)| (c.as_str(), f)) else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("", &[][..]),
     };
-    let mut check = false;
-    let mut strict = false;
+    let (files, flags): (Vec<&String>, Vec<&String>) =
+        rest.iter().partition(|a| !a.starts_with("--"));
+    let mut options = Options {
+        check: false,
+        strict: false,
+    };
     for flag in flags {
-        match flag.as_str() {
-            "--check" => check = true,
-            "--strict" => strict = true,
-            _ => {
-                eprintln!("{USAGE}");
-                return ExitCode::from(2);
-            }
+        match (command, flag.as_str()) {
+            ("generate", "--check") => options.check = true,
+            (_, "--strict") => options.strict = true,
+            _ => return usage(),
         }
     }
-    let result = workspace::root().and_then(|root| run_generate(&root, check, strict));
+    let result = match (command, files.as_slice()) {
+        ("generate", []) => workspace::root().and_then(|root| {
+            let generation = pipeline::generate(&root)?;
+            finish(&root, generation, &options, "cargo xtask generate")
+        }),
+        ("upstream", [file]) => workspace::root().and_then(|root| {
+            let Some(label) = upstream::vendor(&root, Path::new(file.as_str()))? else {
+                return Ok(false);
+            };
+            let generation = pipeline::generate_as(&root, &label)?;
+            finish(
+                &root,
+                generation,
+                &options,
+                &format!("cargo xtask upstream {file}"),
+            )
+        }),
+        _ => return usage(),
+    };
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -65,32 +101,49 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_generate(root: &Path, check: bool, strict: bool) -> error::Result<bool> {
-    pipeline::generate(root).and_then(|generation| {
-        for line in generation.report.lines() {
-            eprintln!("{line}");
-        }
-        let ok = if check {
-            check_outputs(root, &generation)
-        } else {
-            write(root, &generation)?
-        };
-        if strict && !generation.report.skipped.is_empty() {
-            eprintln!(
-                "error: --strict: {} operation(s) left out of the client (see the warnings above)",
-                generation.report.skipped.len()
-            );
-            return Ok(false);
-        }
-        Ok(ok)
-    })
+fn usage() -> ExitCode {
+    eprintln!("{USAGE}");
+    ExitCode::from(2)
 }
 
-fn write(root: &Path, generation: &pipeline::Generation) -> error::Result<bool> {
-    for (path, changed) in pipeline::write(root, generation)? {
-        eprintln!("{} {path}", if changed { "wrote    " } else { "unchanged" });
+/// Reports a generation's rules, writes it (or checks it), and prints and records the change
+/// report when the bundled spec changes.
+fn finish(
+    root: &Path,
+    generation: pipeline::Generation,
+    options: &Options,
+    command: &str,
+) -> error::Result<bool> {
+    for line in generation.report.lines() {
+        eprintln!("{line}");
     }
-    Ok(true)
+    // Read the committed files before anything is written over them.
+    let changes = change_report::for_generation(root, &generation, command)?;
+    let ok = if options.check {
+        if let Some(changes) = &changes {
+            eprintln!("regenerating would change the bundled spec; the change report:");
+            print!("{changes}");
+        }
+        check_outputs(root, &generation)
+    } else {
+        for (path, changed) in pipeline::write(root, &generation)? {
+            eprintln!("{} {path}", if changed { "wrote    " } else { "unchanged" });
+        }
+        if let Some(changes) = &changes {
+            print!("{changes}");
+            change_report::append_to_changelog(root, changes)?;
+            eprintln!("appended the change report to {}", change_report::CHANGELOG);
+        }
+        true
+    };
+    if options.strict && !generation.report.skipped.is_empty() {
+        eprintln!(
+            "error: --strict: {} operation(s) left out of the client (see the warnings above)",
+            generation.report.skipped.len()
+        );
+        return Ok(false);
+    }
+    Ok(ok)
 }
 
 fn check_outputs(root: &Path, generation: &pipeline::Generation) -> bool {

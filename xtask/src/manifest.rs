@@ -89,25 +89,43 @@ pub fn update(manifest: &str, lines: &[&str]) -> Result<String> {
 /// What `--check` says when the committed block differs from `wanted`: one line per
 /// dependency to add or to remove.
 pub fn drift(committed: &str, wanted: &[&str]) -> Vec<String> {
-    let block: Vec<&str> = match (committed.find(BEGIN), committed.find(END)) {
-        (Some(begin), Some(end)) if end > begin => committed[begin + BEGIN.len()..end]
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect(),
-        _ => Vec::new(),
-    };
-    let mut out: Vec<String> = wanted
+    changes(committed, wanted)
+        .into_iter()
+        .map(|(added, line)| match added {
+            true => {
+                format!("{MANIFEST}: the generated code needs this line in [dependencies]: {line}")
+            }
+            false => format!("{MANIFEST}: the generated code no longer needs: {line}"),
+        })
+        .collect()
+}
+
+/// The lines `wanted` adds to the committed block (`true`), then those it drops (`false`).
+pub fn changes<'a>(committed: &'a str, wanted: &[&'a str]) -> Vec<(bool, &'a str)> {
+    let block = block(committed);
+    let mut out: Vec<(bool, &str)> = wanted
         .iter()
         .filter(|l| !block.contains(l))
-        .map(|l| format!("{MANIFEST}: the generated code needs this line in [dependencies]: {l}"))
+        .map(|l| (true, *l))
         .collect();
     out.extend(
         block
             .iter()
             .filter(|l| !wanted.contains(l))
-            .map(|l| format!("{MANIFEST}: the generated code no longer needs: {l}")),
+            .map(|l| (false, *l)),
     );
     out
+}
+
+/// The dependency lines of the generated block in `manifest` (none when it has no block).
+pub fn block(manifest: &str) -> Vec<&str> {
+    match (manifest.find(BEGIN), manifest.find(END)) {
+        (Some(begin), Some(end)) if end > begin => manifest[begin + BEGIN.len()..end]
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn crate_name(line: &str) -> &str {

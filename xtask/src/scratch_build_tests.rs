@@ -128,7 +128,7 @@ fn generated_clients_compile() {
     let mut members = vec!["\"gong-api\"".to_owned()];
     let mut add = |name: String, doc: serde_json::Value| {
         let mut report = crate::report::Report::default();
-        let client = pipeline::generate_client_source(doc, &mut report)
+        let client = pipeline::generate_client_source(doc, &mut report, &name)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         client_crate(
             root,

@@ -58,10 +58,10 @@ pub fn outer_target_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs `cargo xtask ARGS` in `dir` with `target_dir` as the target directory, as a maintainer
-/// would: the variables cargo set for this test process (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`…)
-/// do not leak into it.
-pub fn cargo_xtask(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
+/// `cargo xtask ARGS` in `dir` with `target_dir` as the target directory, as a maintainer
+/// would run it: the variables cargo set for this test process (`CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_*`…) do not leak into it.
+pub fn cargo_xtask_command(dir: &Path, target_dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO"));
     command.arg("xtask").args(args).current_dir(dir);
     for (name, _) in std::env::vars_os() {
@@ -80,5 +80,18 @@ pub fn cargo_xtask(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
         }
     }
     command.env("CARGO_TARGET_DIR", target_dir);
-    command.output().unwrap()
+    command
+}
+
+/// Runs [`cargo_xtask_command`].
+pub fn cargo_xtask(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
+    cargo_xtask_command(dir, target_dir, args).output().unwrap()
+}
+
+/// A command's standard output and error, for assertions and failure messages.
+pub fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }

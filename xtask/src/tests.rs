@@ -198,7 +198,7 @@ fn a_shape_progenitor_refuses_is_reshaped_and_reported() {
     doc["paths"]["/data-privacy/erase-data-for-phone-number"]["post"]["responses"]["204"] =
         json!({"description": "no body"});
     let mut report = Report::default();
-    let client = pipeline::generate_client_source(doc, &mut report).unwrap();
+    let client = pipeline::generate_client_source(doc, &mut report, BUNDLED).unwrap();
     assert_eq!(
         report.details("mixed-success-bodies-as-bytes"),
         ["purgePhoneNumber (200, 204)"]
@@ -210,7 +210,7 @@ fn a_shape_progenitor_refuses_is_reshaped_and_reported() {
 fn an_unexpressible_construct_is_an_error_naming_file_and_pointer() {
     let mut doc = bundled();
     doc["components"]["schemas"]["RequestIdResponse"]["if"] = json!({"type": "object"});
-    let err = pipeline::generate_client_source(doc, &mut Report::default())
+    let err = pipeline::generate_client_source(doc, &mut Report::default(), BUNDLED)
         .err()
         .unwrap()
         .to_string();

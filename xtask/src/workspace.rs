@@ -68,11 +68,8 @@ mod tests {
     use crate::test_support::{cargo_xtask, copy_checkout, outer_target_dir, root};
 
     fn text(output: &Output) -> String {
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
+        let (stdout, stderr) = crate::test_support::text(output);
+        format!("{stdout}{stderr}")
     }
 
     /// Two copies of the checkout build into one target directory (this test's own, so the

@@ -436,3 +436,19 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod json_input_tests {
+    use super::*;
+
+    /// An upstream published as JSON (pretty-printed with tabs, as many exporters write it) is
+    /// read like serde_json reads it, except that big numbers stay exact.
+    #[test]
+    fn json_documents_read_like_serde_json() {
+        let text = "{\n\t\"openapi\": \"3.0.1\",\n\t\"info\": {\"title\": \"t\", \"version\": \"1\"},\n\t\"x\": [1, 2.5, -3e2, true, null, \"a\\u00e9\\n\", \"\"],\n\t\"paths\": {\n\t\t\"/a\": {}\n\t}\n}\n";
+        let expected: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(parse(text, "t.json").unwrap(), expected);
+        let big = parse("{\"example\": 62864782636461234567}", "t.json").unwrap();
+        assert_eq!(to_string(&big).unwrap(), "example: 62864782636461234567\n");
+    }
+}
