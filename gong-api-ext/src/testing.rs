@@ -144,26 +144,9 @@ impl RecordingServer {
             .insert((method.to_ascii_uppercase(), path), queue);
     }
 
-    /// A [`GongClient`] builder pointed at this server, with Basic credentials, no per-attempt
-    /// timeout, no client-side rate limit (set one with `.rate_limit(..)` to test pacing), an HTTP client that keeps no idle connections (so tokio's paused clock moves
-    /// only through the SDK's own sleeps) and `clientRequestId`s `recorded-1`, `recorded-2`, ….
+    /// A [`GongClient`] builder pointed at this server: see [`client_builder`].
     pub fn client_builder(&self) -> GongClientBuilder {
-        let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        GongClient::builder()
-            .base_url(self.uri())
-            .basic_auth("test-access-key", "test-access-key-secret")
-            .no_timeout()
-            .no_rate_limit()
-            .http_client(
-                reqwest::Client::builder()
-                    .pool_max_idle_per_host(0)
-                    .build()
-                    .expect("a plain HTTP client builds"),
-            )
-            .client_request_id_source(move || {
-                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                format!("recorded-{n}")
-            })
+        client_builder(&self.uri())
     }
 
     /// Every request received so far, in order.
@@ -176,6 +159,30 @@ impl RecordingServer {
             .map(RecordedRequest::from_wire)
             .collect()
     }
+}
+
+/// A [`GongClient`] builder for tests against a local server at `base_url` (this recorder,
+/// or another mock server such as `gong_api::mock`'s): Basic credentials, no per-attempt
+/// timeout, no client-side rate limit (set one with `.rate_limit(..)` to test pacing), an HTTP
+/// client that keeps no idle connections (so tokio's paused clock moves only through the SDK's
+/// own sleeps) and `clientRequestId`s `recorded-1`, `recorded-2`, ….
+pub fn client_builder(base_url: &str) -> GongClientBuilder {
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    GongClient::builder()
+        .base_url(base_url)
+        .basic_auth("test-access-key", "test-access-key-secret")
+        .no_timeout()
+        .no_rate_limit()
+        .http_client(
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("a plain HTTP client builds"),
+        )
+        .client_request_id_source(move || {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            format!("recorded-{n}")
+        })
 }
 
 /// One query parameter, percent-decoded.
@@ -217,12 +224,35 @@ pub struct RecordedRequest {
 
 impl RecordedRequest {
     fn from_wire(request: &Request) -> Self {
-        let headers = request
-            .headers
-            .iter()
+        Self::from_parts(
+            request.method.as_str(),
+            &request.url[url::Position::BeforePath..],
+            request
+                .headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_bytes())),
+            &request.body,
+        )
+    }
+
+    /// A request another local server received (for example one of `gong_api::mock`'s typed
+    /// mocks, through an `is_true` matcher), in the recorder's format: the same redactions, the
+    /// same decoding, so its snapshot reads like the recorder's. `target` is the request
+    /// target as sent: the path and the query string.
+    pub fn from_parts<'a>(
+        method: &str,
+        target: &str,
+        headers: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+        body: &[u8],
+    ) -> Self {
+        let url = url::Url::parse("http://recorded.invalid")
+            .and_then(|base| base.join(target))
+            .expect("a request target is a valid relative URL");
+        let headers = headers
+            .into_iter()
             .map(|(name, value)| {
-                let name = name.as_str().to_ascii_lowercase();
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                let name = name.to_ascii_lowercase();
+                let value = String::from_utf8_lossy(value).into_owned();
                 let value = match name.as_str() {
                     "authorization" => redact_authorization(&value),
                     "host" => match value.rsplit_once(':') {
@@ -234,17 +264,16 @@ impl RecordedRequest {
                 (name, value)
             })
             .collect();
-        let body = (!request.body.is_empty()).then(|| {
-            serde_json::from_slice(&request.body)
+        let body = (!body.is_empty()).then(|| {
+            serde_json::from_slice(body)
                 .map(Body::Json)
-                .unwrap_or_else(|_| Body::Text(String::from_utf8_lossy(&request.body).into_owned()))
+                .unwrap_or_else(|_| Body::Text(String::from_utf8_lossy(body).into_owned()))
         });
         Self {
-            method: request.method.as_str().to_owned(),
-            path: request.url.path().to_owned(),
-            raw_query: request.url.query().map(str::to_owned),
-            query: request
-                .url
+            method: method.to_owned(),
+            path: url.path().to_owned(),
+            raw_query: url.query().map(str::to_owned),
+            query: url
                 .query_pairs()
                 .map(|(name, value)| QueryPair {
                     name: name.into_owned(),

@@ -44,6 +44,54 @@ pub use generated::*;
 pub use progenitor_client;
 pub use reqwest;
 
+#[cfg(feature = "mock")]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused_imports,
+    dead_code,
+    missing_docs,
+    rustdoc::all
+)]
+#[rustfmt::skip]
+mod generated_mock;
+
+/// Typed mocks of every operation (cargo feature `mock`), generated with the client.
+///
+/// [`MockServerExt`](mock::MockServerExt) adds one method per operation to an
+/// [`httpmock::MockServer`](mock::httpmock::MockServer), named like the client's: `when`
+/// takes the operation's parameters with their types, `then` its documented statuses with
+/// their response types (`ok`, `bad_request`, `too_many_requests`, …). A route or field that
+/// does not exist is a compile error, and a spec change that reshapes a response changes the
+/// types the test must build. The server stands in for Gong's host: point the raw client at
+/// `{server}/v2` (as Gong's base URL ends in `/v2`), or `gong-api-ext` at the server itself.
+///
+/// ```
+/// use gong_api::mock::{MockServerExt, httpmock::MockServer};
+/// use gong_api::types;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = MockServer::start_async().await;
+/// let erase = server.purge_email_address(|when, then| {
+///     when.email_address("jane@example.com");
+///     then.ok(&types::RequestIdResponse {
+///         request_id: Some("4al018gzaztcr8nbukw".into()),
+///         extra: Default::default(),
+///     });
+/// });
+/// let client = gong_api::Client::new(&server.url("/v2"), gong_api::Inner::default());
+/// let receipt = client.purge_email_address("jane@example.com").await.unwrap();
+/// assert_eq!(receipt.request_id.as_deref(), Some("4al018gzaztcr8nbukw"));
+/// erase.assert_async().await;
+/// # }
+/// ```
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use crate::generated_mock::*;
+    pub use httpmock;
+}
+
 /// A boxed, sendable future, as [`Executor::execute`] returns it.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

@@ -22,6 +22,8 @@ pub const PATCHES: &str = "openapi/patches.yaml";
 pub const BUNDLED: &str = "openapi/gong-api.yaml";
 /// The generated raw client (output, committed).
 pub const GENERATED: &str = "gong-api/src/generated.rs";
+/// The generated typed mocks of every operation (output, committed; gong-api's `mock` feature).
+pub const MOCK: &str = "gong-api/src/generated_mock.rs";
 /// The generated crate's manifest (its generated dependency block is an output).
 pub const MANIFEST: &str = manifest::MANIFEST;
 
@@ -66,7 +68,9 @@ pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
     );
 
     let mut report = Report::default();
-    let client = generate_client_source(bundled, &mut report, label)?;
+    let form = progenitor_form(bundled, &mut report).map_err(|e| e.with_file(label))?;
+    let client = codegen::generate_client(form.clone()).map_err(|e| e.with_file(label))?;
+    let mock = codegen::generate_mock(form).map_err(|e| e.with_file(label))?;
     let dependencies = manifest::lines(client.uses);
     let manifest = manifest::update(&read(root, MANIFEST)?, &dependencies)?;
     Ok(Generation {
@@ -78,6 +82,10 @@ pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
             Output {
                 path: GENERATED,
                 contents: client.source,
+            },
+            Output {
+                path: MOCK,
+                contents: mock,
             },
             Output {
                 path: MANIFEST,
