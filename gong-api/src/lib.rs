@@ -59,7 +59,7 @@ mod generated_mock;
 /// Typed mocks of every operation (cargo feature `mock`), generated with the client.
 ///
 /// [`MockServerExt`](mock::MockServerExt) adds one method per operation to an
-/// [`httpmock::MockServer`](mock::httpmock::MockServer), named like the client's: `when`
+/// [`httpmock::MockServer`], named like the client's: `when`
 /// takes the operation's parameters with their types, `then` its documented statuses with
 /// their response types (`ok`, `bad_request`, `too_many_requests`, …). A route or field that
 /// does not exist is a compile error, and a spec change that reshapes a response changes the

@@ -23,6 +23,7 @@ mod codegen;
 mod corpus_tests;
 mod downconvert;
 mod error;
+mod example_glue;
 mod lenient;
 mod manifest;
 mod operations;

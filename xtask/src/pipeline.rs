@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::codegen;
 use crate::error::{Error, Result};
 use crate::report::Report;
-use crate::{bundle, downconvert, lenient, manifest, operations, responses, yaml};
+use crate::{bundle, downconvert, example_glue, lenient, manifest, operations, responses, yaml};
 
 /// The vendored upstream spec; replaced wholesale (`cargo xtask upstream FILE`), never edited.
 pub const UPSTREAM: &str = "openapi/upstream/gong-data-privacy-openapi.yml";
@@ -24,6 +24,8 @@ pub const BUNDLED: &str = "openapi/gong-api.yaml";
 pub const GENERATED: &str = "gong-api/src/generated.rs";
 /// The generated typed mocks of every operation (output, committed; gong-api's `mock` feature).
 pub const MOCK: &str = "gong-api/src/generated_mock.rs";
+/// The typed glue of the spec-example lane (output, committed).
+pub const EXAMPLE_GLUE: &str = example_glue::OUTPUT;
 /// The generated crate's manifest (its generated dependency block is an output).
 pub const MANIFEST: &str = manifest::MANIFEST;
 
@@ -68,9 +70,10 @@ pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
     );
 
     let mut report = Report::default();
-    let form = progenitor_form(bundled, &mut report).map_err(|e| e.with_file(label))?;
+    let form = progenitor_form(bundled.clone(), &mut report).map_err(|e| e.with_file(label))?;
     let client = codegen::generate_client(form.clone()).map_err(|e| e.with_file(label))?;
     let mock = codegen::generate_mock(form).map_err(|e| e.with_file(label))?;
+    let glue = example_glue::generate(&bundled, &client.source).map_err(|e| e.with_file(label))?;
     let dependencies = manifest::lines(client.uses);
     let manifest = manifest::update(&read(root, MANIFEST)?, &dependencies)?;
     Ok(Generation {
@@ -86,6 +89,10 @@ pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
             Output {
                 path: MOCK,
                 contents: mock,
+            },
+            Output {
+                path: EXAMPLE_GLUE,
+                contents: glue,
             },
             Output {
                 path: MANIFEST,
@@ -128,7 +135,9 @@ pub fn bundle_spec(mut upstream: Value, patches: &Value) -> Result<Value> {
     Ok(upstream)
 }
 
-/// The bundled spec -> the form progenitor accepts (every rule, counted in `report`) -> Rust.
+/// The bundled spec -> the form progenitor accepts (every rule, counted in `report`) -> Rust:
+/// the client alone, as the corpus and fixture tests generate it.
+#[cfg(test)]
 /// Errors name the spec `label` (a file name) and the JSON pointer.
 pub fn generate_client_source(
     spec: Value,
@@ -156,6 +165,11 @@ pub fn write(root: &Path, generation: &Generation) -> Result<Vec<(&'static str, 
         let path = path_of(root, out.path);
         let unchanged = std::fs::read_to_string(&path).is_ok_and(|c| c == out.contents);
         if !unchanged {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::in_file(out.path, format!("cannot create its folder: {e}"))
+                })?;
+            }
             std::fs::write(&path, &out.contents)
                 .map_err(|e| Error::in_file(out.path, format!("cannot write: {e}")))?;
         }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::pipeline::{self, BUNDLED, GENERATED, MANIFEST, MOCK, PATCHES, UPSTREAM};
+use crate::pipeline::{self, BUNDLED, EXAMPLE_GLUE, GENERATED, MANIFEST, MOCK, PATCHES, UPSTREAM};
 use crate::report::Report;
 
 fn root() -> PathBuf {
@@ -145,7 +145,15 @@ fn generation_is_deterministic() {
 /// A copy of the generation inputs and outputs in a scratch directory.
 fn scratch_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for rel in [UPSTREAM, PATCHES, BUNDLED, GENERATED, MOCK, MANIFEST] {
+    for rel in [
+        UPSTREAM,
+        PATCHES,
+        BUNDLED,
+        GENERATED,
+        MOCK,
+        EXAMPLE_GLUE,
+        MANIFEST,
+    ] {
         let to = dir.path().join(rel);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(root().join(rel), &to).unwrap();
