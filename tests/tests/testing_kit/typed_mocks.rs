@@ -141,3 +141,36 @@ async fn a_typed_mock_match_is_snapshotted_in_the_recorders_format() {
         .unwrap();
     assert_eq!(captured, recorder.requests().await);
 }
+
+/// Request ids and timestamps change from run to run in real answers: insta's redactions keep
+/// a snapshot of an answer stable (and the typed mock builds the answer from Gong's types).
+#[tokio::test]
+async fn an_answer_snapshot_redacts_request_ids_and_timestamps() {
+    let server = MockServer::start_async().await;
+    let lookup = server.find_all_references_to_email_address(|when, then| {
+        when.email_address("jane@example.com");
+        then.ok(&types::EmailAddressReferences {
+            request_id: Some("7c1d2e3f4a5b".into()),
+            emails: vec![types::EmailReference {
+                id: Some("0123456789abcdef0123456789abcdef".into()),
+                from: Some("jane@example.com".into()),
+                sent_time: Some("2026-11-24T09:30:00Z".into()),
+                mailbox: None,
+                message_hash: None,
+                extra: Default::default(),
+            }],
+            calls: vec![],
+            meetings: vec![],
+            customer_data: vec![],
+            customer_engagement: vec![],
+            extra: Default::default(),
+        });
+    });
+    let client = client_builder(&server.base_url()).build().unwrap();
+    let answer = client.find_references_by_email("jane@example.com").await.unwrap();
+    lookup.assert_async().await;
+    insta::assert_yaml_snapshot!("typed_mock__lookup_redacted", answer, {
+        ".requestId" => "[request-id]",
+        ".emails[].sentTime" => "[timestamp]",
+    });
+}
