@@ -721,3 +721,29 @@ async fn a_wrong_example_is_reported_with_its_operation_and_pointer() {
         "{failures:#?}"
     );
 }
+
+/// Media-type examples (single and named) and request-body examples, which today's spec does
+/// not have, are placed and checked too, and a wrong one fails.
+#[tokio::test]
+async fn media_type_and_request_body_examples_are_placed_too() {
+    let mut spec = bundled();
+    let base = run(&spec).await.unwrap();
+    let purge = "/paths/~1data-privacy~1erase-data-for-email-address/post/responses/200/content/application~1json";
+    spec.pointer_mut(purge).unwrap()["example"] = json!({"requestId": "r-media"});
+    let list = "/paths/~1crm~1integrations/get/responses/200/content/application~1json";
+    spec.pointer_mut(list).unwrap()["examples"] = json!({"one": {"value":
+        {"requestId": "r2", "integrations": [{"integrationId": 6286478263646_i64, "name": "CRM"}]}}});
+    let body = "/paths/~1data-privacy~1email-delete/post/requestBody/content/application~1json";
+    spec.pointer_mut(body).unwrap()["example"] = json!({"emailAddress": "jane@example.com"});
+    assert_eq!(run(&spec).await.unwrap(), base + 3);
+
+    spec.pointer_mut(body).unwrap()["example"] = json!({"emailAddress": 7});
+    let failures = run(&spec).await.unwrap_err();
+    assert_eq!(
+        failures,
+        [format!(
+            "POST /data-privacy/email-delete (deleteEmailAddressData) request `body`: \
+             {body}/example: parameter `body`: invalid type: integer `7`, expected a string"
+        )]
+    );
+}

@@ -167,7 +167,10 @@ async fn an_answer_snapshot_redacts_request_ids_and_timestamps() {
         });
     });
     let client = client_builder(&server.base_url()).build().unwrap();
-    let answer = client.find_references_by_email("jane@example.com").await.unwrap();
+    let answer = client
+        .find_references_by_email("jane@example.com")
+        .await
+        .unwrap();
     lookup.assert_async().await;
     insta::assert_yaml_snapshot!("typed_mock__lookup_redacted", answer, {
         ".requestId" => "[request-id]",
