@@ -7,7 +7,8 @@
 //!   revision (a date-time query parameter, a uuid field, a new operation), the Gong-export
 //!   fixtures and the corpus documents marked `compile: true`, each as a crate made of
 //!   `gong-api`'s `lib.rs` and the generated code, with the dependency block `generate` wrote.
-//!   Its target directory is `target/xtask-scratch`, kept between runs.
+//!   gong-api is built with its `mock` feature, so the typed mocks generated from the revision
+//!   compile too. Its target directory is `target/xtask-scratch`, kept between runs.
 
 use std::path::Path;
 use std::process::Command;
@@ -177,7 +178,14 @@ fn generated_clients_compile() {
     copy(&workspace().join("Cargo.lock"), &root.join("Cargo.lock"));
 
     let output = Command::new(env!("CARGO"))
-        .args(["build", "--workspace", "--quiet"])
+        // gong-api with its typed mocks, generated from the same revision.
+        .args([
+            "build",
+            "--workspace",
+            "--quiet",
+            "--features",
+            "gong-api/mock",
+        ])
         .current_dir(root)
         .env("CARGO_TARGET_DIR", workspace().join("target/xtask-scratch"))
         .env_remove("RUSTFLAGS")
