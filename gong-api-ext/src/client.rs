@@ -437,8 +437,8 @@ fn gong_error(
     errors: Vec<String>,
     trace: &CallTrace,
 ) -> Error {
-    if headers.contains_key(crate::rate_limit::BUDGET_HEADER) {
-        return Error::BudgetExhausted(errors.join("; "));
+    if let Some(refusal) = crate::rate_limit::local_refusal(headers, &errors) {
+        return refusal;
     }
     let request_id = request_id.or_else(|| trace_id(headers));
     let retry_after = retry::retry_after(headers, SystemTime::now());

@@ -14,6 +14,7 @@ use crate::client::GongClient;
 use crate::crm::ClientRequestIdSource;
 use crate::error::Error;
 use crate::executor::PolicyExecutor;
+use crate::quota::{CompanyKey, QuotaStore};
 use crate::rate_limit::{RateLimitConfig, RateLimiter};
 use crate::retry::RetryConfig;
 
@@ -69,6 +70,7 @@ pub struct GongClientBuilder {
     client_request_ids: Option<ClientRequestIdSource>,
     rate_limit: RateLimitChoice,
     max_response_bytes: Option<usize>,
+    quota_store: Option<QuotaStore>,
 }
 
 /// How requests authenticate (the last setter called wins).
@@ -99,6 +101,7 @@ impl fmt::Debug for GongClientBuilder {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("quota_store", &self.quota_store)
             .finish_non_exhaustive()
     }
 }
@@ -206,6 +209,15 @@ impl GongClientBuilder {
     /// Share `limiter` with other clients of the same Gong company.
     pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
         self.rate_limit = RateLimitChoice::Shared(limiter);
+        self
+    }
+
+    /// Keep the quota (pace, pause after a 429, daily count) in `store`, under the company of
+    /// this client's host and credentials, so that every client and process using the store
+    /// for that company shares it (default: a memory store of this client's own). See
+    /// [`quota`](crate::quota) for which store to pick.
+    pub fn quota_store(mut self, store: QuotaStore) -> Self {
+        self.quota_store = Some(store);
         self
     }
 
@@ -335,11 +347,24 @@ impl GongClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let limiter = match self.rate_limit {
-            RateLimitChoice::Default => Some(RateLimiter::new(RateLimitConfig::default())?),
-            RateLimitChoice::Config(config) => Some(RateLimiter::new(config)?),
-            RateLimitChoice::Shared(limiter) => Some(limiter),
-            RateLimitChoice::Off => None,
+        let with_store = |config, store: Option<QuotaStore>| {
+            let company = CompanyKey::of_client(&base_url, &credentials);
+            RateLimiter::with_store(config, store.unwrap_or_else(QuotaStore::memory), company)
+        };
+        let limiter = match (self.rate_limit, self.quota_store) {
+            (RateLimitChoice::Shared(_) | RateLimitChoice::Off, Some(_)) => {
+                return Err(Error::Config(
+                    "a quota store was set together with a shared rate limiter or with none: \
+                     give the store to the limiter instead (RateLimiter::with_store)"
+                        .into(),
+                ));
+            }
+            (RateLimitChoice::Default, store) => {
+                Some(with_store(RateLimitConfig::default(), store)?)
+            }
+            (RateLimitChoice::Config(config), store) => Some(with_store(config, store)?),
+            (RateLimitChoice::Shared(limiter), None) => Some(limiter),
+            (RateLimitChoice::Off, None) => None,
         };
         let auth_scheme = auth.scheme();
         let executor = PolicyExecutor {

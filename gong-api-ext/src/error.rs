@@ -192,6 +192,11 @@ pub enum Error {
     #[error("{0}")]
     BudgetExhausted(String),
 
+    /// The shared quota store (e.g. Redis) could not be reached, so no request was sent: the
+    /// client fails closed rather than send without the company's shared quota.
+    #[error("{0}")]
+    QuotaStoreUnavailable(String),
+
     /// Any other error status from Gong.
     #[error("{0}")]
     Api(ApiError),

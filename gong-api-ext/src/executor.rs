@@ -149,14 +149,15 @@ impl PolicyExecutor {
         let mut reauthorized = false;
         let mut next = Some(request);
         loop {
-            attempts += 1;
             let mut attempt = next.take().expect("set before every iteration");
             // Waiting for the limiter is not an attempt and not a retry.
-            if let Some(limiter) = &self.limiter
-                && let Err(refusal) = limiter.acquire().await
-            {
-                return Ok(refusal.response());
-            }
+            let permit = match &self.limiter {
+                Some(limiter) => match limiter.acquire().await {
+                    Ok(permit) => Some(permit),
+                    Err(refusal) => return Ok(refusal.response()),
+                },
+                None => None,
+            };
             // Requests without a streaming body (all of Gong's) can be cloned; one that cannot
             // is sent once.
             let retry_copy = attempt.try_clone();
@@ -208,16 +209,24 @@ impl PolicyExecutor {
             }
 
             let headers = result.headers();
-            if let (Some(limiter), Some(status)) = (&self.limiter, outcome.status()) {
-                if status == StatusCode::TOO_MANY_REQUESTS {
-                    limiter.throttled(
-                        headers.and_then(|h| retry::retry_after(h, SystemTime::now())),
-                        self.retry.max_retry_after,
-                    );
-                } else {
-                    limiter.not_throttled();
+            // A 429 pauses every user of the quota. The request goes again after the pause,
+            // outside the attempt limit: only the daily budget (every attempt counts) or a wait
+            // beyond the cap ends it.
+            if let (Some(limiter), Some(permit), Some(StatusCode::TOO_MANY_REQUESTS)) =
+                (&self.limiter, permit, outcome.status())
+            {
+                let wait = headers.and_then(|h| retry::retry_after(h, SystemTime::now()));
+                if limiter
+                    .throttled(permit, wait, self.retry.max_retry_after)
+                    .await
+                    && retry_copy.is_some()
+                {
+                    drop(result);
+                    next = retry_copy;
+                    continue;
                 }
             }
+            attempts += 1;
             let classification = retry::classify(outcome, headers, SystemTime::now());
             let decision = if retry_copy.is_some() {
                 retry::decide(&self.retry, classification, attempts, fastrand::f64())

@@ -17,9 +17,11 @@
 //! - **Only Gong's answer counts**: redirects are never followed ([`Error::Redirected`]),
 //!   bodies are capped ([`GongClientBuilder::max_response_bytes`]), and error messages quote
 //!   unexpected bodies only in short, PII-free excerpts.
-//! - **Rate limiting** shared by every clone of a client: Gong's 3 calls per second with a small
-//!   burst, a pause of every task when Gong answers 429, and a daily budget that fails fast
-//!   (see [`RateLimiter`]).
+//! - **Rate limiting** shared by every clone of a client, and through a [`QuotaStore`] by every
+//!   process (a local file) or machine (Redis) of the company: Gong's 3 calls per second with no
+//!   burst, a pause of every user when Gong answers 429, an adaptive share when other
+//!   integrations draw on the same limit, and a daily budget that fails fast (see
+//!   [`RateLimiter`] and [`quota`]).
 //! - **Bulk erasure** ([`GongClient::erase_many`]) with bounded concurrency at the rate limit,
 //!   one outcome per input (invalid and duplicate subjects included), and a lookup-first dry
 //!   run ([`GongClient::lookup_many`]).
@@ -29,8 +31,9 @@
 //!
 //! Cargo features, all off by default: `testing` (a request recorder for your own snapshot
 //! tests, see `testing`), `numbering-plan` (libphonenumber checks on phone numbers), `oauth`
-//! (Gong's OAuth flow, token provider and token stores, see `oauth`) and `cli` (the
-//! `gong-privacy` command-line tool).
+//! (Gong's OAuth flow, token provider and token stores, see `oauth`), `file-store` and `redis`
+//! (quota stores shared between processes, see [`quota`]) and `cli` (the `gong-privacy`
+//! command-line tool).
 //!
 //! ```no_run
 //! use gong_api_ext::{GongClient, PhoneNumber};
@@ -104,6 +107,7 @@ mod executor;
 #[cfg(feature = "oauth")]
 pub mod oauth;
 mod phone;
+pub mod quota;
 mod rate_limit;
 mod receipt;
 pub mod retry;
@@ -126,6 +130,7 @@ pub use email::{EmailAddress, IntoEmailAddress};
 pub use error::{AnswerFault, ApiError, Error, InputKind, InvalidInput};
 pub use gong_api::types;
 pub use phone::{IntoPhoneNumber, PhoneNumber};
+pub use quota::QuotaStore;
 pub use rate_limit::{RateLimitConfig, RateLimiter};
 pub use receipt::ErasureReceipt;
 pub use retry::RetryConfig;

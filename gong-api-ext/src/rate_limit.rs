@@ -2,45 +2,51 @@
 //!
 //! Gong allows each company 3 calls per second and 10,000 per day, and answers 429 with
 //! `Retry-After` beyond that (gong-reference.md). A [`RateLimiter`] is shared by every clone of
-//! a [`GongClient`](crate::GongClient) (and can be shared between clients of one company):
+//! a [`GongClient`](crate::GongClient); its state (the pace, the pause after a 429, today's
+//! count) lives in a [`QuotaStore`] keyed by company, so the processes and machines sharing a
+//! store share one quota (see [`quota`](crate::quota) for which store to pick):
 //!
-//! - a GCRA token bucket from the `governor` crate paces attempts at `requests_per_second`
-//!   with a small `burst`;
-//! - a 429 from Gong pauses *every* task using the limiter for the `Retry-After` period, so
-//!   concurrent tasks back off together, then pacing resumes. A `Retry-After` longer than the
-//!   retry cap (Gong's daily limit answers in hours) does not put tasks to sleep: until it has
-//!   passed, every call fails fast with [`Error::RateLimited`](crate::Error::RateLimited)
-//!   carrying the remaining wait, and nothing is sent;
-//! - when `adaptive` (the default), a 429 also halves the pace (at most once a second): other
-//!   integrations of the same company draw on the same Gong limit, so the share left to this
-//!   client can be below the configured rate. Each second without a 429 after the pause raises
-//!   the pace again by 2 % of the configured rate, up to it;
-//! - an optional daily budget (calls since 00:00 UTC) fails fast with
-//!   [`Error::BudgetExhausted`](crate::Error::BudgetExhausted) instead of sleeping for hours.
+//! - a GCRA pace at `requests_per_second`, less a 2 % `margin` against a server that enforces
+//!   exactly that rate; no burst unless `burst` asks for one, and none ever after a pause;
+//! - a 429 from Gong pauses *every* user of the quota for the `Retry-After` period, then pacing
+//!   resumes at the pace, and the request that met the 429 is sent again after the pause,
+//!   outside the retry attempts: a 429 never fails a call while the daily budget lasts. A
+//!   `Retry-After` longer than the retry cap (Gong's daily limit answers in hours) does not put
+//!   tasks to sleep: until it has passed, every call fails fast with
+//!   [`Error::RateLimited`](crate::Error::RateLimited) carrying the remaining wait, and nothing
+//!   is sent;
+//! - when `adaptive` (the default), 429s also lower the pace to the share other integrations of
+//!   the company leave, with as few 429s as possible, and probe back up while none come (the
+//!   rules are in the `quota::state` module's source documentation);
+//! - a daily budget (attempts since 00:00 UTC, retries included) fails fast with
+//!   [`Error::BudgetExhausted`](crate::Error::BudgetExhausted), before any wait for the pace,
+//!   instead of sleeping for hours.
 //!
-//! Waiting for the limiter is neither an error nor a retry. Its clock is tokio's, so tests can
-//! run it on a paused clock.
+//! Waiting for the limiter is neither an error nor a retry. The in-memory store runs on
+//! tokio's clock, so tests can run it on a paused clock.
 
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use governor::clock::Clock;
-use governor::middleware::NoOpMiddleware;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter as Gcra};
 use tokio::time::Instant;
 
 use crate::error::Error;
+use crate::quota::state::{Admission, Policy, Throttle};
+use crate::quota::{CompanyKey, QuotaStore, Usage};
 
 /// Rate-limit settings. The defaults are Gong's documented per-company limits.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RateLimitConfig {
     /// Sustained attempts per second (Gong: 3).
     pub requests_per_second: f64,
-    /// Attempts that may go out back to back before pacing applies.
+    /// Attempts that may go out back to back after an idle spell (default 1: none). Even
+    /// then, a pause after a 429 ends with one attempt, then the pace.
     pub burst: u32,
-    /// Attempts allowed per UTC day (Gong: 10,000); `None` for no daily budget.
+    /// The share of `requests_per_second` left unused (default 0.02: 3/s is paced at 2.94/s),
+    /// so that jitter does not push attempts over a server bucket of exactly that rate.
+    pub margin: f64,
+    /// Attempts allowed per UTC day (Gong: 10,000), by every user of the quota store together;
+    /// `None` for no daily budget.
     pub daily_budget: Option<u32>,
     /// The pause after a 429 that carries no `Retry-After`.
     pub default_pause: Duration,
@@ -52,60 +58,13 @@ impl Default for RateLimitConfig {
     fn default() -> Self {
         Self {
             requests_per_second: 3.0,
-            burst: 2,
+            burst: 1,
+            margin: 0.02,
             daily_budget: Some(10_000),
             default_pause: Duration::from_secs(1),
             adaptive: true,
         }
     }
-}
-
-/// governor's clock, on tokio's time (so a paused test clock drives it).
-#[derive(Clone, Debug)]
-struct TokioClock {
-    origin: Instant,
-}
-
-impl Clock for TokioClock {
-    type Instant = Duration;
-    fn now(&self) -> Duration {
-        self.origin.elapsed()
-    }
-}
-
-type Bucket = Gcra<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
-
-#[derive(Debug, Default)]
-struct DayBudget {
-    day: u64,
-    used: u32,
-}
-
-/// The pace currently in force (below the configured rate after 429s).
-struct Pace {
-    rate: f64,
-    bucket: Arc<Bucket>,
-    /// When the pace last changed (raises wait a quiet second after it).
-    last_change: Instant,
-    /// When it was last lowered (lowering happens at most once a second).
-    last_decrease: Option<Instant>,
-}
-
-/// How much a 429 lowers the pace, and how much a quiet second raises it (of the configured rate).
-const DECREASE: f64 = 0.5;
-const INCREASE: f64 = 0.02;
-/// The pace never drops below this share of the configured rate.
-const FLOOR: f64 = 0.05;
-const ADJUST_EVERY: Duration = Duration::from_secs(1);
-
-struct Shared {
-    config: RateLimitConfig,
-    pace: Mutex<Pace>,
-    clock: TokioClock,
-    paused_until: Mutex<Option<Instant>>,
-    /// Gong asked for a wait longer than the retry cap: calls fail fast until then.
-    blocked_until: Mutex<Option<Instant>>,
-    budget: Mutex<DayBudget>,
 }
 
 /// A rate limiter for one Gong company. Cheap to clone; clones share one state.
@@ -124,10 +83,25 @@ pub struct RateLimiter {
     shared: Arc<Shared>,
 }
 
+struct Shared {
+    config: RateLimitConfig,
+    policy: Policy,
+    store: QuotaStore,
+    company: CompanyKey,
+    /// One task of this process at a time asks the store (in FIFO order); the others wait
+    /// here, so a store is asked about once per attempt and process, not once per task.
+    turn: tokio::sync::Mutex<()>,
+    /// A refusal that holds until an instant (the budget, with its size, until midnight; a
+    /// block until its end): later calls get it without asking the store.
+    refused: Mutex<Option<(Instant, Option<u32>)>>,
+}
+
 impl std::fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RateLimiter")
             .field("config", &self.shared.config)
+            .field("store", &self.shared.store)
+            .field("company", &self.shared.company)
             .finish_non_exhaustive()
     }
 }
@@ -135,44 +109,67 @@ impl std::fmt::Debug for RateLimiter {
 /// Marks the local 429 the executor answers with when the daily budget is exhausted, so the
 /// typed layer reports [`Error::BudgetExhausted`] and raw-client users still get a 429.
 pub(crate) const BUDGET_HEADER: &str = "x-gong-api-ext-budget";
+/// Marks the local 503 answered when the quota store is unreachable.
+pub(crate) const STORE_HEADER: &str = "x-gong-api-ext-quota-store";
 
 /// Why the limiter refused an attempt (nothing was sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Refusal {
-    /// The daily budget of this many calls is used up.
-    Budget(u32),
+    /// The daily budget of this many calls is used up until the next UTC midnight.
+    Budget { budget: u32, resets_in: Duration },
     /// Gong asked for a wait longer than the retry cap; this much of it remains.
     Blocked(Duration),
+    /// The quota store could not be reached; the message says which and why.
+    Unavailable(String),
 }
 
 impl Refusal {
     /// The message users see.
     pub fn message(&self) -> String {
         match self {
-            Self::Budget(budget) => format!(
-                "the client-side daily budget of {budget} Gong calls is used up (it resets at \
-                 00:00 UTC); no request was sent"
+            Self::Budget { budget, resets_in } => format!(
+                "the daily budget of {budget} Gong calls is used up (it resets at 00:00 UTC, in \
+                 {}); no request was sent",
+                hours_minutes(*resets_in)
             ),
             Self::Blocked(wait) => format!(
                 "Gong asked this client to wait {} s more, longer than the retry cap; no request \
                  was sent",
                 whole_seconds(*wait)
             ),
+            Self::Unavailable(message) => message.clone(),
         }
     }
 
-    /// A local 429 response carrying the message, never sent by Gong: raw-client users see a
-    /// 429, and `GongClient` maps it to `BudgetExhausted` or `RateLimited`.
+    /// A local response carrying the message, never sent by Gong: raw-client users see a 429
+    /// (or a 503 for an unreachable store), and `GongClient` maps it to `BudgetExhausted`,
+    /// `RateLimited` or `QuotaStoreUnavailable`.
     pub fn response(&self) -> reqwest::Response {
         let body = serde_json::json!({ "errors": [self.message()] }).to_string();
-        let mut response = http::Response::builder()
-            .status(http::StatusCode::TOO_MANY_REQUESTS)
+        let status = match self {
+            Self::Unavailable(_) => http::StatusCode::SERVICE_UNAVAILABLE,
+            _ => http::StatusCode::TOO_MANY_REQUESTS,
+        };
+        let response = http::Response::builder()
+            .status(status)
             .header(http::header::CONTENT_TYPE, "application/json");
-        response = match self {
-            Self::Budget(_) => response.header(BUDGET_HEADER, "exhausted"),
+        let response = match self {
+            Self::Budget { .. } => response.header(BUDGET_HEADER, "exhausted"),
             Self::Blocked(wait) => response.header(http::header::RETRY_AFTER, whole_seconds(*wait)),
+            Self::Unavailable(_) => response.header(STORE_HEADER, "unavailable"),
         };
         reqwest::Response::from(response.body(body).expect("a static response is valid"))
+    }
+}
+
+/// The error a local refusal response stands for, if `headers` mark one.
+pub(crate) fn local_refusal(headers: &http::HeaderMap, errors: &[String]) -> Option<Error> {
+    if headers.contains_key(BUDGET_HEADER) {
+        Some(Error::BudgetExhausted(errors.join("; ")))
+    } else if headers.contains_key(STORE_HEADER) {
+        Some(Error::QuotaStoreUnavailable(errors.join("; ")))
+    } else {
+        None
     }
 }
 
@@ -182,41 +179,47 @@ fn whole_seconds(wait: Duration) -> u64 {
     wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
-/// `now + wait`, saturating far in the future instead of overflowing on absurd waits.
-fn after(now: Instant, wait: Duration) -> Instant {
-    now.checked_add(wait)
-        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 86_400))
+fn hours_minutes(wait: Duration) -> String {
+    let minutes = wait.as_secs().div_ceil(60);
+    format!("{} h {:02} min", minutes / 60, minutes % 60)
+}
+
+/// An attempt the limiter let go: when the store granted it (store time), so a 429 answered
+/// to it can tell whether it was sent before or after the last 429 was counted.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Permit {
+    granted_at: i64,
 }
 
 impl RateLimiter {
-    /// A limiter with `config`; rejects a rate or burst of zero.
+    /// A limiter with `config` and a quota of its own in this process's memory; rejects a
+    /// rate, burst or margin that cannot pace.
     pub fn new(config: RateLimitConfig) -> Result<Self, Error> {
-        if !(config.requests_per_second.is_finite() && config.requests_per_second > 0.0) {
-            return Err(Error::Config(format!(
-                "rate limit: requests_per_second must be positive, not {}",
-                config.requests_per_second
-            )));
-        }
-        if config.burst == 0 {
-            return Err(Error::Config("rate limit: burst must be at least 1".into()));
-        }
-        let clock = TokioClock {
-            origin: Instant::now(),
-        };
-        let bucket = bucket(config.requests_per_second, config.burst, &clock)?;
+        Self::with_store(
+            config,
+            QuotaStore::memory(),
+            CompanyKey::new("local", "default"),
+        )
+    }
+
+    /// A limiter with `config` whose quota is `company`'s in `store`: every limiter (in any
+    /// process, for a shared store) with the same store and company shares one pace, pause and
+    /// daily count. [`GongClientBuilder::quota_store`](crate::GongClientBuilder::quota_store)
+    /// does this with the company of the client's host and credentials.
+    pub fn with_store(
+        config: RateLimitConfig,
+        store: QuotaStore,
+        company: CompanyKey,
+    ) -> Result<Self, Error> {
+        let policy = policy(&config)?;
         Ok(Self {
             shared: Arc::new(Shared {
-                pace: Mutex::new(Pace {
-                    rate: config.requests_per_second,
-                    bucket: Arc::new(bucket),
-                    last_change: Instant::now(),
-                    last_decrease: None,
-                }),
-                clock,
                 config,
-                paused_until: Mutex::new(None),
-                blocked_until: Mutex::new(None),
-                budget: Mutex::new(DayBudget::default()),
+                policy,
+                store,
+                company,
+                turn: tokio::sync::Mutex::new(()),
+                refused: Mutex::new(None),
             }),
         })
     }
@@ -226,167 +229,176 @@ impl RateLimiter {
         &self.shared.config
     }
 
-    /// Attempts charged to today's budget so far.
-    pub fn used_today(&self) -> u32 {
-        let budget = self.shared.budget.lock().expect("budget lock");
-        if budget.day == utc_day(SystemTime::now()) {
-            budget.used
-        } else {
-            0
-        }
+    /// The store holding the quota.
+    pub fn store(&self) -> &QuotaStore {
+        &self.shared.store
     }
 
-    /// Waits until an attempt may go out, and charges it to the daily budget.
-    pub(crate) async fn acquire(&self) -> Result<(), Refusal> {
+    /// The company whose quota this is.
+    pub fn company(&self) -> &CompanyKey {
+        &self.shared.company
+    }
+
+    /// Today's count, the budget and the pace, from the store (every user's calls count).
+    /// Fails with [`Error::QuotaStoreUnavailable`] when the store cannot be reached.
+    pub async fn usage(&self) -> Result<Usage, Error> {
+        let shared = &self.shared;
+        let snapshot = shared
+            .store
+            .inner
+            .snapshot(&shared.company)
+            .await
+            .map_err(|e| Error::QuotaStoreUnavailable(e.0))?;
+        let some = |d: Duration| (!d.is_zero()).then_some(d);
+        Ok(Usage {
+            used_today: snapshot.used,
+            daily_budget: shared.config.daily_budget,
+            resets_in: snapshot.resets_in,
+            requests_per_second: shared.config.requests_per_second
+                * snapshot.level
+                * (1.0 - shared.config.margin),
+            paused_for: some(snapshot.paused_for),
+            blocked_for: some(snapshot.blocked_for),
+        })
+    }
+
+    /// Waits until an attempt may go out, and counts it. A refusal (budget, block, store) is
+    /// answered without waiting for the pace.
+    pub(crate) async fn acquire(&self) -> Result<Permit, Refusal> {
+        if let Some(refusal) = self.known_refusal() {
+            return Err(refusal);
+        }
+        let shared = &self.shared;
+        let _turn = shared.turn.lock().await;
         loop {
-            if let Some(remaining) = self.blocked_remaining() {
-                return Err(Refusal::Blocked(remaining));
+            if let Some(refusal) = self.known_refusal() {
+                return Err(refusal);
             }
-            self.wait_out_pause().await;
-            let bucket = self.shared.pace.lock().expect("pace lock").bucket.clone();
-            match bucket.check() {
-                Ok(()) => {}
-                Err(not_until) => {
-                    let wait = not_until.wait_time_from(self.shared.clock.now());
-                    tokio::time::sleep(wait).await;
-                    continue;
+            let admission = shared
+                .store
+                .inner
+                .acquire(&shared.company, &shared.policy)
+                .await
+                .map_err(|e| Refusal::Unavailable(e.0))?;
+            match admission {
+                Admission::Granted { granted_at } => return Ok(Permit { granted_at }),
+                Admission::Wait(wait) => tokio::time::sleep(wait).await,
+                Admission::Refused(refusal) => {
+                    self.remember(&refusal);
+                    return Err(refusal);
                 }
             }
-            // A 429 may have paused everyone while this task waited for its token.
-            if self.pause_remaining().is_some() {
-                continue;
-            }
-            return self.charge(SystemTime::now());
         }
     }
 
-    /// Gong answered 429: pause every user of this limiter for `retry_after` (or the default
-    /// pause), extending any pause already running; a wait longer than `cap` blocks calls
-    /// (they fail fast) instead of pausing them.
-    pub(crate) fn throttled(&self, retry_after: Option<Duration>, cap: Duration) {
-        let wait = retry_after.unwrap_or(self.shared.config.default_pause);
-        let until = after(Instant::now(), wait);
-        let slot = if wait > cap {
-            &self.shared.blocked_until
-        } else {
-            &self.shared.paused_until
+    /// Gong answered 429 to `permit`'s attempt: pause every user of the quota for
+    /// `retry_after` (or the default pause), and let the adaptive pace learn from it. Returns
+    /// `true` when the attempt may be sent again after the pause, `false` when the wait is
+    /// longer than `cap`: then calls fail fast until it has passed.
+    pub(crate) async fn throttled(
+        &self,
+        permit: Permit,
+        retry_after: Option<Duration>,
+        cap: Duration,
+    ) -> bool {
+        let shared = &self.shared;
+        let wait = retry_after.unwrap_or(shared.config.default_pause);
+        let throttle = Throttle {
+            granted_at: permit.granted_at,
+            wait,
+            cap,
         };
-        let mut current = slot.lock().expect("pause lock");
-        if current.is_none_or(|p| p < until) {
-            *current = Some(until);
-        }
-        drop(current);
-        let rate = self.lower_pace(until);
-        tracing::warn!(
-            pause_ms = (until - Instant::now()).as_millis() as u64,
-            rate,
-            "Gong answered 429: pausing every request of this client"
-        );
-    }
-
-    /// Gong answered without a 429: raise a lowered pace, once a quiet second has passed.
-    pub(crate) fn not_throttled(&self) {
-        let config = &self.shared.config;
-        let mut pace = self.shared.pace.lock().expect("pace lock");
-        let now = Instant::now();
-        if config.adaptive
-            && pace.rate < config.requests_per_second
-            && now >= pace.last_change + ADJUST_EVERY
+        match shared
+            .store
+            .inner
+            .throttled(&shared.company, &shared.policy, throttle)
+            .await
         {
-            let rate =
-                (pace.rate + config.requests_per_second * INCREASE).min(config.requests_per_second);
-            self.set_pace(&mut pace, rate, now);
+            Ok(true) => {
+                tracing::warn!(
+                    pause_ms = wait.as_millis() as u64,
+                    "Gong answered 429: every user of this quota pauses, then the request goes again"
+                );
+                true
+            }
+            Ok(false) => {
+                self.remember(&Refusal::Blocked(wait));
+                false
+            }
+            Err(error) => {
+                // The pause could not be shared; this task still honours it. The next acquire
+                // meets the store's failure.
+                tracing::warn!(%error, "could not record Gong's 429 in the quota store");
+                if wait > cap {
+                    self.remember(&Refusal::Blocked(wait));
+                    return false;
+                }
+                tokio::time::sleep(wait).await;
+                true
+            }
         }
     }
 
-    /// Halves the pace (at most once a second); quiet time, for raising it again, counts
-    /// from `pause_end`. Returns the pace in force.
-    fn lower_pace(&self, pause_end: Instant) -> f64 {
-        let config = &self.shared.config;
-        let mut pace = self.shared.pace.lock().expect("pace lock");
+    fn known_refusal(&self) -> Option<Refusal> {
+        let mut remembered = self.shared.refused.lock().expect("refusal lock");
+        let (until, budget) = (*remembered)?;
         let now = Instant::now();
-        if config.adaptive && pace.last_decrease.is_none_or(|t| now >= t + ADJUST_EVERY) {
-            let rate = (pace.rate * DECREASE).max(config.requests_per_second * FLOOR);
-            pace.last_decrease = Some(now);
-            self.set_pace(&mut pace, rate, pause_end);
+        if now >= until {
+            *remembered = None;
+            return None;
         }
-        pace.rate
+        let remaining = until - now;
+        Some(match budget {
+            Some(budget) => Refusal::Budget {
+                budget,
+                resets_in: remaining,
+            },
+            None => Refusal::Blocked(remaining),
+        })
     }
 
-    fn set_pace(&self, pace: &mut Pace, rate: f64, changed_at: Instant) {
-        if let Ok(bucket) = bucket(rate, self.shared.config.burst, &self.shared.clock) {
-            pace.rate = rate;
-            pace.bucket = Arc::new(bucket);
-            pace.last_change = changed_at;
-        }
-    }
-
-    /// The pace in force, in attempts per second.
-    pub fn current_rate(&self) -> f64 {
-        self.shared.pace.lock().expect("pace lock").rate
-    }
-
-    fn pause_remaining(&self) -> Option<Duration> {
-        remaining(&self.shared.paused_until)
-    }
-
-    fn blocked_remaining(&self) -> Option<Duration> {
-        remaining(&self.shared.blocked_until)
-    }
-
-    async fn wait_out_pause(&self) {
-        while let Some(wait) = self.pause_remaining() {
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    fn charge(&self, now: SystemTime) -> Result<(), Refusal> {
-        let Some(limit) = self.shared.config.daily_budget else {
-            return Ok(());
+    /// Remembers a refusal that holds for a while (the budget, a block).
+    fn remember(&self, refusal: &Refusal) {
+        let (lasts, budget) = match refusal {
+            Refusal::Budget { budget, resets_in } => (*resets_in, Some(*budget)),
+            Refusal::Blocked(wait) => (*wait, None),
+            Refusal::Unavailable(_) => return,
         };
-        let mut budget = self.shared.budget.lock().expect("budget lock");
-        let today = utc_day(now);
-        if budget.day != today {
-            *budget = DayBudget {
-                day: today,
-                used: 0,
-            };
-        }
-        if budget.used >= limit {
-            return Err(Refusal::Budget(limit));
-        }
-        budget.used += 1;
-        Ok(())
+        let now = Instant::now();
+        let until = now
+            .checked_add(lasts)
+            .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 86_400));
+        *self.shared.refused.lock().expect("refusal lock") = Some((until, budget));
     }
 }
 
-/// How long until the instant in `slot`, if it is still ahead.
-fn remaining(slot: &Mutex<Option<Instant>>) -> Option<Duration> {
-    slot.lock()
-        .expect("pause lock")
-        .map(|until| until.saturating_duration_since(Instant::now()))
-        .filter(|d| !d.is_zero())
-}
-
-fn bucket(rate: f64, burst: u32, clock: &TokioClock) -> Result<Bucket, Error> {
-    let burst = NonZeroU32::new(burst)
-        .ok_or_else(|| Error::Config("rate limit: burst must be at least 1".into()))?;
-    let period = Duration::try_from_secs_f64(1.0 / rate).map_err(|_| {
-        Error::Config(format!(
-            "rate limit: {rate} requests per second is too slow to pace"
-        ))
-    })?;
-    let quota = Quota::with_period(period)
-        .ok_or_else(|| Error::Config("rate limit: the rate is too high".into()))?
-        .allow_burst(burst);
-    Ok(Gcra::direct_with_clock(quota, clock.clone()))
-}
-
-/// Days since the Unix epoch, in UTC.
-fn utc_day(now: SystemTime) -> u64 {
-    now.duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0)
+/// The store's view of `config`, or why it cannot pace.
+fn policy(config: &RateLimitConfig) -> Result<Policy, Error> {
+    let rate = config.requests_per_second;
+    if !(rate.is_finite() && rate >= 1.0 / 86_400.0) {
+        return Err(Error::Config(format!(
+            "rate limit: requests_per_second must be at least one a day, not {rate}"
+        )));
+    }
+    if !(0.0..0.5).contains(&config.margin) {
+        return Err(Error::Config(format!(
+            "rate limit: the margin is a share of the rate below 0.5, not {}",
+            config.margin
+        )));
+    }
+    if config.burst == 0 || config.burst > 10_000 {
+        return Err(Error::Config(format!(
+            "rate limit: burst must be between 1 and 10,000, not {}",
+            config.burst
+        )));
+    }
+    Ok(Policy {
+        rate,
+        burst: config.burst,
+        margin: config.margin,
+        budget: config.daily_budget,
+        adaptive: config.adaptive,
+    })
 }
 
 #[cfg(test)]
@@ -395,121 +407,168 @@ mod tests {
 
     const CAP: Duration = Duration::from_secs(60);
 
-    #[tokio::test(start_paused = true)]
-    async fn a_wait_beyond_the_cap_fails_fast_instead_of_sleeping() {
-        let limiter = limiter(100.0, 1, None);
-        limiter.throttled(Some(Duration::from_secs(40_000)), CAP);
-        let start = Instant::now();
-        assert_eq!(
-            limiter.acquire().await,
-            Err(Refusal::Blocked(Duration::from_secs(40_000)))
-        );
-        assert_eq!(start.elapsed(), Duration::ZERO);
-        // An absurd Retry-After does not overflow.
-        limiter.throttled(Some(Duration::from_secs(u64::MAX)), CAP);
-        assert!(matches!(limiter.acquire().await, Err(Refusal::Blocked(_))));
-        tokio::time::advance(Duration::from_secs(40_001)).await;
-        let fresh = super::RateLimiter::new(RateLimitConfig::default()).unwrap();
-        fresh.throttled(Some(Duration::from_secs(61)), CAP);
-        tokio::time::advance(Duration::from_secs(61)).await;
-        assert_eq!(fresh.acquire().await, Ok(()));
-    }
-
     fn limiter(rate: f64, burst: u32, budget: Option<u32>) -> RateLimiter {
         RateLimiter::new(RateLimitConfig {
             requests_per_second: rate,
             burst,
+            margin: 0.0,
             daily_budget: budget,
             ..RateLimitConfig::default()
         })
         .unwrap()
     }
 
+    async fn throttle(limiter: &RateLimiter, wait: Duration) -> bool {
+        let permit = limiter.acquire().await.unwrap();
+        limiter.throttled(permit, Some(wait), CAP).await
+    }
+
     #[tokio::test(start_paused = true)]
-    async fn paces_at_the_rate_after_the_burst() {
-        let limiter = limiter(4.0, 2, None);
+    async fn a_wait_beyond_the_cap_fails_fast_instead_of_sleeping() {
+        let blocked = limiter(100.0, 1, None);
+        assert!(!throttle(&blocked, Duration::from_secs(40_000)).await);
+        let start = Instant::now();
+        assert_eq!(
+            blocked.acquire().await.unwrap_err(),
+            Refusal::Blocked(Duration::from_secs(40_000))
+        );
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        tokio::time::advance(Duration::from_secs(100)).await;
+        assert_eq!(
+            blocked.acquire().await.unwrap_err(),
+            Refusal::Blocked(Duration::from_secs(39_900))
+        );
+        tokio::time::advance(Duration::from_secs(39_901)).await;
+        assert!(blocked.acquire().await.is_ok());
+        // An absurd Retry-After does not overflow.
+        let absurd = limiter(100.0, 1, None);
+        assert!(!throttle(&absurd, Duration::from_secs(u64::MAX)).await);
+        assert!(matches!(absurd.acquire().await, Err(Refusal::Blocked(_))));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn paces_at_the_rate_with_no_burst_by_default() {
+        let limiter = RateLimiter::new(RateLimitConfig {
+            requests_per_second: 4.0,
+            margin: 0.0,
+            ..RateLimitConfig::default()
+        })
+        .unwrap();
         let start = Instant::now();
         let mut at = Vec::new();
-        for _ in 0..6 {
+        for _ in 0..5 {
             limiter.acquire().await.unwrap();
             at.push(start.elapsed().as_millis());
         }
-        assert_eq!(at, [0, 0, 250, 500, 750, 1000]);
+        assert_eq!(at, [0, 250, 500, 750, 1000]);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_429_pauses_every_user() {
-        let limiter = limiter(100.0, 1, None);
-        limiter.acquire().await.unwrap();
-        limiter.throttled(Some(Duration::from_secs(5)), CAP);
+    async fn a_429_pauses_every_user_and_no_burst_follows() {
+        let limiter = limiter(100.0, 5, None);
+        assert!(throttle(&limiter, Duration::from_secs(5)).await);
         let start = Instant::now();
         let other = limiter.clone();
-        let (a, b) = tokio::join!(limiter.acquire(), other.acquire());
-        a.unwrap();
-        b.unwrap();
-        assert!(start.elapsed() >= Duration::from_secs(5));
-        assert!(start.elapsed() <= Duration::from_millis(5020));
+        let (a, b) = tokio::join!(
+            async {
+                limiter.acquire().await.unwrap();
+                start.elapsed()
+            },
+            async {
+                other.acquire().await.unwrap();
+                start.elapsed()
+            }
+        );
+        let (first, second) = (a.min(b), a.max(b));
+        assert_eq!(first, Duration::from_secs(5));
+        // One at the end of the pause, the next one an interval later, burst or not.
+        assert!(
+            second >= Duration::from_millis(5010) && second <= Duration::from_millis(5012),
+            "{second:?}"
+        );
         // A shorter pause never cuts a longer one short.
-        limiter.throttled(Some(Duration::from_secs(3)), CAP);
-        limiter.throttled(Some(Duration::from_secs(1)), CAP);
+        let permit = limiter.acquire().await.unwrap();
+        limiter
+            .throttled(permit, Some(Duration::from_secs(3)), CAP)
+            .await;
+        limiter
+            .throttled(permit, Some(Duration::from_secs(1)), CAP)
+            .await;
         let start = Instant::now();
         limiter.acquire().await.unwrap();
-        assert_eq!(start.elapsed(), Duration::from_secs(3));
+        assert!(
+            start.elapsed() >= Duration::from_millis(2990),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[tokio::test(start_paused = true)]
-    async fn the_daily_budget_fails_fast_and_resets_at_midnight() {
-        let limiter = limiter(1000.0, 10, Some(2));
+    async fn the_daily_budget_fails_fast_before_any_wait_and_resets_at_midnight() {
+        let limiter = limiter(1.0, 1, Some(2));
         limiter.acquire().await.unwrap();
         limiter.acquire().await.unwrap();
-        assert_eq!(limiter.used_today(), 2);
-        assert_eq!(limiter.acquire().await, Err(Refusal::Budget(2)));
-        let tomorrow = SystemTime::now() + Duration::from_secs(86_400);
-        assert_eq!(limiter.charge(tomorrow), Ok(()));
+        assert_eq!(limiter.usage().await.unwrap().used_today, 2);
+        assert_eq!(limiter.usage().await.unwrap().remaining_today(), Some(0));
+        // The pace would make the next attempt wait a second: the refusal comes at once.
+        let start = Instant::now();
+        let refusal = limiter.acquire().await.unwrap_err();
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        let Refusal::Budget {
+            budget: 2,
+            resets_in,
+        } = refusal
+        else {
+            panic!("{refusal:?}")
+        };
+        assert!(refusal.message().contains("resets at 00:00 UTC"));
+        tokio::time::advance(resets_in).await;
+        limiter.acquire().await.unwrap();
+        assert_eq!(limiter.usage().await.unwrap().used_today, 1);
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_pace_drops_on_429s_and_recovers_while_quiet() {
         let limiter = limiter(10.0, 1, None);
         tokio::time::advance(Duration::from_secs(2)).await;
-        limiter.throttled(Some(Duration::from_secs(3)), CAP);
-        assert!((limiter.current_rate() - 5.0).abs() < 1e-9);
-        // A second 429 within the same second does not compound.
-        limiter.throttled(Some(Duration::ZERO), CAP);
-        assert!((limiter.current_rate() - 5.0).abs() < 1e-9);
-        // The pause (3 s) is not quiet time: no raise until a second after it.
-        tokio::time::advance(Duration::from_millis(3500)).await;
-        limiter.not_throttled();
-        assert!((limiter.current_rate() - 5.0).abs() < 1e-9);
-        tokio::time::advance(Duration::from_millis(500)).await;
-        limiter.not_throttled();
-        assert!((limiter.current_rate() - 5.2).abs() < 1e-9);
-        for _ in 0..30 {
-            tokio::time::advance(Duration::from_secs(1)).await;
-            limiter.not_throttled();
+        throttle(&limiter, Duration::from_secs(1)).await;
+        let rate = limiter.usage().await.unwrap().requests_per_second;
+        assert!((rate - 9.5).abs() < 1e-9, "{rate}");
+        for _ in 0..150 {
+            limiter.acquire().await.unwrap();
         }
+        let rate = limiter.usage().await.unwrap().requests_per_second;
         assert!(
-            (limiter.current_rate() - 10.0).abs() < 1e-9,
-            "capped at the configured rate"
+            (rate - 10.0).abs() < 1e-9,
+            "capped at the configured rate: {rate}"
         );
 
         let fixed = RateLimiter::new(RateLimitConfig {
             requests_per_second: 10.0,
             adaptive: false,
+            margin: 0.0,
             ..RateLimitConfig::default()
         })
         .unwrap();
-        tokio::time::advance(Duration::from_secs(2)).await;
-        fixed.throttled(Some(Duration::ZERO), CAP);
-        assert_eq!(fixed.current_rate(), 10.0);
+        throttle(&fixed, Duration::ZERO).await;
+        assert_eq!(fixed.usage().await.unwrap().requests_per_second, 10.0);
     }
 
     #[test]
     fn bad_settings_are_config_errors() {
-        for (rate, burst) in [(0.0, 1), (-1.0, 1), (f64::NAN, 1), (3.0, 0), (1e-30, 1)] {
+        for (rate, burst, margin) in [
+            (0.0, 1, 0.0),
+            (-1.0, 1, 0.0),
+            (f64::NAN, 1, 0.0),
+            (3.0, 0, 0.0),
+            (1e-30, 1, 0.0),
+            (3.0, 1, 0.5),
+            (3.0, 1, -0.1),
+        ] {
             let err = RateLimiter::new(RateLimitConfig {
                 requests_per_second: rate,
                 burst,
+                margin,
                 ..RateLimitConfig::default()
             })
             .unwrap_err();

@@ -5,7 +5,8 @@ mod common;
 use std::time::Duration;
 
 use common::{builder, respond_ok};
-use gong_api_ext::{Error, RateLimitConfig};
+use gong_api_ext::quota::CompanyKey;
+use gong_api_ext::{Error, QuotaStore, RateLimitConfig, RateLimiter, RetryConfig};
 use tokio::time::Instant;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -14,6 +15,7 @@ fn config(rate: f64, burst: u32, budget: Option<u32>) -> RateLimitConfig {
     RateLimitConfig {
         requests_per_second: rate,
         burst,
+        margin: 0.0,
         daily_budget: budget,
         ..RateLimitConfig::default()
     }
@@ -41,13 +43,11 @@ async fn clones_share_the_pace() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_429_pauses_concurrent_calls_together() {
-    let server = MockServer::start().await;
+async fn mount_one_429(server: &MockServer, retry_after: &str) {
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(429)
-                .insert_header("Retry-After", "4")
+                .insert_header("Retry-After", retry_after)
                 .set_body_raw(
                     r#"{"requestId":"r","errors":["limit"]}"#,
                     "application/json",
@@ -55,26 +55,64 @@ async fn a_429_pauses_concurrent_calls_together() {
         )
         .up_to_n_times(1)
         .with_priority(1)
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_is_sent_again_after_the_pause_outside_the_attempt_limit() {
+    let server = MockServer::start().await;
+    mount_one_429(&server, "4").await;
     respond_ok(&server).await;
-    // No retries: the first call ends at its 429, so the order of events is fixed (no timer
-    // races with the loopback I/O on the paused clock).
+    // Retries off: a 429 is still sent again once the pause is over.
     let client = builder(&server)
-        .rate_limit(config(100.0, 2, None))
-        .retry(gong_api_ext::RetryConfig::disabled())
+        .rate_limit(config(100.0, 1, Some(10)))
+        .retry(RetryConfig::disabled())
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client
-        .erase_email_address("a@example.com")
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
-    assert_eq!(start.elapsed(), Duration::ZERO);
+    let receipt = client.erase_email_address("a@example.com").await.unwrap();
+    assert_eq!(receipt.request_id, "ok");
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(4) && elapsed < Duration::from_millis(4100),
+        "{elapsed:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
 
-    // Two calls started after the 429, on two clones: both wait out the shared pause.
-    let (b, c) = (client.clone(), client.clone());
+#[tokio::test(start_paused = true)]
+async fn a_429_pauses_every_client_of_the_store() {
+    let server = MockServer::start().await;
+    mount_one_429(&server, "4").await;
+    respond_ok(&server).await;
+    let store = QuotaStore::memory();
+    let client = || {
+        builder(&server)
+            .rate_limit(config(100.0, 1, None))
+            .quota_store(store.clone())
+            .build()
+            .unwrap()
+    };
+    // The same company as the clients (their host and access key), to watch the quota.
+    let host = server.address().to_string();
+    let watcher = RateLimiter::with_store(
+        config(100.0, 1, None),
+        store.clone(),
+        CompanyKey::new(&host, "ACCESS_KEY"),
+    )
+    .unwrap();
+    let start = Instant::now();
+    let first = tokio::spawn({
+        let client = client();
+        async move { client.erase_email_address("a@example.com").await }
+    });
+    while watcher.usage().await.unwrap().paused_for.is_none() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let seen = start.elapsed();
+    // Two other clients of the store, started during the pause, wait it out.
+    let (b, c) = (client(), client());
     let (b, c) = tokio::join!(
         async move {
             b.erase_email_address("b@example.com").await.unwrap();
@@ -87,11 +125,13 @@ async fn a_429_pauses_concurrent_calls_together() {
     );
     for done in [b, c] {
         assert!(
-            done >= Duration::from_secs(4) && done < Duration::from_millis(4100),
-            "{done:?}"
+            done >= seen + Duration::from_millis(3900) && done < Duration::from_millis(4200),
+            "{done:?} (pause seen at {seen:?})"
         );
     }
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    first.await.unwrap().unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+    assert_eq!(watcher.usage().await.unwrap().used_today, 4);
 }
 
 #[tokio::test(start_paused = true)]

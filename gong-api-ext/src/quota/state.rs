@@ -1,0 +1,517 @@
+//! The quota's state machine: the GCRA pace, the shared pause, the daily count and the adaptive
+//! pace, as pure functions of the state, the caller's policy and the time (microseconds since
+//! the Unix epoch, on the store's clock).
+//!
+//! The memory and file stores run it here; the Redis store runs the same machine in Lua
+//! (`redis.lua`), and a test feeds both the same events and compares the states.
+//!
+//! ## The pace
+//!
+//! GCRA ("generic cell rate algorithm", a token bucket kept as one timestamp): `tat`, the
+//! theoretical arrival time of the next attempt, advances by one emission interval per grant,
+//! from `max(tat, now)`. An attempt may go at `tat - tolerance`, where the tolerance is
+//! `(burst - 1)` intervals; with the default burst of 1 there is none, so attempts are never
+//! closer than one interval, whatever happened before (an idle minute releases no burst). A
+//! change of pace changes the interval of the next grants and keeps `tat`: no fresh bucket.
+//!
+//! The interval is `1 / (rate × level × (1 - margin))`: the margin (2 % by default) keeps the
+//! pace under a server bucket of exactly the configured rate, which timer and network jitter
+//! would otherwise overrun every few requests; the level is the adaptive share below.
+//!
+//! ## A 429
+//!
+//! A 429 pauses every user of the quota until its `Retry-After` has passed, and `tat` moves to
+//! the end of the pause, so the pause releases no burst either. A `Retry-After` longer than the
+//! caller's cap (Gong's daily limit answers in hours) blocks instead: calls fail fast until it
+//! has passed.
+//!
+//! ## The adaptive level
+//!
+//! Other integrations of the company draw on the same Gong limit, so the share left to us can
+//! be below the configured rate. Gong's 429 is the only signal, one bit per request, so the
+//! level is learnt with as few 429s as possible:
+//!
+//! - the first 429 after a quiet spell may be a stray one (jitter, a short burst of another
+//!   integration): the level drops a little (×0.95, *shallow*);
+//! - a second 429 for a request sent within 10 s of the previous pause's end means the pace is
+//!   clearly too high (*deep*: ×0.7), and that level is remembered as *bad* for five minutes;
+//! - a level that has held 5 s without a 429 is *good*; then the level probes upwards, by 2 %,
+//!   then 4 %, 8 %… while probes hold, but never above 98 % of a remembered bad level;
+//! - a probe answered 429 returns to the last good level and remembers the probe as bad.
+//!
+//! Only a 429 for a request granted after the last one counted moves the level: the requests
+//! already in flight when the first 429 came are answered in the same episode.
+//!
+//! ## The daily count
+//!
+//! Every grant counts, retries after a 429 included: the budget caps the attempts that leave,
+//! which is what Gong (or any server) can count, and it also bounds how long a request may be
+//! retried after 429s. The day is the UTC day, as Gong's. A refused attempt (budget, block) is
+//! refused before any wait for the pace.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub(crate) use crate::rate_limit::Refusal;
+
+/// Microseconds in a day.
+pub(crate) const DAY_US: i64 = 86_400_000_000;
+
+/// The adaptive level's constants (mirrored in `redis.lua`).
+pub(crate) const FLOOR: f64 = 0.05;
+pub(crate) const SHALLOW: f64 = 0.95;
+pub(crate) const DEEP: f64 = 0.7;
+pub(crate) const STRIKE_WINDOW_US: i64 = 10_000_000;
+pub(crate) const PROBE_EVERY_US: i64 = 5_000_000;
+pub(crate) const FIRST_STEP: f64 = 0.02;
+pub(crate) const MAX_STEP: f64 = 0.32;
+pub(crate) const HEADROOM: f64 = 0.98;
+pub(crate) const MEMORY_US: i64 = 300_000_000;
+
+/// What one caller asks of the shared quota (from its
+/// [`RateLimitConfig`](crate::RateLimitConfig)).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Policy {
+    pub rate: f64,
+    pub burst: u32,
+    pub margin: f64,
+    pub budget: Option<u32>,
+    pub adaptive: bool,
+}
+
+/// The shared state of one company's quota.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct QuotaState {
+    /// The theoretical arrival time of the next attempt.
+    pub tat: i64,
+    /// Every user waits until then (a 429's `Retry-After`).
+    pub paused_until: i64,
+    /// Calls fail fast until then (a `Retry-After` beyond the cap).
+    pub blocked_until: i64,
+    /// The UTC day `used` counts, in days since the epoch.
+    pub day: i64,
+    /// Attempts granted that day.
+    pub used: u32,
+    /// The adaptive share of the configured rate in force, in `[FLOOR, 1]`.
+    pub level: f64,
+    /// The last level that held without a 429.
+    pub good: f64,
+    /// The next probe's step.
+    pub step: f64,
+    /// A level answered 429 recently (0: none).
+    pub bad: f64,
+    /// When `bad` is forgotten.
+    pub bad_until: i64,
+    /// When the level was last set (probes wait `PROBE_EVERY_US` after it).
+    pub level_since: i64,
+    /// When the last 429 that moved the level came.
+    pub last_429: i64,
+}
+
+impl Default for QuotaState {
+    fn default() -> Self {
+        Self {
+            tat: 0,
+            paused_until: 0,
+            blocked_until: 0,
+            day: 0,
+            used: 0,
+            level: 1.0,
+            good: 1.0,
+            step: FIRST_STEP,
+            bad: 0.0,
+            bad_until: 0,
+            level_since: 0,
+            last_429: 0,
+        }
+    }
+}
+
+/// The store's answer to "may an attempt go now?".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Admission {
+    /// Yes, and it is counted; `granted_at` is the store's time.
+    Granted { granted_at: i64 },
+    /// Not before this long.
+    Wait(Duration),
+    /// No.
+    Refused(Refusal),
+}
+
+/// A 429 to record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Throttle {
+    /// When the attempt answered 429 was granted (store time).
+    pub granted_at: i64,
+    /// Gong's `Retry-After` (or the default pause).
+    pub wait: Duration,
+    /// The longest wait to pause for; a longer one blocks.
+    pub cap: Duration,
+}
+
+/// What a store reports for [`Usage`](crate::quota::Usage).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Snapshot {
+    pub used: u32,
+    pub resets_in: Duration,
+    pub level: f64,
+    pub paused_for: Duration,
+    pub blocked_for: Duration,
+}
+
+pub(crate) fn micros(d: Duration) -> i64 {
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}
+
+fn duration(us: i64) -> Duration {
+    Duration::from_micros(u64::try_from(us).unwrap_or(0))
+}
+
+impl QuotaState {
+    /// The emission interval at the level in force.
+    fn interval(&self, policy: &Policy) -> i64 {
+        (1e6 / (policy.rate * self.level * (1.0 - policy.margin))).ceil() as i64
+    }
+
+    fn tolerance(&self, policy: &Policy) -> i64 {
+        self.interval(policy)
+            .saturating_mul(i64::from(policy.burst.max(1) - 1))
+    }
+
+    fn roll_day(&mut self, now: i64) -> i64 {
+        let day = now.div_euclid(DAY_US);
+        if day != self.day {
+            self.day = day;
+            self.used = 0;
+        }
+        day
+    }
+
+    /// May an attempt go at `now`? Refusals come first: a refused attempt never waits.
+    pub fn acquire(&mut self, policy: &Policy, now: i64) -> Admission {
+        if self.blocked_until > now {
+            return Admission::Refused(Refusal::Blocked(duration(self.blocked_until - now)));
+        }
+        let day = self.roll_day(now);
+        if let Some(budget) = policy.budget
+            && self.used >= budget
+        {
+            return Admission::Refused(Refusal::Budget {
+                budget,
+                resets_in: duration((day + 1) * DAY_US - now),
+            });
+        }
+        if policy.adaptive && now >= self.paused_until {
+            self.probe(now);
+        }
+        let interval = self.interval(policy);
+        let earliest = (self.tat - self.tolerance(policy)).max(self.paused_until);
+        if now < earliest {
+            return Admission::Wait(duration(earliest - now));
+        }
+        self.tat = self.tat.max(now).saturating_add(interval);
+        self.used = self.used.saturating_add(1);
+        Admission::Granted { granted_at: now }
+    }
+
+    /// Raises the level once it has held long enough (see the module docs).
+    fn probe(&mut self, now: i64) {
+        if self.bad > 0.0 && now >= self.bad_until {
+            self.bad = 0.0;
+        }
+        if now - self.level_since < PROBE_EVERY_US {
+            return;
+        }
+        if self.level > self.good {
+            self.good = self.level;
+            self.step = (self.step * 2.0).min(MAX_STEP);
+        }
+        let cap = if self.bad > 0.0 {
+            (self.bad * HEADROOM).min(1.0)
+        } else {
+            1.0
+        };
+        if self.level < cap && (cap >= 1.0 || cap >= self.level * (1.0 + FIRST_STEP)) {
+            self.level = cap.min(self.level * (1.0 + self.step));
+            self.level_since = now;
+        }
+    }
+
+    /// Records a 429 answered at `now`: a pause for everyone (or a block beyond the cap) and,
+    /// when adaptive, a lower level. Returns `true` for a pause, `false` for a block.
+    pub fn throttled(&mut self, policy: &Policy, now: i64, throttle: Throttle) -> bool {
+        let wait = micros(throttle.wait);
+        if wait > micros(throttle.cap) {
+            self.blocked_until = self.blocked_until.max(now.saturating_add(wait));
+            return false;
+        }
+        let previous_pause = self.paused_until;
+        self.paused_until = self.paused_until.max(now.saturating_add(wait));
+        if policy.adaptive && throttle.granted_at > self.last_429 {
+            if self.level > self.good {
+                // A probe above the last good level failed.
+                self.remember_bad(now);
+                self.level = self.good;
+            } else if previous_pause > 0 && throttle.granted_at < previous_pause + STRIKE_WINDOW_US
+            {
+                // The second strike soon after a pause: well above our share.
+                self.remember_bad(now);
+                self.level = (self.level * DEEP).max(FLOOR);
+                self.good = self.level;
+            } else {
+                self.level = (self.level * SHALLOW).max(FLOOR);
+                self.good = self.level;
+            }
+            self.step = FIRST_STEP;
+            self.level_since = self.paused_until;
+            self.last_429 = now;
+        }
+        self.tat = self
+            .tat
+            .max(self.paused_until.saturating_add(self.tolerance(policy)));
+        true
+    }
+
+    fn remember_bad(&mut self, now: i64) {
+        self.bad = self.level;
+        self.bad_until = now.saturating_add(MEMORY_US);
+    }
+
+    /// The state as [`Usage`](crate::quota::Usage) reports it.
+    pub fn snapshot(&mut self, now: i64) -> Snapshot {
+        let day = self.roll_day(now);
+        Snapshot {
+            used: self.used,
+            resets_in: duration((day + 1) * DAY_US - now),
+            level: self.level,
+            paused_for: duration(self.paused_until - now),
+            blocked_for: duration(self.blocked_until - now),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) const S: i64 = 1_000_000;
+    /// Some time on 2026-11-24 UTC, in microseconds.
+    pub(crate) const T0: i64 = 1_795_000_000 * S;
+
+    pub(crate) fn policy(rate: f64, burst: u32, budget: Option<u32>) -> Policy {
+        Policy {
+            rate,
+            burst,
+            margin: 0.0,
+            budget,
+            adaptive: true,
+        }
+    }
+
+    /// Grants as many attempts as the state allows from `from` to `until`, each as soon as
+    /// it may go; returns their times relative to `from`, in ms.
+    fn run(state: &mut QuotaState, policy: &Policy, from: i64, until: i64) -> Vec<i64> {
+        let mut now = from;
+        let mut at = Vec::new();
+        while now < until {
+            match state.acquire(policy, now) {
+                Admission::Granted { .. } => at.push((now - from) / 1000),
+                Admission::Wait(d) => now += micros(d),
+                Admission::Refused(r) => panic!("{r:?}"),
+            }
+        }
+        at
+    }
+
+    #[test]
+    fn no_burst_after_idle_or_after_a_pause() {
+        let p = policy(4.0, 1, None);
+        let mut s = QuotaState::default();
+        assert_eq!(run(&mut s, &p, T0, T0 + S), [0, 250, 500, 750]);
+        // An idle minute releases nothing.
+        assert_eq!(
+            run(&mut s, &p, T0 + 60 * S, T0 + 61 * S),
+            [0, 250, 500, 750]
+        );
+        // A 429 pauses for 2 s; then one at once and the pace again.
+        let non_adaptive = Policy {
+            adaptive: false,
+            ..p.clone()
+        };
+        let now = T0 + 61 * S;
+        assert!(s.throttled(
+            &non_adaptive,
+            now,
+            Throttle {
+                granted_at: now,
+                wait: Duration::from_secs(2),
+                cap: Duration::from_secs(60),
+            }
+        ));
+        assert_eq!(
+            run(&mut s, &non_adaptive, now, now + 3 * S),
+            [2000, 2250, 2500, 2750]
+        );
+    }
+
+    #[test]
+    fn a_burst_is_granted_only_when_asked_for_and_never_after_a_pause() {
+        let p = Policy {
+            adaptive: false,
+            ..policy(4.0, 3, None)
+        };
+        let mut s = QuotaState::default();
+        assert_eq!(run(&mut s, &p, T0, T0 + S), [0, 0, 0, 250, 500, 750]);
+        s.throttled(
+            &p,
+            T0 + S,
+            Throttle {
+                granted_at: T0 + S,
+                wait: Duration::from_secs(1),
+                cap: Duration::from_secs(60),
+            },
+        );
+        assert_eq!(run(&mut s, &p, T0 + S, T0 + 2 * S + 1), [1000]);
+    }
+
+    #[test]
+    fn the_margin_paces_below_the_rate() {
+        let p = Policy {
+            margin: 0.02,
+            ..policy(3.0, 1, None)
+        };
+        let mut s = QuotaState::default();
+        // 1 / 2.94 s = 340.136 ms, rounded up to the microsecond.
+        assert_eq!(run(&mut s, &p, T0, T0 + S), [0, 340, 680]);
+        assert_eq!(s.tat - T0, 3 * 340_137);
+    }
+
+    #[test]
+    fn the_budget_refuses_before_any_wait_and_resets_at_utc_midnight() {
+        let p = policy(1.0, 1, Some(2));
+        let mut s = QuotaState::default();
+        assert!(matches!(s.acquire(&p, T0), Admission::Granted { .. }));
+        assert!(matches!(s.acquire(&p, T0), Admission::Wait(_)));
+        assert!(matches!(s.acquire(&p, T0 + S), Admission::Granted { .. }));
+        // The pace would make the next wait a second; the budget answers at once.
+        let midnight = (T0 / DAY_US + 1) * DAY_US;
+        assert_eq!(
+            s.acquire(&p, T0 + S),
+            Admission::Refused(Refusal::Budget {
+                budget: 2,
+                resets_in: duration(midnight - T0 - S),
+            })
+        );
+        assert_eq!(s.snapshot(T0 + S).used, 2);
+        assert!(matches!(s.acquire(&p, midnight), Admission::Granted { .. }));
+        assert_eq!(s.snapshot(midnight).used, 1);
+    }
+
+    #[test]
+    fn a_wait_beyond_the_cap_blocks_and_fails_fast() {
+        let p = policy(1.0, 1, Some(10));
+        let mut s = QuotaState::default();
+        let blocked = !s.throttled(
+            &p,
+            T0,
+            Throttle {
+                granted_at: T0,
+                wait: Duration::from_secs(3600),
+                cap: Duration::from_secs(60),
+            },
+        );
+        assert!(blocked);
+        assert_eq!(
+            s.acquire(&p, T0 + S),
+            Admission::Refused(Refusal::Blocked(Duration::from_secs(3599)))
+        );
+        assert_eq!(
+            s.level, 1.0,
+            "a daily-limit answer says nothing about the pace"
+        );
+        assert!(matches!(
+            s.acquire(&p, T0 + 3600 * S),
+            Admission::Granted { .. }
+        ));
+    }
+
+    fn throttle(s: &mut QuotaState, p: &Policy, now: i64, granted_at: i64) {
+        s.throttled(
+            p,
+            now,
+            Throttle {
+                granted_at,
+                wait: Duration::from_secs(1),
+                cap: Duration::from_secs(60),
+            },
+        );
+    }
+
+    #[test]
+    fn the_level_learns_a_smaller_share_with_few_429s() {
+        let p = policy(3.0, 1, None);
+        let mut s = QuotaState::default();
+        // The first 429: shallow.
+        throttle(&mut s, &p, T0, T0);
+        assert!((s.level - 0.95).abs() < 1e-12);
+        // A request granted before that 429 was counted: same episode, no change.
+        throttle(&mut s, &p, T0 + 100, T0 - 1);
+        assert!((s.level - 0.95).abs() < 1e-12);
+        // Right after the pause, a second strike: deep, and remembered as bad.
+        throttle(&mut s, &p, T0 + 3 * S / 2, T0 + 3 * S / 2);
+        assert!((s.level - 0.665).abs() < 1e-12);
+        assert!((s.bad - 0.95).abs() < 1e-12);
+        // Held 5 s after the pause: probe +2 %, then +4 % once that held.
+        let resumed = s.paused_until;
+        run(&mut s, &p, resumed, resumed + 6 * S);
+        assert!((s.level - 0.665 * 1.02).abs() < 1e-12, "{}", s.level);
+        run(&mut s, &p, resumed + 6 * S, resumed + 11 * S);
+        assert!((s.good - 0.665 * 1.02).abs() < 1e-12);
+        assert!((s.level - 0.665 * 1.02 * 1.04).abs() < 1e-12);
+        // That probe fails: back to the good level, and the probe is the new bad.
+        let now = resumed + 11 * S;
+        throttle(&mut s, &p, now, now);
+        assert!((s.level - 0.665 * 1.02).abs() < 1e-12);
+        assert!((s.bad - 0.665 * 1.02 * 1.04).abs() < 1e-12);
+        // 98 % of the bad level is within one step of the good one: no more probes...
+        let level = s.level;
+        run(&mut s, &p, now + S, now + 200 * S);
+        assert_eq!(s.level, level);
+        // ...until the bad level is forgotten (five minutes), then it climbs back.
+        run(&mut s, &p, now + 200 * S, now + 330 * S);
+        assert_eq!(s.level, 1.0);
+    }
+
+    #[test]
+    fn a_stray_429_costs_a_little_and_recovers_in_seconds() {
+        let p = policy(3.0, 1, None);
+        let mut s = QuotaState::default();
+        run(&mut s, &p, T0, T0 + 60 * S);
+        throttle(&mut s, &p, T0 + 60 * S, T0 + 60 * S);
+        assert!((s.level - 0.95).abs() < 1e-12);
+        assert_eq!(s.bad, 0.0);
+        run(&mut s, &p, T0 + 61 * S, T0 + 72 * S);
+        assert_eq!(s.level, 1.0);
+    }
+
+    #[test]
+    fn the_level_never_falls_below_the_floor_and_stays_put_when_not_adaptive() {
+        let p = policy(3.0, 1, None);
+        let mut s = QuotaState::default();
+        for i in 0..40 {
+            let now = T0 + i * S;
+            throttle(&mut s, &p, now, now);
+        }
+        assert_eq!(s.level, FLOOR);
+        let fixed = Policy {
+            adaptive: false,
+            ..p
+        };
+        let mut s = QuotaState::default();
+        throttle(&mut s, &fixed, T0, T0);
+        throttle(&mut s, &fixed, T0 + S, T0 + S);
+        assert_eq!(s.level, 1.0);
+    }
+}
