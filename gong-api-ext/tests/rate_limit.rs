@@ -110,6 +110,7 @@ async fn a_429_pauses_every_client_of_the_store() {
     while watcher.usage().await.unwrap().paused_for.is_none() {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
+    // Loopback I/O takes real time, during which the paused clock may move on.
     let seen = start.elapsed();
     // Two other clients of the store, started during the pause, wait it out.
     let (b, c) = (client(), client());
@@ -125,7 +126,7 @@ async fn a_429_pauses_every_client_of_the_store() {
     );
     for done in [b, c] {
         assert!(
-            done >= seen + Duration::from_millis(3900) && done < Duration::from_millis(4200),
+            done >= seen + Duration::from_millis(3990) && done < seen + Duration::from_millis(4200),
             "{done:?} (pause seen at {seen:?})"
         );
     }
