@@ -1,39 +1,60 @@
-//! Bulk-erasure benchmarks against a loopback server that enforces a token-bucket limit of R
-//! requests per second (burst 5) and adds L ms of latency to every answer, as Gong does
-//! (429 with an integer `Retry-After` beyond the limit).
+//! Rate-limit benchmarks at Gong's real numbers, against a loopback server that enforces a
+//! strict token bucket of 3 requests per second with **no burst** (a request is admitted only
+//! if the bucket holds a whole token; it refills at the rate, up to one token) and answers 429
+//! with an integer `Retry-After` (at least 1 s) beyond it, as Gong does. Every scenario runs
+//! beside a plain loop that sleeps 340 ms after each call (as some other Gong connectors do;
+//! `GongClient` with its limiter off and its default retries, which honour `Retry-After`),
+//! against a fresh server, in the same run.
 //!
 //! ```sh
-//! cargo bench -p gong-api-ext --bench bulk
+//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis
+//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis -- storm   # one scenario
 //! ```
 //!
-//! 1. Utilisation: N erasures with the client configured at the server's limit, at L = 0 and
-//!    L = 150 ms. Reported: the rate the server admitted requests at / R (from first to last
-//!    arrival), the end-to-end rate / R, and the 429s received.
-//! 2. 429 storm: the server allows half the client's configured rate. Reported: total time /
-//!    the optimum N / R_server, and 429s per completed erasure.
-//! 3. Overhead: sequential calls through `GongClient` (limiter off) against the same request
-//!    made with bare `reqwest` (same URL, query, auth header, JSON decoding), interleaved in
-//!    alternating rounds in one run. Reported: median per-call time of each and their ratio.
+//! 1. utilisation: one process, N erasures, at L = 0 and L = 150 ms of server latency.
+//!    Reported: the rate the server admitted requests at (first to last arrival) / 3, the
+//!    429s, and the calls that failed.
+//! 2. storm: another integration of the company takes one third of the quota, drawn evenly
+//!    (the server's bucket refills at 3/s and loses 1 token/s to it), so the optimum is N / 2
+//!    per second. Reported: total time / that optimum, 429s per request sent, failures.
+//! 3. file store: two processes on one machine sharing `QuotaStore::local`-style file store,
+//!    N/2 erasures each. Reported: aggregate admitted rate / 3, time / optimum, 429s, failures.
+//! 4. Redis: three processes sharing one `redis-server` (started here on loopback), N/3 each.
+//! 5. overhead: sequential calls through `GongClient` (limiter off) against the same request
+//!    made with bare `reqwest`, interleaved in alternating rounds. Reported: median per-call
+//!    time of each and their ratio.
+//!
+//! The worker processes of 3 and 4 are this binary, run again with `--worker`.
+
+#[path = "../tests/support/redis_server.rs"]
+mod redis_server;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use gong_api_ext::{BulkOptions, BulkStatus, GongClient, RateLimitConfig, RetryConfig};
+use gong_api_ext::{BulkOptions, BulkStatus, GongClient, QuotaStore, RateLimitConfig};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+
+/// Gong's limit.
+const RATE: f64 = 3.0;
+/// The plain loop's sleep after each call.
+const SLEEP_LOOP: Duration = Duration::from_millis(340);
 
 /// What the loopback server enforces.
 #[derive(Clone, Copy)]
 struct Limits {
     /// Requests per second; `None` for no limit.
     rate: Option<f64>,
-    burst: f64,
+    /// Tokens per second another integration takes (evenly).
+    drain: f64,
     latency: Duration,
 }
 
@@ -53,12 +74,22 @@ struct Server {
     stats: Arc<Mutex<Stats>>,
 }
 
+impl Server {
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn take_stats(&self) -> Stats {
+        std::mem::take(&mut *self.stats.lock().unwrap())
+    }
+}
+
 async fn start_server(limits: Limits) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let stats = Arc::new(Mutex::new(Stats::default()));
     let bucket = Arc::new(Mutex::new(Bucket {
-        tokens: limits.burst,
+        tokens: 1.0,
         last: Instant::now(),
     }));
     let counter = Arc::new(AtomicU64::new(0));
@@ -92,13 +123,14 @@ async fn answer(
     let now = Instant::now();
     let wait = limits.rate.and_then(|rate| {
         let mut b = bucket.lock().unwrap();
-        b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(limits.burst);
+        let refill = now.duration_since(b.last).as_secs_f64() * (rate - limits.drain);
+        b.tokens = (b.tokens + refill).min(1.0);
         b.last = now;
         if b.tokens >= 1.0 {
             b.tokens -= 1.0;
             None
         } else {
-            Some((1.0 - b.tokens) / rate)
+            Some((1.0 - b.tokens) / (rate - limits.drain))
         }
     });
     {
@@ -133,73 +165,108 @@ async fn answer(
     }
 }
 
-fn subjects(n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("subject-{i}@example.com")).collect()
+fn subjects(tag: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{tag}-{i}@example.com")).collect()
 }
 
-fn client(server: &Server, rate: Option<RateLimitConfig>, retry: RetryConfig) -> GongClient {
+/// How a run sends its erasures.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Sender {
+    /// `GongClient::erase_many` with the limiter on (Gong's defaults, no daily budget).
+    Sdk,
+    /// One call at a time through `GongClient` with the limiter off, then a 340 ms sleep.
+    SleepLoop,
+}
+
+impl Sender {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sdk => "GongClient",
+            Self::SleepLoop => "340-ms sleep loop",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "sdk" => Self::Sdk,
+            _ => Self::SleepLoop,
+        }
+    }
+
+    fn arg(self) -> &'static str {
+        match self {
+            Self::Sdk => "sdk",
+            Self::SleepLoop => "sleep",
+        }
+    }
+}
+
+fn client(url: &str, sender: Sender, store: Option<QuotaStore>) -> GongClient {
     let builder = GongClient::builder()
-        .base_url(format!("http://{}", server.addr))
-        .basic_auth("bench-key", "bench-secret")
-        .retry(retry);
-    match rate {
-        Some(config) => builder.rate_limit(config),
-        None => builder.no_rate_limit(),
+        .base_url(url)
+        .basic_auth("bench-key", "bench-secret");
+    let builder = match sender {
+        Sender::Sdk => builder.rate_limit(RateLimitConfig {
+            daily_budget: None,
+            ..RateLimitConfig::default()
+        }),
+        Sender::SleepLoop => builder.no_rate_limit(),
+    };
+    match store {
+        Some(store) => builder.quota_store(store),
+        None => builder,
     }
     .build()
     .unwrap()
 }
 
-struct BulkRun {
-    elapsed: Duration,
-    erased: usize,
-    failed: usize,
-    admitted: Vec<Instant>,
-    rejected: u64,
+/// Sends `n` erasures as `sender` does; returns how many failed.
+async fn send(
+    url: &str,
+    sender: Sender,
+    store: Option<QuotaStore>,
+    tag: &str,
+    n: usize,
+    latency: Duration,
+) -> usize {
+    let client = client(url, sender, store);
+    match sender {
+        Sender::Sdk => {
+            // Concurrency only hides latency: rate × latency, doubled, plus a margin.
+            let concurrency = (RATE * latency.as_secs_f64() * 2.0).ceil() as usize + 4;
+            let outcomes: Vec<_> = client
+                .erase_many(
+                    subjects(tag, n),
+                    BulkOptions {
+                        concurrency,
+                        on_progress: None,
+                    },
+                )
+                .collect()
+                .await;
+            assert_eq!(outcomes.len(), n, "one outcome per subject");
+            outcomes
+                .iter()
+                .filter(|o| !matches!(o.status, BulkStatus::Done(_)))
+                .count()
+        }
+        Sender::SleepLoop => {
+            let mut failed = 0;
+            for subject in subjects(tag, n) {
+                if client.erase_email_address(subject).await.is_err() {
+                    failed += 1;
+                }
+                tokio::time::sleep(SLEEP_LOOP).await;
+            }
+            failed
+        }
+    }
 }
 
-async fn bulk(
-    limits: Limits,
-    client_rate: f64,
-    n: usize,
-    concurrency: usize,
-    retry: RetryConfig,
-) -> BulkRun {
-    let server = start_server(limits).await;
-    let client = client(
-        &server,
-        Some(RateLimitConfig {
-            requests_per_second: client_rate,
-            daily_budget: None,
-            ..RateLimitConfig::default()
-        }),
-        retry,
-    );
-    let start = Instant::now();
-    let outcomes: Vec<_> = client
-        .erase_many(
-            subjects(n),
-            BulkOptions {
-                concurrency,
-                on_progress: None,
-            },
-        )
-        .collect()
-        .await;
-    let elapsed = start.elapsed();
-    let erased = outcomes
-        .iter()
-        .filter(|o| matches!(o.status, BulkStatus::Done(_)))
-        .count();
-    assert_eq!(outcomes.len(), n, "one outcome per subject");
-    let stats = std::mem::take(&mut *server.stats.lock().unwrap());
-    BulkRun {
-        elapsed,
-        erased,
-        failed: n - erased,
-        admitted: stats.admitted,
-        rejected: stats.rejected,
-    }
+struct Run {
+    elapsed: Duration,
+    failed: usize,
+    stats: Stats,
 }
 
 /// Admitted requests per second, from the first admission to the last.
@@ -210,54 +277,130 @@ fn admitted_rate(admitted: &[Instant]) -> f64 {
     (admitted.len() - 1) as f64 / last.duration_since(*first).as_secs_f64()
 }
 
-async fn utilisation(rate: f64, latency_ms: u64, n: usize) -> String {
-    let latency = Duration::from_millis(latency_ms);
-    // Concurrency only hides latency: rate × latency, doubled, plus a margin.
-    let concurrency = (rate * latency.as_secs_f64() * 2.0).ceil() as usize + 4;
-    let run = bulk(
-        Limits {
-            rate: Some(rate),
-            burst: 5.0,
-            latency,
-        },
-        rate,
-        n,
-        concurrency,
-        RetryConfig::default(),
-    )
-    .await;
-    format!(
-        "| utilisation | R={rate:.0}/s, L={latency_ms} ms, N={n}, concurrency {concurrency} | admitted rate / R = {:.3}; end-to-end rate / R = {:.3} | 429s: {}; failed: {} |",
-        admitted_rate(&run.admitted) / rate,
-        n as f64 / run.elapsed.as_secs_f64() / rate,
-        run.rejected,
-        run.failed,
-    )
+fn pct(part: u64, whole: usize) -> f64 {
+    100.0 * part as f64 / whole.max(1) as f64
 }
 
-async fn storm(client_rate: f64, server_rate: f64, n: usize) -> String {
-    let run = bulk(
-        Limits {
-            rate: Some(server_rate),
-            burst: 5.0,
-            latency: Duration::from_millis(20),
-        },
-        client_rate,
-        n,
-        16,
-        RetryConfig {
-            max_attempts: 20,
-            ..RetryConfig::default()
-        },
-    )
-    .await;
-    let optimum = n as f64 / server_rate;
-    format!(
-        "| 429 storm | client {client_rate:.0}/s vs server {server_rate:.0}/s, L=20 ms, N={n} | time / optimum ({optimum:.1} s) = {:.2} | 429s per erasure: {:.3}; failed: {} |",
-        run.elapsed.as_secs_f64() / optimum,
-        run.rejected as f64 / run.erased.max(1) as f64,
-        run.failed,
-    )
+async fn in_process(limits: Limits, sender: Sender, n: usize) -> Run {
+    let server = start_server(limits).await;
+    let start = Instant::now();
+    let failed = send(&server.url(), sender, None, "s", n, limits.latency).await;
+    Run {
+        elapsed: start.elapsed(),
+        failed,
+        stats: server.take_stats(),
+    }
+}
+
+async fn utilisation(latency_ms: u64, n: usize) -> Vec<String> {
+    let limits = Limits {
+        rate: Some(RATE),
+        drain: 0.0,
+        latency: Duration::from_millis(latency_ms),
+    };
+    let mut rows = Vec::new();
+    for sender in [Sender::Sdk, Sender::SleepLoop] {
+        let run = in_process(limits, sender, n).await;
+        let sent = run.stats.admitted.len() + run.stats.rejected as usize;
+        rows.push(format!(
+            "| utilisation, L={latency_ms} ms | {} | N={n} | admitted rate / 3 = {:.3}; time / optimum ({:.0} s) = {:.2} | 429s: {} ({:.1} % of {sent} sent); failed: {} |",
+            sender.name(),
+            admitted_rate(&run.stats.admitted) / RATE,
+            n as f64 / RATE,
+            run.elapsed.as_secs_f64() / (n as f64 / RATE),
+            run.stats.rejected,
+            pct(run.stats.rejected, sent),
+            run.failed,
+        ));
+    }
+    rows
+}
+
+async fn storm(n_sdk: usize, n_loop: usize) -> Vec<String> {
+    let limits = Limits {
+        rate: Some(RATE),
+        drain: RATE / 3.0,
+        latency: Duration::from_millis(20),
+    };
+    let share = RATE - limits.drain;
+    let mut rows = Vec::new();
+    for (sender, n) in [(Sender::Sdk, n_sdk), (Sender::SleepLoop, n_loop)] {
+        let run = in_process(limits, sender, n).await;
+        let sent = run.stats.admitted.len() + run.stats.rejected as usize;
+        let optimum = n as f64 / share;
+        rows.push(format!(
+            "| storm: another integration takes 1/s of 3/s, L=20 ms | {} | N={n} | time / optimum ({optimum:.0} s) = {:.2} | 429s: {} ({:.1} % of {sent} sent); failed: {} |",
+            sender.name(),
+            run.elapsed.as_secs_f64() / optimum,
+            run.stats.rejected,
+            pct(run.stats.rejected, sent),
+            run.failed,
+        ));
+    }
+    rows
+}
+
+/// `processes` workers of this binary, sharing `store` (a spec) when the sender is the SDK.
+async fn processes(label: &str, store: &str, processes: usize, n_each: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    for sender in [Sender::Sdk, Sender::SleepLoop] {
+        let server = start_server(Limits {
+            rate: Some(RATE),
+            drain: 0.0,
+            latency: Duration::ZERO,
+        })
+        .await;
+        let start = Instant::now();
+        let workers: Vec<_> = (0..processes)
+            .map(|i| {
+                Command::new(std::env::current_exe().unwrap())
+                    .args(["--worker", sender.arg(), &server.url(), store])
+                    .arg(format!("p{i}"))
+                    .arg(n_each.to_string())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut failed = 0;
+        for worker in workers {
+            let output = tokio::task::spawn_blocking(|| worker.wait_with_output())
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(output.status.success(), "a worker failed");
+            failed += String::from_utf8_lossy(&output.stdout)
+                .trim()
+                .parse::<usize>()
+                .unwrap();
+        }
+        let elapsed = start.elapsed();
+        let stats = server.take_stats();
+        let n = processes * n_each;
+        let sent = stats.admitted.len() + stats.rejected as usize;
+        rows.push(format!(
+            "| {label} | {} × {processes} processes | N={n} ({n_each} each) | aggregate admitted rate / 3 = {:.3}; time / optimum ({:.0} s) = {:.2} | 429s: {} ({:.1} % of {sent} sent); failed: {} |",
+            sender.name(),
+            admitted_rate(&stats.admitted) / RATE,
+            n as f64 / RATE,
+            elapsed.as_secs_f64() / (n as f64 / RATE),
+            stats.rejected,
+            pct(stats.rejected, sent),
+            failed,
+        ));
+    }
+    rows
+}
+
+/// A worker process: `--worker sdk|sleep URL STORE TAG N`; prints how many calls failed.
+async fn worker(args: &[String]) {
+    let [sender, url, store, tag, n] = args else {
+        panic!("--worker sdk|sleep URL STORE TAG N");
+    };
+    let sender = Sender::parse(sender);
+    let store = (sender == Sender::Sdk).then(|| QuotaStore::from_spec(store).unwrap());
+    let failed = send(url, sender, store, tag, n.parse().unwrap(), Duration::ZERO).await;
+    println!("{failed}");
 }
 
 #[derive(serde::Deserialize)]
@@ -267,18 +410,18 @@ struct Receipt {
     request_id: Option<String>,
 }
 
-async fn overhead(rounds: usize, per_round: usize) -> String {
+async fn overhead(rounds: usize, per_round: usize) -> Vec<String> {
     let server = start_server(Limits {
         rate: None,
-        burst: 1.0,
+        drain: 0.0,
         latency: Duration::ZERO,
     })
     .await;
-    let sdk = client(&server, None, RetryConfig::default());
+    let sdk = client(&server.url(), Sender::SleepLoop, None);
     let bare = reqwest::Client::new();
     let url = format!(
-        "http://{}/v2/data-privacy/erase-data-for-email-address",
-        server.addr
+        "{}/v2/data-privacy/erase-data-for-email-address",
+        server.url()
     );
     let email = "jane@example.com";
 
@@ -326,26 +469,49 @@ async fn overhead(rounds: usize, per_round: usize) -> String {
         v[v.len() / 2]
     };
     let (s, b) = (median(&mut sdk_times), median(&mut bare_times));
-    format!(
-        "| overhead | {rounds} alternating rounds × {per_round} sequential calls, limiter off | GongClient {:.1} µs vs bare reqwest {:.1} µs per call | ratio {:.3} |",
+    vec![format!(
+        "| overhead | GongClient (limiter off) vs bare reqwest | {rounds} alternating rounds × {per_round} sequential calls | {:.1} µs vs {:.1} µs per call | ratio {:.3} |",
         s.as_secs_f64() * 1e6,
         b.as_secs_f64() * 1e6,
         s.as_secs_f64() / b.as_secs_f64(),
-    )
+    )]
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // `cargo bench` passes `--bench`; a name filter is not supported, everything runs.
-    let rows = vec![
-        utilisation(100.0, 0, 500).await,
-        utilisation(100.0, 150, 500).await,
-        storm(100.0, 50.0, 300).await,
-        overhead(21, 300).await,
-    ];
-    println!("command: cargo bench -p gong-api-ext --bench bulk");
-    println!("| scenario | setup | result | 429s / notes |");
-    println!("| --- | --- | --- | --- |");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "--worker") {
+        return worker(&args[at + 1..]).await;
+    }
+    // `cargo bench` passes `--bench`; any other argument picks the scenarios whose name
+    // contains it.
+    let filter: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let wanted = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
+    let mut rows = Vec::new();
+    if wanted("utilisation") {
+        rows.extend(utilisation(0, 60).await);
+        rows.extend(utilisation(150, 60).await);
+    }
+    if wanted("storm") {
+        rows.extend(storm(300, 30).await);
+    }
+    if wanted("file") {
+        let dir = std::env::temp_dir().join(format!("gong-bench-quota-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let spec = format!("local:{}", dir.display());
+        rows.extend(processes("file store, one machine", &spec, 2, 30).await);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if wanted("redis") {
+        let redis = redis_server::RedisServer::start(None);
+        rows.extend(processes("Redis", &redis.url(), 3, 20).await);
+    }
+    if wanted("overhead") {
+        rows.extend(overhead(21, 300).await);
+    }
+    println!("command: cargo bench -p gong-api-ext --bench bulk --features file-store,redis");
+    println!("| scenario | sender | size | result | 429s, failures |");
+    println!("| --- | --- | --- | --- | --- |");
     for row in rows {
         println!("{row}");
     }

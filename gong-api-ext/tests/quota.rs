@@ -118,7 +118,11 @@ async fn three_clients_sharing_redis_keep_3_per_second_and_the_daily_budget() {
     let refused: usize = outcomes.iter().map(|o| o.1).sum();
     assert_eq!((done, refused), (12, 6));
     let arrivals = server.arrivals();
-    assert_eq!(arrivals.len(), 12, "nothing over the daily budget reaches Gong");
+    assert_eq!(
+        arrivals.len(),
+        12,
+        "nothing over the daily budget reaches Gong"
+    );
     assert_at_most_per_second(&arrivals, 3);
     let usage = clients[0].erase_email_address("late@example.com").await;
     assert!(matches!(usage, Err(Error::BudgetExhausted(_))), "{usage:?}");
@@ -128,7 +132,11 @@ async fn three_clients_sharing_redis_keep_3_per_second_and_the_daily_budget() {
 async fn killing_redis_fails_closed_and_recovers_when_it_is_back() {
     let mut redis = RedisServer::start(Some("hunter2-redis"));
     let server = ArrivalServer::start().await;
-    let client = client(&server.server, QuotaStore::redis(&redis.url()).unwrap(), 100);
+    let client = client(
+        &server.server,
+        QuotaStore::redis(&redis.url()).unwrap(),
+        100,
+    );
     assert_eq!(erase(&client, "before".into(), 2).await, (2, 0));
 
     redis.kill();
@@ -145,8 +153,15 @@ async fn killing_redis_fails_closed_and_recovers_when_it_is_back() {
         message.contains("is unreachable") && message.contains("no request was sent"),
         "{message}"
     );
-    assert!(!message.contains("hunter2"), "the password leaked: {message}");
-    assert_eq!(server.arrivals().len(), 2, "nothing is sent without the store");
+    assert!(
+        !message.contains("hunter2"),
+        "the password leaked: {message}"
+    );
+    assert_eq!(
+        server.arrivals().len(),
+        2,
+        "nothing is sent without the store"
+    );
 
     // Back (empty, as after a crash without persistence): the client reconnects by itself.
     redis.restart();
@@ -222,12 +237,19 @@ async fn two_processes_sharing_a_file_store_keep_3_per_second_and_the_daily_budg
     }
     assert_eq!((done, refused), (10, 6));
     let arrivals = server.arrivals();
-    assert_eq!(arrivals.len(), 10, "nothing over the daily budget reaches Gong");
+    assert_eq!(
+        arrivals.len(),
+        10,
+        "nothing over the daily budget reaches Gong"
+    );
     assert_at_most_per_second(&arrivals, 3);
     // The count survives the processes.
     let store = QuotaStore::from_spec(&format!("local:{}", dir.display())).unwrap();
     let after = client(&server.server, store, 10);
-    let err = after.erase_email_address("x@example.com").await.unwrap_err();
+    let err = after
+        .erase_email_address("x@example.com")
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::BudgetExhausted(_)), "{err:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -9,7 +9,7 @@
 local DAY = 86400000000
 local FLOOR, SHALLOW, DEEP = 0.05, 0.95, 0.7
 local STRIKE_WINDOW, PROBE_EVERY = 10000000, 5000000
-local FIRST_STEP, MAX_STEP, HEADROOM, MEMORY = 0.02, 0.32, 0.98, 300000000
+local FIRST_STEP, MAX_STEP, HEADROOM, MEMORY = 0.02, 0.32, 0.95, 300000000
 
 local key, op = KEYS[1], ARGV[1]
 local now = tonumber(ARGV[2])
@@ -113,7 +113,8 @@ elseif op == 'throttled' then
     if s.level > s.good then
       s.bad = s.level
       s.bad_until = now + MEMORY
-      s.level = s.good
+      s.level = math.min(s.good, s.bad * HEADROOM)
+      s.good = s.level
     elseif previous > 0 and granted_at < previous + STRIKE_WINDOW then
       s.bad = s.level
       s.bad_until = now + MEMORY
