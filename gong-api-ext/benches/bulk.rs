@@ -410,6 +410,36 @@ struct Receipt {
     request_id: Option<String>,
 }
 
+/// One way of making the overhead scenario's call.
+enum Caller {
+    Sdk(GongClient),
+    Bare(reqwest::Client),
+}
+
+impl Caller {
+    async fn call(&self, url: &str, email: &str) {
+        match self {
+            Self::Sdk(client) => {
+                client.erase_email_address(email).await.unwrap();
+            }
+            Self::Bare(client) => {
+                let response = client
+                    .post(url)
+                    .query(&[("emailAddress", email)])
+                    .basic_auth("bench-key", Some("bench-secret"))
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap();
+                let receipt: Receipt = response.json().await.unwrap();
+                std::hint::black_box(receipt);
+            }
+        }
+    }
+}
+
 async fn overhead(rounds: usize, per_round: usize) -> Vec<String> {
     let server = start_server(Limits {
         rate: None,
@@ -417,64 +447,76 @@ async fn overhead(rounds: usize, per_round: usize) -> Vec<String> {
         latency: Duration::ZERO,
     })
     .await;
-    let sdk = client(&server.url(), Sender::SleepLoop, None);
-    let bare = reqwest::Client::new();
     let url = format!(
         "{}/v2/data-privacy/erase-data-for-email-address",
         server.url()
     );
-    let email = "jane@example.com";
-
-    let run_sdk = || async {
+    let sdk = |builder: gong_api_ext::GongClientBuilder| {
+        Caller::Sdk(
+            builder
+                .base_url(server.url())
+                .basic_auth("bench-key", "bench-secret")
+                .no_rate_limit()
+                .build()
+                .unwrap(),
+        )
+    };
+    // The SDK as configured by default (a 30 s timeout on every attempt), the SDK without
+    // it, and bare reqwest without and with the same timeout.
+    let callers = [
+        ("GongClient", sdk(GongClient::builder())),
+        (
+            "GongClient, no timeout",
+            sdk(GongClient::builder().no_timeout()),
+        ),
+        ("bare reqwest", Caller::Bare(reqwest::Client::new())),
+        (
+            "bare reqwest, 30 s timeout",
+            Caller::Bare(
+                reqwest::Client::builder()
+                    .timeout(Duration::from_secs(30))
+                    .build()
+                    .unwrap(),
+            ),
+        ),
+    ];
+    async fn round(caller: &Caller, url: &str, per_round: usize) -> Duration {
         let start = Instant::now();
         for _ in 0..per_round {
-            sdk.erase_email_address(email).await.unwrap();
+            caller.call(url, "jane@example.com").await;
         }
         start.elapsed() / per_round as u32
-    };
-    let run_bare = || async {
-        let start = Instant::now();
-        for _ in 0..per_round {
-            let response = bare
-                .post(&url)
-                .query(&[("emailAddress", email)])
-                .basic_auth("bench-key", Some("bench-secret"))
-                .header("accept", "application/json")
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap();
-            let receipt: Receipt = response.json().await.unwrap();
-            std::hint::black_box(receipt);
-        }
-        start.elapsed() / per_round as u32
-    };
-    // Warm both up (connections, allocations).
-    run_sdk().await;
-    run_bare().await;
-    let (mut sdk_times, mut bare_times) = (Vec::new(), Vec::new());
-    for round in 0..rounds {
-        // Alternate the order so drift on a shared machine hits both alike.
-        if round % 2 == 0 {
-            sdk_times.push(run_sdk().await);
-            bare_times.push(run_bare().await);
-        } else {
-            bare_times.push(run_bare().await);
-            sdk_times.push(run_sdk().await);
+    }
+    // Warm every caller up (connections, allocations).
+    for (_, caller) in &callers {
+        round(caller, &url, per_round).await;
+    }
+    let mut times = vec![Vec::new(); callers.len()];
+    for r in 0..rounds {
+        // Rotate the order so drift on a shared machine hits all alike.
+        for k in 0..callers.len() {
+            let i = (r + k) % callers.len();
+            times[i].push(round(&callers[i].1, &url, per_round).await);
         }
     }
-    let median = |v: &mut Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2]
+    let medians: Vec<Duration> = times
+        .into_iter()
+        .map(|mut v| {
+            v.sort();
+            v[v.len() / 2]
+        })
+        .collect();
+    let row = |a: usize, b: usize| {
+        format!(
+            "| overhead | {} vs {} | {rounds} rotating rounds × {per_round} sequential calls | {:.1} µs vs {:.1} µs per call | ratio {:.3} |",
+            callers[a].0,
+            callers[b].0,
+            medians[a].as_secs_f64() * 1e6,
+            medians[b].as_secs_f64() * 1e6,
+            medians[a].as_secs_f64() / medians[b].as_secs_f64(),
+        )
     };
-    let (s, b) = (median(&mut sdk_times), median(&mut bare_times));
-    vec![format!(
-        "| overhead | GongClient (limiter off) vs bare reqwest | {rounds} alternating rounds × {per_round} sequential calls | {:.1} µs vs {:.1} µs per call | ratio {:.3} |",
-        s.as_secs_f64() * 1e6,
-        b.as_secs_f64() * 1e6,
-        s.as_secs_f64() / b.as_secs_f64(),
-    )]
+    vec![row(0, 2), row(1, 2), row(0, 3)]
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
