@@ -74,9 +74,9 @@ fn config(budget: u32) -> RateLimitConfig {
     }
 }
 
-fn client(server: &MockServer, store: QuotaStore, budget: u32) -> GongClient {
+fn client(server_url: &str, store: QuotaStore, budget: u32) -> GongClient {
     GongClient::builder()
-        .base_url(server.uri())
+        .base_url(server_url)
         .basic_auth("ACCESS_KEY", "s3cr3t")
         .rate_limit(config(budget))
         .quota_store(store)
@@ -105,7 +105,13 @@ async fn three_clients_sharing_redis_keep_3_per_second_and_the_daily_budget() {
     let server = ArrivalServer::start().await;
     // Three clients, each with its own store handle and so its own connection.
     let clients: Vec<_> = (0..3)
-        .map(|_| client(&server.server, QuotaStore::redis(&redis.url()).unwrap(), 12))
+        .map(|_| {
+            client(
+                &server.server.uri(),
+                QuotaStore::redis(&redis.url()).unwrap(),
+                12,
+            )
+        })
         .collect();
     let outcomes = join_all(
         clients
@@ -133,7 +139,7 @@ async fn killing_redis_fails_closed_and_recovers_when_it_is_back() {
     let mut redis = RedisServer::start(Some("hunter2-redis"));
     let server = ArrivalServer::start().await;
     let client = client(
-        &server.server,
+        &server.server.uri(),
         QuotaStore::redis(&redis.url()).unwrap(),
         100,
     );
@@ -184,7 +190,7 @@ async fn with_the_local_fallback_a_dead_redis_only_stops_the_sharing() {
     let server = ArrivalServer::start().await;
     let store = QuotaStore::from_spec(&format!("{}?fallback=local", redis.url())).unwrap();
     assert_eq!(store.to_string(), redis.url());
-    let client = client(&server.server, store, 100);
+    let client = client(&server.server.uri(), store, 100);
     assert_eq!(erase(&client, "before".into(), 2).await, (2, 0));
     redis.kill();
     assert_eq!(erase(&client, "during".into(), 4).await, (4, 0));
@@ -245,7 +251,7 @@ async fn two_processes_sharing_a_file_store_keep_3_per_second_and_the_daily_budg
     assert_at_most_per_second(&arrivals, 3);
     // The count survives the processes.
     let store = QuotaStore::from_spec(&format!("local:{}", dir.display())).unwrap();
-    let after = client(&server.server, store, 10);
+    let after = client(&server.server.uri(), store, 10);
     let err = after
         .erase_email_address("x@example.com")
         .await
@@ -263,14 +269,7 @@ async fn file_store_worker() {
     else {
         panic!("{WORKER_SERVER} and {WORKER_STORE} are set by the test that runs this worker");
     };
-    let client = GongClient::builder()
-        .base_url(server)
-        .basic_auth("ACCESS_KEY", "s3cr3t")
-        .rate_limit(config(10))
-        .quota_store(QuotaStore::from_spec(&store).unwrap())
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
+    let client = client(&server, QuotaStore::from_spec(&store).unwrap(), 10);
     let (done, refused) = erase(&client, std::process::id().to_string(), 8).await;
     println!("worker outcome: {done} {refused}");
 }
