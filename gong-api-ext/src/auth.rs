@@ -65,6 +65,15 @@ impl Credentials {
         })
     }
 
+    /// What identifies the credential without revealing it: the access key for Basic auth
+    /// (an identifier, not a secret), `"bearer"` for a token. Quotas are keyed by it.
+    pub(crate) fn id(&self) -> &str {
+        match self {
+            Self::Basic { access_key, .. } => access_key,
+            Self::Bearer(_) => "bearer",
+        }
+    }
+
     /// `"basic"` or `"bearer"`.
     pub fn scheme(&self) -> &'static str {
         match self {

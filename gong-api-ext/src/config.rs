@@ -71,6 +71,7 @@ pub struct GongClientBuilder {
     rate_limit: RateLimitChoice,
     max_response_bytes: Option<usize>,
     quota_store: Option<QuotaStore>,
+    quota_company: Option<CompanyKey>,
 }
 
 /// How requests authenticate (the last setter called wins).
@@ -102,6 +103,7 @@ impl fmt::Debug for GongClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("quota_store", &self.quota_store)
+            .field("quota_company", &self.quota_company)
             .finish_non_exhaustive()
     }
 }
@@ -221,6 +223,17 @@ impl GongClientBuilder {
         self
     }
 
+    /// The company whose quota this client draws on, instead of the one derived from the
+    /// base URL's host and the credential (the access key for Basic auth; `bearer`, `oauth`
+    /// or the provider's scheme otherwise). An OAuth provider learns the customer's host only
+    /// from its token, so without this every OAuth client of one store shares one quota
+    /// (never more than Gong's limit, but slower): give each customer's client
+    /// `CompanyKey::new(customer_host, "oauth")`.
+    pub fn quota_company(mut self, company: CompanyKey) -> Self {
+        self.quota_company = Some(company);
+        self
+    }
+
     /// No client-side pacing or daily budget (429s are still retried).
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = RateLimitChoice::Off;
@@ -298,6 +311,18 @@ impl GongClientBuilder {
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<GongClient, Error> {
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let company = self
+            .quota_company
+            .clone()
+            .unwrap_or_else(|| match &self.auth {
+                Some(AuthChoice::Credentials(credentials)) => {
+                    CompanyKey::of_client(&base_url, credentials.id())
+                }
+                Some(AuthChoice::Provider(provider)) => {
+                    CompanyKey::of_client(&base_url, provider.scheme())
+                }
+                None => CompanyKey::of_client(&base_url, "none"),
+            });
         let auth: Arc<dyn TokenProvider> = match self.auth {
             Some(AuthChoice::Credentials(credentials)) => Arc::new(StaticAuth::new(&credentials)?),
             Some(AuthChoice::Provider(provider)) => {
@@ -348,7 +373,6 @@ impl GongClientBuilder {
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let with_store = |config, store: Option<QuotaStore>| {
-            let company = CompanyKey::of_client(&base_url, &credentials);
             RateLimiter::with_store(config, store.unwrap_or_else(QuotaStore::memory), company)
         };
         let limiter = match (self.rate_limit, self.quota_store) {

@@ -37,7 +37,6 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
-use crate::auth::Credentials;
 use crate::error::Error;
 use state::{Admission, Policy, Snapshot, Throttle};
 
@@ -45,8 +44,10 @@ use state::{Admission, Policy, Snapshot, Throttle};
 pub use self::redis::RedisOptions;
 
 /// Which company a quota belongs to: the API host and the credential's id. For Basic auth the
-/// id is the access key (an identifier, not a secret); for a bearer token it is `"oauth"`:
-/// tokens rotate, and each company has its own API host, so the host names the company.
+/// id is the access key (an identifier, not a secret); for a bearer token or a token provider
+/// it is the scheme (`bearer`, `oauth`…): tokens rotate, and each company has its own API host,
+/// so the host names the company. See
+/// [`GongClientBuilder::quota_company`](crate::GongClientBuilder::quota_company) for OAuth.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CompanyKey(String);
 
@@ -56,8 +57,9 @@ impl CompanyKey {
         Self(format!("{api_host}/{credential_id}"))
     }
 
-    /// The key of a client of `base_url` with `credentials`.
-    pub(crate) fn of_client(base_url: &str, credentials: &Credentials) -> Self {
+    /// The key of a client of `base_url` (its host and port) whose credential is
+    /// `credential_id`.
+    pub(crate) fn of_client(base_url: &str, credential_id: &str) -> Self {
         let host = url::Url::parse(base_url)
             .ok()
             .and_then(|u| {
@@ -68,11 +70,7 @@ impl CompanyKey {
                 })
             })
             .unwrap_or_else(|| base_url.to_owned());
-        let id = match credentials {
-            Credentials::Basic { access_key, .. } => access_key.as_str(),
-            _ => "oauth",
-        };
-        Self::new(&host, id)
+        Self::new(&host, credential_id)
     }
 
     /// `host/credential-id`.
@@ -277,6 +275,7 @@ pub(crate) fn redact_url(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Credentials;
 
     #[test]
     fn company_keys_name_the_host_and_the_access_key_never_a_secret() {
@@ -286,12 +285,12 @@ mod tests {
         };
         let bearer = Credentials::Bearer("t0k3n".into());
         assert_eq!(
-            CompanyKey::of_client("https://us-55616.api.gong.io/v2", &basic).as_str(),
+            CompanyKey::of_client("https://us-55616.api.gong.io/v2", basic.id()).as_str(),
             "us-55616.api.gong.io/KEY1"
         );
         assert_eq!(
-            CompanyKey::of_client("http://127.0.0.1:4010/v2", &bearer).as_str(),
-            "127.0.0.1:4010/oauth"
+            CompanyKey::of_client("http://127.0.0.1:4010/v2", bearer.id()).as_str(),
+            "127.0.0.1:4010/bearer"
         );
     }
 
