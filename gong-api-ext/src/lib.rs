@@ -32,8 +32,9 @@
 //! Cargo features, all off by default: `testing` (a request recorder for your own snapshot
 //! tests, see `testing`), `numbering-plan` (libphonenumber checks on phone numbers), `oauth`
 //! (Gong's OAuth flow, token provider and token stores, see `oauth`), `file-store` and `redis`
-//! (quota stores shared between processes, see [`quota`]) and `cli` (the `gong-privacy`
-//! command-line tool).
+//! (quota stores shared between processes, see [`quota`]), `batch` (strict batch-file reading,
+//! run identity and the audit journal, see `batch`) and `cli` (the `gong-privacy` command-line
+//! tool, with `batch` and `numbering-plan`).
 //!
 //! ```no_run
 //! use gong_api_ext::{GongClient, PhoneNumber};
@@ -96,6 +97,8 @@ pub(crate) use validated_input;
 
 mod answer;
 mod auth;
+#[cfg(feature = "batch")]
+pub mod batch;
 mod bulk;
 mod client;
 mod config;

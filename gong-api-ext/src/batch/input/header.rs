@@ -1,0 +1,260 @@
+//! The header: known column names, delimiter detection, and the columns subjects are read from.
+
+use super::rows::is_spreadsheet_number;
+use super::{Column, ColumnKind, DELIMITERS, InputError, InputErrorKind, InputOptions};
+
+/// A header cell reduced to letters and digits, lower case: `E-mail Address` -> `emailaddress`.
+fn normalize(header: &str) -> String {
+    header
+        .trim()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Known header names, normalised, and what they hold.
+const ALIASES: &[(&str, ColumnKind)] = &[
+    ("email", ColumnKind::Email),
+    ("emailaddress", ColumnKind::Email),
+    ("emails", ColumnKind::Email),
+    ("mail", ColumnKind::Email),
+    ("mailaddress", ColumnKind::Email),
+    ("workemail", ColumnKind::Email),
+    ("personalemail", ColumnKind::Email),
+    ("primaryemail", ColumnKind::Email),
+    ("phone", ColumnKind::Phone),
+    ("phonenumber", ColumnKind::Phone),
+    ("phoneno", ColumnKind::Phone),
+    ("phones", ColumnKind::Phone),
+    ("telephone", ColumnKind::Phone),
+    ("telephonenumber", ColumnKind::Phone),
+    ("tel", ColumnKind::Phone),
+    ("mobile", ColumnKind::Phone),
+    ("mobilephone", ColumnKind::Phone),
+    ("mobilenumber", ColumnKind::Phone),
+    ("cell", ColumnKind::Phone),
+    ("cellphone", ColumnKind::Phone),
+    ("workphone", ColumnKind::Phone),
+    ("subject", ColumnKind::Subject),
+    ("datasubject", ColumnKind::Subject),
+    ("identifier", ColumnKind::Subject),
+];
+
+/// The known header names, for error messages.
+pub const KNOWN_HEADERS: &str = "email, phone or subject (also E-mail, Email Address, \
+                                 phone_number, Telephone, Mobile, Cell and similar)";
+
+/// What a header cell names, if it is a known column.
+pub fn column_kind(header: &str) -> Option<ColumnKind> {
+    let name = normalize(header);
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map(|&(_, kind)| kind)
+}
+
+/// Whether a value looks like data rather than a header: what a subject starts with or holds.
+pub(super) fn looks_like_subject(value: &str) -> bool {
+    let value = value.trim();
+    value.contains('@') || value.starts_with('+') || is_spreadsheet_number(value)
+}
+
+pub(super) enum Detected {
+    List,
+    Csv(u8),
+}
+
+/// One record of `line`, split with `delimiter`, by the csv crate.
+fn split_line(line: &str, delimiter: u8) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(str::to_owned).collect(),
+        _ => vec![line.to_owned()],
+    }
+}
+
+fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "tab".into(),
+        b' ' => "space".into(),
+        d => format!("'{}'", char::from(d).escape_default()),
+    }
+}
+
+/// Decides the layout from the first content line.
+pub(super) fn detect(
+    line: u64,
+    first: &str,
+    options: &InputOptions,
+) -> Result<Detected, InputError> {
+    let wanted: Vec<String> = options.columns.iter().map(|c| normalize(c)).collect();
+    let recognised = |cell: &str| {
+        if wanted.is_empty() {
+            column_kind(cell).is_some()
+        } else {
+            wanted.contains(&normalize(cell))
+        }
+    };
+    if let Some(delimiter) = options.delimiter {
+        return Ok(Detected::Csv(delimiter));
+    }
+    let splits: Vec<(u8, Vec<String>)> = DELIMITERS
+        .iter()
+        .map(|&d| (d, split_line(first, d)))
+        .filter(|(_, cells)| cells.len() > 1)
+        .collect();
+    if splits.is_empty() {
+        return if recognised(first) {
+            Ok(Detected::Csv(b','))
+        } else if wanted.is_empty() && looks_like_subject(first) {
+            Ok(Detected::List)
+        } else if wanted.is_empty() {
+            Err(InputError::new(
+                InputErrorKind::Header,
+                Some(line),
+                format!(
+                    "{:?} is neither a column this tool reads ({KNOWN_HEADERS}) nor an email \
+                     address or phone number: name the column with --column, or start a plain \
+                     list (one subject per line) with a subject",
+                    first.trim()
+                ),
+            ))
+        } else {
+            Err(missing_columns(
+                line,
+                &options.columns,
+                &[first.trim().to_owned()],
+            ))
+        };
+    }
+    let score = |cells: &[String]| cells.iter().filter(|c| recognised(c)).count();
+    let best = splits.iter().map(|(_, c)| score(c)).max().unwrap_or(0);
+    let winners: Vec<&(u8, Vec<String>)> =
+        splits.iter().filter(|(_, c)| score(c) == best).collect();
+    if best == 0 {
+        let (delimiter, cells) = splits
+            .iter()
+            .max_by_key(|(_, cells)| cells.len())
+            .expect("splits is not empty");
+        if !wanted.is_empty() {
+            return Err(missing_columns(line, &options.columns, cells));
+        }
+        if cells.iter().any(|c| looks_like_subject(c)) {
+            return Err(InputError::new(
+                InputErrorKind::Header,
+                Some(line),
+                format!(
+                    "the first line looks like data, not a header: a CSV file needs a header \
+                     line naming its columns ({KNOWN_HEADERS}); a plain list has one subject \
+                     per line (found {} fields separated by {})",
+                    cells.len(),
+                    delimiter_name(*delimiter)
+                ),
+            ));
+        }
+        return Err(InputError::new(
+            InputErrorKind::Header,
+            Some(line),
+            format!(
+                "no column this tool reads; the header has {} (separated by {}). Known \
+                 columns: {KNOWN_HEADERS}; or name the columns to read with --column",
+                list_names(cells),
+                delimiter_name(*delimiter)
+            ),
+        ));
+    }
+    if winners.len() > 1 {
+        let names: Vec<String> = winners.iter().map(|(d, _)| delimiter_name(*d)).collect();
+        return Err(InputError::new(
+            InputErrorKind::Header,
+            Some(line),
+            format!(
+                "the header splits into known columns with {}: choose one with --delimiter",
+                names.join(" and with ")
+            ),
+        ));
+    }
+    Ok(Detected::Csv(winners[0].0))
+}
+
+fn list_names(cells: &[String]) -> String {
+    cells
+        .iter()
+        .map(|c| format!("{:?}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn missing_columns(line: u64, wanted: &[String], found: &[String]) -> InputError {
+    InputError::new(
+        InputErrorKind::Header,
+        Some(line),
+        format!(
+            "no column named {} in the header; it has {}",
+            list_names(wanted),
+            list_names(found)
+        ),
+    )
+}
+
+pub(super) fn choose_columns(
+    line: u64,
+    header: &[String],
+    options: &InputOptions,
+) -> Result<Vec<Column>, InputError> {
+    let columns: Vec<Column> = if options.columns.is_empty() {
+        header
+            .iter()
+            .enumerate()
+            .filter_map(|(index, name)| {
+                column_kind(name).map(|kind| Column {
+                    index,
+                    name: name.clone(),
+                    kind,
+                })
+            })
+            .collect()
+    } else {
+        let mut chosen = Vec::new();
+        for wanted in &options.columns {
+            let found: Vec<Column> = header
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| normalize(name) == normalize(wanted))
+                .map(|(index, name)| Column {
+                    index,
+                    name: name.clone(),
+                    kind: column_kind(name).unwrap_or(ColumnKind::Subject),
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(missing_columns(line, std::slice::from_ref(wanted), header));
+            }
+            for column in found {
+                if !chosen.iter().any(|c: &Column| c.index == column.index) {
+                    chosen.push(column);
+                }
+            }
+        }
+        chosen.sort_by_key(|c| c.index);
+        chosen
+    };
+    if columns.is_empty() {
+        return Err(InputError::new(
+            InputErrorKind::Header,
+            Some(line),
+            format!(
+                "no column this tool reads; the header has {}. Known columns: {KNOWN_HEADERS}; \
+                 or name the columns to read with --column",
+                list_names(header)
+            ),
+        ));
+    }
+    Ok(columns)
+}

@@ -1,0 +1,221 @@
+//! Rows: a plain list line by line, or CSV records through the csv crate, each value validated.
+
+use super::header::choose_columns;
+use super::{
+    ColumnKind, InputError, InputErrorKind, InputOptions, Layout, MAX_VALUE_CHARS, Row, RowError,
+    content_lines,
+};
+
+pub(super) fn read_list(text: &str) -> Vec<Row> {
+    content_lines(text)
+        .map(|(line, value)| row(line, None, ColumnKind::Subject, value))
+        .collect()
+}
+
+/// One value, validated.
+fn row(line: u64, column: Option<&str>, kind: ColumnKind, value: &str) -> Row {
+    let trimmed = value.trim();
+    let chars = trimmed.chars().count();
+    let subject = if chars > MAX_VALUE_CHARS {
+        Err(RowError::TooLong { chars })
+    } else {
+        kind.parse(trimmed).map_err(|invalid| {
+            if is_spreadsheet_number(trimmed) {
+                RowError::SpreadsheetNumber {
+                    input: trimmed.to_owned(),
+                }
+            } else {
+                RowError::Invalid(invalid)
+            }
+        })
+    };
+    Row {
+        line,
+        column: column.map(str::to_owned),
+        input: trimmed.chars().take(MAX_VALUE_CHARS).collect(),
+        subject,
+    }
+}
+
+/// `4.25555E+10`, `1.2e11`, `+4.4207946E+11`: how spreadsheets show long numbers.
+pub(super) fn is_spreadsheet_number(value: &str) -> bool {
+    let value = value.strip_prefix('+').unwrap_or(value);
+    let Some((mantissa, exponent)) = value.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(mantissa),
+    };
+    mantissa_ok && digits(exponent)
+}
+
+pub(super) fn read_csv(
+    text: &str,
+    delimiter: u8,
+    options: &InputOptions,
+) -> Result<(Layout, Vec<Row>), InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        // Field counts are checked below, with a message naming the header.
+        .flexible(true)
+        .comment(Some(b'#'))
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let lines = LineIndex::new(text);
+    let mut records = reader.records();
+    let mut header_line = 0;
+    let mut header: Vec<String> = Vec::new();
+    for record in records.by_ref() {
+        let record = record.map_err(|e| csv_error(&lines, &e))?;
+        let line = lines.record_line(record.position());
+        check_fields(&record, line)?;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        header_line = line;
+        header = record.iter().map(str::to_owned).collect();
+        break;
+    }
+    let columns = choose_columns(header_line, &header, options)?;
+    let names = columns
+        .iter()
+        .map(|c| c.name.trim().to_owned())
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| csv_error(&lines, &e))?;
+        let line = lines.record_line(record.position());
+        check_fields(&record, line)?;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != header.len() {
+            let hint = if text
+                .split('\n')
+                .nth(line.saturating_sub(1) as usize)
+                .is_some_and(|l| l.contains('"'))
+            {
+                " (the line has a quote: is one missing or stray?)"
+            } else {
+                ""
+            };
+            return Err(InputError::new(
+                InputErrorKind::FieldCount,
+                Some(line),
+                format!(
+                    "{} where the header (line {header_line}) has {}{hint}; every row needs \
+                     exactly the header's fields",
+                    fields(record.len()),
+                    header.len()
+                ),
+            ));
+        }
+        let before = rows.len();
+        for column in &columns {
+            let value = record.get(column.index).unwrap_or_default();
+            if !value.trim().is_empty() {
+                rows.push(row(line, Some(&column.name), column.kind, value));
+            }
+        }
+        if rows.len() == before {
+            rows.push(Row {
+                line,
+                column: None,
+                input: String::new(),
+                subject: Err(RowError::NoValue {
+                    columns: names.clone(),
+                }),
+            });
+        }
+    }
+    Ok((
+        Layout::Csv {
+            delimiter,
+            header_line,
+            header,
+            columns,
+        },
+        rows,
+    ))
+}
+
+fn fields(n: usize) -> String {
+    if n == 1 {
+        "1 field".into()
+    } else {
+        format!("{n} fields")
+    }
+}
+
+/// A field holding a line break is a quote that did not close on its line: it would swallow the
+/// rows after it.
+fn check_fields(record: &csv::StringRecord, line: u64) -> Result<(), InputError> {
+    let breaks: usize = record
+        .iter()
+        .map(|f| f.bytes().filter(|&b| b == b'\n').count())
+        .sum();
+    if breaks > 0 || record.iter().any(|f| f.contains('\r')) {
+        return Err(InputError::new(
+            InputErrorKind::Quote,
+            Some(line),
+            format!(
+                "a quoted field runs on to line {}: a quote is missing or stray (fields cannot \
+                 span lines; every later row would be read into this one)",
+                line + breaks as u64
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn csv_error(lines: &LineIndex<'_>, e: &csv::Error) -> InputError {
+    let line = e.position().map(|p| lines.record_line(Some(p)));
+    InputError::new(InputErrorKind::Quote, line, format!("unreadable CSV: {e}"))
+}
+
+/// Line numbers of byte offsets, by binary search over the line breaks.
+struct LineIndex<'a> {
+    bytes: &'a [u8],
+    breaks: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let breaks = bytes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+            .collect();
+        Self { bytes, breaks }
+    }
+
+    fn line_at(&self, at: usize) -> u64 {
+        self.breaks.partition_point(|&b| b < at) as u64 + 1
+    }
+
+    /// The line a record starts on. The csv crate's own line count is off after CRLF line
+    /// endings, and its byte position can point at the line breaks or comment lines before the
+    /// record, so the line is that of the record's first byte.
+    fn record_line(&self, position: Option<&csv::Position>) -> u64 {
+        let bytes = self.bytes;
+        let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
+        loop {
+            while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            if bytes.get(at) != Some(&b'#') {
+                break;
+            }
+            at = bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| at + i);
+        }
+        self.line_at(at)
+    }
+}

@@ -1,0 +1,366 @@
+use proptest::prelude::*;
+
+use super::rows::is_spreadsheet_number;
+use super::*;
+
+fn read(text: &str) -> Result<BatchInput, InputError> {
+    parse(text.as_bytes(), &InputOptions::default())
+}
+
+/// `(line, column, subject or "error: …")` per row.
+fn rows(input: &BatchInput) -> Vec<(u64, String, String)> {
+    input
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.column.clone().unwrap_or_default(),
+                match &r.subject {
+                    Ok(s) => s.as_str().to_owned(),
+                    Err(e) => format!("error: {e}"),
+                },
+            )
+        })
+        .collect()
+}
+
+fn refused(text: &[u8]) -> (Option<u64>, InputErrorKind, String) {
+    let err = parse(text, &InputOptions::default()).expect_err("refused");
+    (err.line(), err.kind(), err.to_string())
+}
+
+#[test]
+fn a_plain_list_detects_each_subject_and_skips_comments() {
+    let input = read("# queue 42\njane@example.com\n\n+1 (425) 555-2671\r\nnobody\n").unwrap();
+    assert_eq!(input.layout, Layout::List);
+    assert_eq!(
+        rows(&input),
+        [
+            (2, "".into(), "jane@example.com".into()),
+            (4, "".into(), "+14255552671".into()),
+            (5, "".into(), "error: invalid subject \"nobody\": it is neither an email address (no @) nor a phone number (no leading +)".into()),
+        ]
+    );
+}
+
+#[test]
+fn csv_headers_are_matched_loosely_and_unknown_columns_ignored() {
+    let input = read("Name,E-Mail Address , Phone_Number\nJane,jane@example.com,+1 425 555 2671\nJoe,,\"+44 20 7946 0958\"\n").unwrap();
+    let Layout::Csv {
+        delimiter, columns, ..
+    } = &input.layout
+    else {
+        panic!("{:?}", input.layout)
+    };
+    assert_eq!(*delimiter, b',');
+    assert_eq!(
+        columns
+            .iter()
+            .map(|c| (c.index, c.kind))
+            .collect::<Vec<_>>(),
+        [(1, ColumnKind::Email), (2, ColumnKind::Phone)]
+    );
+    assert_eq!(
+        rows(&input),
+        [
+            (2, "E-Mail Address ".into(), "jane@example.com".into()),
+            (2, " Phone_Number".into(), "+14255552671".into()),
+            (3, " Phone_Number".into(), "+442079460958".into()),
+        ]
+    );
+}
+
+#[test]
+fn delimiters_are_detected_or_given() {
+    for (text, delimiter) in [
+        ("email;phone\njane@example.com;\n", b';'),
+        ("email\tphone\njane@example.com\t\n", b'\t'),
+        // A comma inside a quoted header cell does not make it comma-separated.
+        ("\"Name, full\";Email\nJane;jane@example.com\n", b';'),
+    ] {
+        let input = read(text).unwrap();
+        assert!(
+            matches!(input.layout, Layout::Csv { delimiter: d, .. } if d == delimiter),
+            "{text:?}: {:?}",
+            input.layout
+        );
+        assert_eq!(rows(&input)[0].2, "jane@example.com");
+    }
+    let options = InputOptions {
+        delimiter: Some(b'|'),
+        ..InputOptions::default()
+    };
+    let input = parse(b"email|name\njane@example.com|Jane\n", &options).unwrap();
+    assert_eq!(rows(&input)[0].2, "jane@example.com");
+}
+
+#[test]
+fn named_columns_are_read_and_missing_ones_refused() {
+    let options = InputOptions {
+        columns: vec!["contact".into()],
+        ..InputOptions::default()
+    };
+    let input = parse(
+        b"email,Contact\nignored@example.com,+1 425 555 2671\n",
+        &options,
+    )
+    .unwrap();
+    assert_eq!(rows(&input), [(2, "Contact".into(), "+14255552671".into())]);
+    let err = parse(b"email,name\na@example.com,A\n", &options).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 1: no column named \"contact\" in the header; it has \"email\", \"name\""
+    );
+}
+
+#[test]
+fn structural_problems_refuse_the_whole_file_with_the_line() {
+    for (text, line, kind, reason) in [
+        (
+            &b"email\n\"jane@example.com\njoe@example.com\n"[..],
+            Some(2),
+            InputErrorKind::Quote,
+            "a quoted field runs on to line 4",
+        ),
+        (
+            b"email,phone\na@example.com,+14255552671,extra\n",
+            Some(2),
+            InputErrorKind::FieldCount,
+            "3 fields where the header (line 1) has 2",
+        ),
+        (
+            b"name,email\nJane\n",
+            Some(2),
+            InputErrorKind::FieldCount,
+            "1 field where the header (line 1) has 2",
+        ),
+        (
+            b"email\na@example.com\nb@exa\0mple.com\n",
+            Some(3),
+            InputErrorKind::Control,
+            "NUL character",
+        ),
+        (
+            b"email\ra@example.com\r",
+            Some(1),
+            InputErrorKind::Control,
+            "carriage return",
+        ),
+        (
+            b"email\nj\xE9r\xF4me@example.com\n",
+            Some(2),
+            InputErrorKind::Encoding,
+            "not UTF-8: byte 0xE9 at offset 7",
+        ),
+        (b"", None, InputErrorKind::Empty, "empty"),
+        (
+            b"# only a comment\n\n",
+            None,
+            InputErrorKind::Empty,
+            "empty",
+        ),
+        (
+            b"email,phone\n\n",
+            None,
+            InputErrorKind::Empty,
+            "only a header (line 1)",
+        ),
+        (
+            b"name;company\nJane;Acme\n",
+            Some(1),
+            InputErrorKind::Header,
+            "no column this tool reads; the header has \"name\", \"company\" (separated by ';')",
+        ),
+        (
+            b"jane@example.com,+14255552671\n",
+            Some(1),
+            InputErrorKind::Header,
+            "the first line looks like data, not a header",
+        ),
+        (
+            b"Customers to erase\njane@example.com\n",
+            Some(1),
+            InputErrorKind::Header,
+            "\"Customers to erase\" is neither a column this tool reads",
+        ),
+        (
+            b"email,phone;mobile\n",
+            Some(1),
+            InputErrorKind::Header,
+            "choose one with --delimiter",
+        ),
+    ] {
+        let (got_line, got_kind, message) = refused(text);
+        assert_eq!(
+            (got_line, got_kind),
+            (line, kind),
+            "{:?}: {message}",
+            String::from_utf8_lossy(text)
+        );
+        assert!(message.contains(reason), "{message}");
+    }
+}
+
+#[test]
+fn encodings_utf8_bom_and_utf16_with_bom_are_read_others_named() {
+    let text = "email\r\njürgen@example.com\r\n";
+    let mut utf8_bom = vec![0xEF, 0xBB, 0xBF];
+    utf8_bom.extend_from_slice(text.as_bytes());
+    let mut le = vec![0xFF, 0xFE];
+    let mut be = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        le.extend_from_slice(&unit.to_le_bytes());
+        be.extend_from_slice(&unit.to_be_bytes());
+    }
+    for (bytes, encoding) in [
+        (text.as_bytes().to_vec(), TextEncoding::Utf8),
+        (utf8_bom, TextEncoding::Utf8Bom),
+        (le.clone(), TextEncoding::Utf16Le),
+        (be, TextEncoding::Utf16Be),
+    ] {
+        let input = parse(&bytes, &InputOptions::default()).unwrap();
+        assert_eq!(input.encoding, encoding);
+        assert_eq!(
+            rows(&input),
+            [(2, "email".into(), "jürgen@example.com".into())]
+        );
+    }
+    // The same UTF-16 without its byte-order mark.
+    let (line, kind, message) = refused(&le[2..]);
+    assert_eq!((line, kind), (None, InputErrorKind::Encoding));
+    assert!(
+        message.contains("UTF-16 without a byte-order mark"),
+        "{message}"
+    );
+    // An odd byte count after a UTF-16 BOM.
+    let (_, kind, message) = refused(&le[..le.len() - 1]);
+    assert_eq!(kind, InputErrorKind::Encoding);
+    assert!(message.contains("not valid UTF-16LE"), "{message}");
+    let (_, _, message) = refused(&[0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]);
+    assert!(message.contains("UTF-32"), "{message}");
+}
+
+#[test]
+fn an_over_long_line_is_refused_without_echoing_it() {
+    let mut text = String::from("email\n");
+    text.push_str(&"x".repeat(DEFAULT_MAX_LINE_BYTES + 1));
+    text.push('\n');
+    let err = read(&text).unwrap_err();
+    assert_eq!(
+        (err.line(), err.kind()),
+        (Some(2), InputErrorKind::LineTooLong)
+    );
+    assert!(err.to_string().len() < 200, "{err}");
+}
+
+#[test]
+fn row_problems_stay_per_row() {
+    let long = format!("{}@example.com", "a".repeat(400));
+    let text = format!(
+        "name,email,phone\nJane,,4.25555E+10\nJoe,{long},\nAnn,,\n,,\nBob,bob@example.com,\n"
+    );
+    let input = read(&text).unwrap();
+    let got = rows(&input);
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(got[0].0, 2);
+    assert!(
+        got[0].2.contains("spreadsheet's scientific notation"),
+        "{got:?}"
+    );
+    assert_eq!(got[1].0, 3);
+    assert!(
+        got[1]
+            .2
+            .contains("a value of 412 characters is not a subject")
+    );
+    assert_eq!(input.rows[1].input.chars().count(), MAX_VALUE_CHARS);
+    // A row with data but no subject is reported; a row of empty fields is a blank line.
+    assert_eq!(
+        got[2],
+        (
+            4,
+            "".into(),
+            "error: the row has no value in the email or phone column".into()
+        )
+    );
+    assert_eq!(got[3], (6, "email".into(), "bob@example.com".into()));
+}
+
+#[test]
+fn spreadsheet_numbers_are_recognised() {
+    for yes in ["4.25555E+10", "1.2e11", "+4.4207946E+11", "42E10"] {
+        assert!(is_spreadsheet_number(yes), "{yes}");
+    }
+    for no in [
+        "+14255552671",
+        "4.2",
+        "E+10",
+        "4.E+10",
+        "4.2E",
+        "jane@e.com",
+    ] {
+        assert!(!is_spreadsheet_number(no), "{no}");
+    }
+}
+
+#[test]
+fn the_hash_is_of_the_bytes() {
+    let a = read("email\na@example.com\n").unwrap();
+    let b = read("email\r\na@example.com\r\n").unwrap();
+    assert_ne!(a.sha256, b.sha256);
+    assert_eq!(a.sha256.len(), 64);
+    // printf 'email\na@example.com\n' | sha256sum
+    assert_eq!(
+        a.sha256,
+        "04476e00c6b804315c8d8c5b1a61ef8f16cb586a73b03cbcc1139fe0b1f2893a"
+    );
+}
+
+#[test]
+fn two_hundred_thousand_rows_each_keep_their_line() {
+    let mut text = String::from("id,email\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("{i},user{i}@example.com\n"));
+    }
+    let input = read(&text).unwrap();
+    assert_eq!(input.rows.len(), 200_000);
+    for (i, row) in input.rows.iter().enumerate() {
+        assert_eq!(row.line, i as u64 + 2);
+        assert_eq!(
+            row.subject.as_ref().map(Subject::as_str),
+            Ok(format!("user{i}@example.com").as_str())
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Whatever the bytes: no panic, and an accepted file's rows are in file order, on lines
+    /// the file has.
+    #[test]
+    fn never_panics_and_rows_point_into_the_file(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        if let Ok(input) = parse(&bytes, &InputOptions::default()) {
+            let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            prop_assert!(!input.rows.is_empty());
+            prop_assert!(input.rows.windows(2).all(|w| w[0].line <= w[1].line));
+            prop_assert!(input.rows.iter().all(|r| (1..=lines).contains(&r.line)));
+        }
+    }
+
+    /// Text made of CSV-ish pieces (quotes, delimiters, line breaks, subjects) exercises the
+    /// structural checks far more often than random bytes.
+    #[test]
+    fn csvish_text_never_panics(pieces in proptest::collection::vec(
+        prop_oneof![
+            Just("email"), Just("phone"), Just("name"), Just(","), Just(";"), Just("\t"),
+            Just("\""), Just("\n"), Just("\r\n"), Just("#"), Just("jane@example.com"),
+            Just("+1 425 555 2671"), Just(" "), Just("\u{feff}"), Just("4.2E+10"),
+        ],
+        0..40,
+    )) {
+        let text: String = pieces.concat();
+        let _ = read(&text);
+    }
+}

@@ -1,0 +1,286 @@
+use std::io::Write as _;
+
+use super::*;
+use crate::batch::input::{InputOptions, parse};
+use crate::batch::run::{Plan, RunChoice, RunStart};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gong-journal-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("j.jsonl")
+}
+
+fn identity(generation: u32) -> RunIdentity {
+    RunIdentity {
+        operation: "erase".into(),
+        input_sha256: "ab".repeat(32),
+        generation,
+    }
+}
+
+fn subject(run: &RunIdentity, line: u64, subject: &str, status: Status) -> Record {
+    Record::Subject(SubjectRecord {
+        run_id: Some(run.run_id()),
+        ts: timestamp(),
+        line: Some(line),
+        column: None,
+        input: subject.into(),
+        subject: Some(subject.into()),
+        kind: Some("email".into()),
+        status,
+        request_id: (status == Status::Erased).then(|| "r".into()),
+        error: None,
+        first_line: None,
+    })
+}
+
+#[test]
+fn opening_writes_nothing_until_the_first_append() {
+    let path = scratch("lazy");
+    let mut journal = Journal::open(&path).unwrap();
+    assert!(!path.exists(), "opening must not create the journal");
+    assert!(journal.contents().records.is_empty());
+    let run = identity(1);
+    journal
+        .append_one(Record::Run(Journal::run_record(&run, "q.csv", false, "t")))
+        .unwrap();
+    assert!(path.exists());
+}
+
+#[test]
+fn a_cut_off_last_line_is_reported_and_removed_only_when_writing() {
+    let path = scratch("cut");
+    let run = identity(1);
+    let mut journal = Journal::open(&path).unwrap();
+    journal
+        .append(&[
+            Record::Run(Journal::run_record(&run, "q.csv", false, "t")),
+            subject(&run, 2, "a@example.com", Status::Erased),
+            subject(&run, 3, "b@example.com", Status::Failed),
+        ])
+        .unwrap();
+    drop(journal);
+    let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+    f.write_all(br#"{"type":"subject","runId":"#).unwrap();
+    drop(f);
+    let cut_len = std::fs::metadata(&path).unwrap().len();
+
+    let mut journal = Journal::open(&path).unwrap();
+    let contents = journal.contents();
+    assert_eq!(contents.records.len(), 3);
+    assert_eq!(contents.warnings.len(), 1, "{:?}", contents.warnings);
+    assert!(contents.warnings[0].contains("cut off"));
+    let state = contents.state_of(&run.run_id());
+    assert_eq!(state.erased.keys().collect::<Vec<_>>(), ["a@example.com"]);
+    // Reading and planning changed nothing on disk.
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), cut_len);
+    journal
+        .append_one(subject(&run, 3, "b@example.com", Status::Erased))
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 4);
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<Record>(l).is_ok())
+    );
+}
+
+#[test]
+fn a_second_opener_is_refused_with_the_holders_pid() {
+    let path = scratch("lock");
+    let mut first = Journal::open(&path).unwrap();
+    first
+        .append_one(Record::Run(Journal::run_record(
+            &identity(1),
+            "q.csv",
+            false,
+            "t",
+        )))
+        .unwrap();
+    let err = Journal::open(&path).unwrap_err();
+    assert!(
+        matches!(&err, JournalError::Locked { holder: Some(pid), .. } if *pid == std::process::id()),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("in use by another process (pid"),
+        "{err}"
+    );
+    drop(first);
+    Journal::open(&path).expect("the lock goes with the holder");
+}
+
+#[test]
+fn a_journal_created_meanwhile_is_not_taken_over() {
+    let path = scratch("race");
+    let mut late = Journal::open(&path).unwrap();
+    let mut early = Journal::open(&path).unwrap();
+    early
+        .append_one(subject(&identity(1), 2, "a@example.com", Status::Erased))
+        .unwrap();
+    let err = late
+        .append_one(subject(&identity(1), 2, "a@example.com", Status::Erased))
+        .unwrap_err();
+    assert!(matches!(err, JournalError::Locked { .. }), "{err:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 1);
+}
+
+#[test]
+fn newer_schemas_are_refused_and_legacy_lines_belong_to_no_run() {
+    let path = scratch("schema");
+    std::fs::write(
+        &path,
+        "{\"ts\":\"2026-11-01T00:00:00Z\",\"source\":\"q.csv\",\"line\":1,\"input\":\"a@example.com\",\"subject\":\"a@example.com\",\"status\":\"erased\"}\n",
+    )
+    .unwrap();
+    let contents = Journal::read(&path).unwrap();
+    assert_eq!(contents.legacy_lines, 1);
+    assert!(contents.records.is_empty());
+    assert!(contents.warnings[0].contains("from before run identity"));
+
+    let mut future = Journal::run_record(&identity(1), "q.csv", false, "t");
+    future.v = SCHEMA_VERSION + 1;
+    std::fs::write(
+        &path,
+        format!("{}\n", serde_json::to_string(&Record::Run(future)).unwrap()),
+    )
+    .unwrap();
+    let err = Journal::open(&path).unwrap_err();
+    assert!(
+        matches!(err, JournalError::NewerSchema { line: 1, found, .. } if found == SCHEMA_VERSION + 1)
+    );
+}
+
+#[test]
+fn records_have_a_stable_camel_case_shape() {
+    let run = identity(2);
+    let header = Journal::run_record(&run, "dsr.csv", true, "gong-privacy 0.1.0");
+    let value = serde_json::to_value(Record::Run(header.clone())).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "generation",
+            "inputSha256",
+            "operation",
+            "pid",
+            "resumed",
+            "runId",
+            "source",
+            "tool",
+            "ts",
+            "type",
+            "v"
+        ]
+    );
+    assert_eq!(value["runId"], format!("erase-{}.2", "ab".repeat(8)));
+    let record = subject(&run, 7, "a@example.com", Status::Deferred);
+    let line = serde_json::to_string(&record).unwrap();
+    assert!(
+        line.starts_with(r#"{"type":"subject","runId":"erase-"#),
+        "{line}"
+    );
+    assert!(line.contains(r#""status":"deferred""#), "{line}");
+    assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), record);
+}
+
+#[test]
+fn runs_resume_restart_and_notice_a_changed_file() {
+    let path = scratch("runs");
+    let first = parse(b"email\na@example.com\n", &InputOptions::default()).unwrap();
+    let mut journal = Journal::open(&path).unwrap();
+    let choice = RunChoice::new(journal.contents(), "erase", &first.sha256, "q.csv", false);
+    assert_eq!(
+        (choice.start.clone(), choice.changed_from.clone()),
+        (RunStart::New, None)
+    );
+    journal
+        .append_one(Record::Run(Journal::run_record(
+            &choice.identity,
+            "q.csv",
+            false,
+            "t",
+        )))
+        .unwrap();
+
+    let again = RunChoice::new(journal.contents(), "erase", &first.sha256, "q.csv", false);
+    assert_eq!(
+        (again.start, again.identity.clone()),
+        (RunStart::Resume, choice.identity.clone())
+    );
+
+    let restart = RunChoice::new(journal.contents(), "erase", &first.sha256, "q.csv", true);
+    assert_eq!(restart.identity.generation, 2);
+    assert_eq!(
+        restart.start,
+        RunStart::Restart {
+            replaces: choice.identity.run_id()
+        }
+    );
+    assert_ne!(restart.identity.run_id(), choice.identity.run_id());
+
+    let changed = parse(b"email\nb@example.com\n", &InputOptions::default()).unwrap();
+    let next = RunChoice::new(journal.contents(), "erase", &changed.sha256, "q.csv", false);
+    assert_eq!(next.start, RunStart::New);
+    assert_eq!(
+        next.changed_from.map(|r| r.run_id),
+        Some(choice.identity.run_id())
+    );
+}
+
+#[test]
+fn a_plan_skips_what_its_run_erased_and_records_rows_once() {
+    let input = parse(
+        b"email\na@example.com\nb@example.com\nnot-an-address\na@example.com\nc@example.com\n",
+        &InputOptions::default(),
+    )
+    .unwrap();
+    let run = RunIdentity {
+        operation: "erase".into(),
+        input_sha256: input.sha256.clone(),
+        generation: 1,
+    };
+    let fresh = Plan::new(&input, &RunState::default());
+    assert_eq!(fresh.to_send, [0, 1, 4]);
+    assert_eq!(fresh.invalid, [2]);
+    assert_eq!(fresh.duplicates, [(3, 0)]);
+    let records = fresh.unrecorded_records(&input, &run.run_id());
+    let shapes: Vec<(Status, Option<u64>, Option<u64>)> = records
+        .iter()
+        .map(|r| match r {
+            Record::Subject(s) => (s.status, s.line, s.first_line),
+            Record::Run(_) => unreachable!(),
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            (Status::Invalid, Some(4), None),
+            (Status::Duplicate, Some(5), Some(2))
+        ]
+    );
+
+    // The run recorded those, erased a@ and failed b@: a rerun sends b@ and c@ only, and
+    // records nothing twice. Another run's records do not count.
+    let mut contents = Contents::default();
+    contents.records.extend(records);
+    contents
+        .records
+        .push(subject(&run, 2, "a@example.com", Status::Erased));
+    contents
+        .records
+        .push(subject(&run, 3, "b@example.com", Status::Failed));
+    contents
+        .records
+        .push(subject(&identity(1), 6, "c@example.com", Status::Erased));
+    let resumed = Plan::new(&input, &contents.state_of(&run.run_id()));
+    assert_eq!(resumed.to_send, [1, 4]);
+    assert_eq!(resumed.already_erased, [0]);
+    assert!(resumed.unrecorded.is_empty());
+}
