@@ -54,6 +54,7 @@ impl std::fmt::Debug for BulkOptions {
 
 /// Running counts of a bulk run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// Subjects in the input, when known (an iterator's; a stream's is not).
     pub total: Option<usize>,
@@ -116,6 +117,7 @@ pub type LookupOutcome = BulkOutcome<ReferenceCounts>;
 
 /// How much Gong holds about one subject.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReferenceCounts {
     /// Email messages.
     pub emails: usize,
@@ -157,7 +159,8 @@ impl ReferenceCounts {
         *self == Self::default()
     }
 
-    fn add(&mut self, other: &Self) {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Self) {
         self.emails += other.emails;
         self.calls += other.calls;
         self.meetings += other.meetings;
@@ -168,6 +171,7 @@ impl ReferenceCounts {
 
 /// A dry run's summary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LookupSummary {
     /// The run's counts.
     pub progress: Progress,
@@ -266,10 +270,21 @@ impl GongClient {
         I::Item: AsRef<str>,
     {
         let (inputs, total) = owned_inputs(subjects);
+        self.lookup_stream(inputs, Some(total), options)
+    }
+
+    /// [`lookup_many`](Self::lookup_many) over a stream of inputs; `total`, when known, feeds
+    /// [`Progress::remaining`].
+    pub fn lookup_stream(
+        &self,
+        subjects: impl Stream<Item = String> + Send + 'static,
+        total: Option<usize>,
+        options: BulkOptions,
+    ) -> impl Stream<Item = LookupOutcome> + Send + 'static {
         run(
             self.clone(),
-            inputs,
-            Some(total),
+            subjects,
+            total,
             options,
             "lookup",
             |client, subject| async move { client.count_references(&subject).await },

@@ -12,9 +12,7 @@ use reqwest::header::HeaderMap;
 
 use crate::answer::{Fault, FaultKind};
 use crate::config::GongClientBuilder;
-use crate::crm::{
-    ClientRequestIdSource, CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions,
-};
+use crate::crm::{ClientRequestIdSource, CrmDeletion, CrmRequestStatus, WaitOptions};
 use crate::email::IntoEmailAddress;
 use crate::error::{ApiError, Error, InputKind, InvalidInput};
 use crate::excerpt;
@@ -293,39 +291,15 @@ impl GongClient {
     /// Polls the deletion's status, with pauses doubling from `initial_interval` to
     /// `max_interval`, until it is `DONE` (returned), `FAILED`
     /// ([`Error::CrmRequestFailed`]) or the deadline passes ([`Error::CrmWaitTimedOut`]).
+    /// [`wait_for_crm_deletion_with`](Self::wait_for_crm_deletion_with) also reports every
+    /// status read.
     pub async fn wait_for_crm_deletion(
         &self,
         deletion: &CrmDeletion,
         options: &WaitOptions,
     ) -> Result<CrmRequestStatus, Error> {
-        let deadline = tokio::time::Instant::now() + options.deadline;
-        let mut interval = options.initial_interval;
-        loop {
-            let status = self
-                .crm_request_status(deletion.integration_id, &deletion.client_request_id)
-                .await?;
-            match status.state {
-                CrmRequestState::Done => return Ok(status),
-                CrmRequestState::Failed => {
-                    return Err(Error::CrmRequestFailed {
-                        client_request_id: deletion.client_request_id.clone(),
-                        errors: status.errors(),
-                        request_id: status.request_id,
-                    });
-                }
-                _ => {}
-            }
-            let now = tokio::time::Instant::now();
-            if now >= deadline {
-                return Err(Error::CrmWaitTimedOut {
-                    client_request_id: deletion.client_request_id.clone(),
-                    last_status: status.state.to_string(),
-                });
-            }
-            tracing::debug!(state = %status.state, wait_ms = interval.as_millis() as u64, "CRM request not finished");
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = (interval * 2).min(options.max_interval);
-        }
+        self.wait_for_crm_deletion_with(deletion, options, |_| {})
+            .await
     }
 }
 

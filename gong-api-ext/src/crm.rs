@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use gong_api::types;
 
+use crate::client::GongClient;
+use crate::error::Error;
+
 /// Produces a fresh `clientRequestId` for each logical CRM delete.
 pub(crate) type ClientRequestIdSource = Arc<dyn Fn() -> String + Send + Sync>;
 
@@ -136,6 +139,65 @@ impl Default for WaitOptions {
             deadline: Duration::from_secs(25 * 60 * 60),
             initial_interval: Duration::from_secs(10),
             max_interval: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+impl GongClient {
+    /// [`wait_for_crm_deletion`](GongClient::wait_for_crm_deletion), calling `on_status` with
+    /// every status read (before the pause that follows it), e.g. to show progress.
+    ///
+    /// ```no_run
+    /// use gong_api_ext::{GongClient, WaitOptions};
+    ///
+    /// # async fn run() -> Result<(), gong_api_ext::Error> {
+    /// let client = GongClient::from_env()?;
+    /// let deletion = client.delete_crm_integration(5517027188234205706).await?;
+    /// let mut last = None;
+    /// client
+    ///     .wait_for_crm_deletion_with(&deletion, &WaitOptions::default(), |status| {
+    ///         if last.as_ref() != Some(&status.state) {
+    ///             println!("{}", status.state);
+    ///             last = Some(status.state.clone());
+    ///         }
+    ///     })
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_crm_deletion_with(
+        &self,
+        deletion: &CrmDeletion,
+        options: &WaitOptions,
+        mut on_status: impl FnMut(&CrmRequestStatus) + Send,
+    ) -> Result<CrmRequestStatus, Error> {
+        let deadline = tokio::time::Instant::now() + options.deadline;
+        let mut interval = options.initial_interval;
+        loop {
+            let status = self
+                .crm_request_status(deletion.integration_id, &deletion.client_request_id)
+                .await?;
+            on_status(&status);
+            match status.state {
+                CrmRequestState::Done => return Ok(status),
+                CrmRequestState::Failed => {
+                    return Err(Error::CrmRequestFailed {
+                        client_request_id: deletion.client_request_id.clone(),
+                        errors: status.errors(),
+                        request_id: status.request_id,
+                    });
+                }
+                _ => {}
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Err(Error::CrmWaitTimedOut {
+                    client_request_id: deletion.client_request_id.clone(),
+                    last_status: status.state.to_string(),
+                });
+            }
+            tracing::debug!(state = %status.state, wait_ms = interval.as_millis() as u64, "CRM request not finished");
+            tokio::time::sleep(interval.min(deadline - now)).await;
+            interval = (interval * 2).min(options.max_interval);
         }
     }
 }

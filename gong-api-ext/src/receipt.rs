@@ -6,6 +6,7 @@ use crate::subject::Subject;
 /// Gong offers no status endpoint for it: `request_id` is the only receipt, so keep it with
 /// your audit record.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ErasureReceipt {
     /// The subject, normalised as sent.
     #[serde(serialize_with = "crate::receipt::subject_text")]

@@ -381,11 +381,14 @@ impl Journal {
             }
         }
         if contents.legacy_lines > 0 {
+            let lines = match contents.legacy_lines {
+                1 => "1 line is".to_owned(),
+                n => format!("{n} lines are"),
+            };
             contents.warnings.push(format!(
-                "{}: {} lines are from before run identity; they belong to no run, so their \
-                 subjects are sent again",
+                "{}: {lines} from before run identity; they belong to no run, so their subjects \
+                 are sent again",
                 path.display(),
-                contents.legacy_lines
             ));
         }
         Ok(contents)

@@ -150,9 +150,9 @@ pub(super) fn detect(
                 InputErrorKind::Header,
                 Some(line),
                 format!(
-                    "the first line looks like data, not a header: a CSV file needs a header \
-                     line naming its columns ({KNOWN_HEADERS}); a plain list has one subject \
-                     per line (found {} fields separated by {})",
+                    "the first line looks like data, not a header (it has {} fields separated \
+                     by {}): a CSV file needs a header line naming its columns, such as \
+                     {KNOWN_HEADERS}; a plain list has one subject per line",
                     cells.len(),
                     delimiter_name(*delimiter)
                 ),
@@ -215,7 +215,7 @@ pub(super) fn choose_columns(
             .filter_map(|(index, name)| {
                 column_kind(name).map(|kind| Column {
                     index,
-                    name: name.clone(),
+                    name: name.trim().to_owned(),
                     kind,
                 })
             })
@@ -229,7 +229,7 @@ pub(super) fn choose_columns(
                 .filter(|(_, name)| normalize(name) == normalize(wanted))
                 .map(|(index, name)| Column {
                     index,
-                    name: name.clone(),
+                    name: name.trim().to_owned(),
                     kind: column_kind(name).unwrap_or(ColumnKind::Subject),
                 })
                 .collect();

@@ -130,7 +130,7 @@ impl ColumnKind {
 pub struct Column {
     /// Its position in the row (0-based).
     pub index: usize,
-    /// Its header, as written.
+    /// Its header, as written, trimmed.
     pub name: String,
     /// What it holds.
     pub kind: ColumnKind,

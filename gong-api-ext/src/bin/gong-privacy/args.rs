@@ -1,20 +1,29 @@
-//! The command line, as clap reads it.
+//! The command line, as clap reads it. The doc comments are the `--help` text.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::exit::EXIT_CODES_HELP;
 
 /// Find and erase a data subject's data in Gong, and tear down CRM integrations.
 ///
 /// Credentials come from GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN.
 #[derive(Debug, Parser)]
-#[command(name = "gong-privacy", version, propagate_version = true)]
+#[command(
+    name = "gong-privacy",
+    version,
+    propagate_version = true,
+    after_help = EXIT_CODES_HELP
+)]
 pub struct Cli {
     /// The company's Gong API host (default https://api.gong.io).
     #[arg(long, global = true, env = "GONG_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Print machine-readable JSON instead of text.
+    /// Print JSON to standard output (one object per line; see the README for the schema);
+    /// messages stay on standard error.
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -23,8 +32,12 @@ pub struct Cli {
     pub verbose: u8,
 
     /// Requests per second (Gong's default limit is 3; raise it only if Gong raised yours).
-    #[arg(long, global = true, default_value_t = 3.0, value_name = "N")]
+    #[arg(long, global = true, default_value_t = 3.0, value_name = "N", value_parser = positive_rate)]
     pub rate: f64,
+
+    /// How long one attempt of a request may take before it is retried (e.g. 30s, 2m).
+    #[arg(long, global = true, default_value = "30s", value_name = "DURATION", value_parser = duration)]
+    pub timeout: Duration,
 
     #[command(subcommand)]
     pub command: Command,
@@ -40,6 +53,14 @@ pub enum Command {
     /// Generic CRM integrations.
     #[command(subcommand)]
     Crm(CrmCommand),
+    /// Print a shell completion script (e.g. `gong-privacy completions bash >
+    /// /etc/bash_completion.d/gong-privacy`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `gong-privacy man > gong-privacy.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -62,27 +83,43 @@ pub struct EraseArgs {
     #[command(subcommand)]
     pub target: Option<Target>,
 
-    /// A batch: a CSV file with an `email`, `phone` or `subject` column, or a plain list with
-    /// one subject a line.
+    /// A batch: a CSV file with an email, phone or subject column (or their usual aliases), or
+    /// a plain list with one subject a line; `-` reads standard input. UTF-8 or UTF-16 with a
+    /// byte-order mark. A file with a broken structure is refused before any request.
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
 
-    /// The batch's audit journal (JSON Lines); default: FILE.journal.jsonl beside the input.
-    /// Rerunning with the same journal skips subjects already erased.
+    /// The batch's audit journal (JSON Lines); default: FILE.journal.jsonl beside the input,
+    /// required with `--from -`. Rerunning the same input resumes its run from the journal.
     #[arg(long, value_name = "PATH", requires = "from")]
     pub journal: Option<PathBuf>,
 
-    /// Look the batch up instead of erasing it, and print the summary.
+    /// Start this input afresh: a new run that sends every subject again, even those its
+    /// earlier run erased.
+    #[arg(long, requires = "from", conflicts_with = "dry_run")]
+    pub restart: bool,
+
+    /// Look the batch up instead of erasing it, and print the summary. Writes no journal.
     #[arg(long, requires = "from")]
     pub dry_run: bool,
+
+    /// The CSV delimiter: `,`, `;`, `tab` or any single character (default: detected from the
+    /// header).
+    #[arg(long, value_name = "CHAR", requires = "from", value_parser = delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Read subjects from this column only (repeatable; case and spaces do not matter). A
+    /// column that is not a known name is read as `subject` (each value's kind detected).
+    #[arg(long = "column", value_name = "NAME", requires = "from")]
+    pub columns: Vec<String>,
 
     /// Do not ask for confirmation (required when standard input is not a terminal).
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
 
     /// Requests in flight at once in a batch (the rate limit sets the pace).
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    pub concurrency: usize,
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,9 +130,15 @@ pub enum CrmCommand {
     Delete {
         /// The integration's id.
         integration_id: i64,
-        /// Wait until Gong reports the deletion DONE or FAILED.
+        /// Wait until Gong reports the deletion DONE or FAILED, showing each status change.
         #[arg(long)]
         wait: bool,
+        /// With --wait: give up waiting after this long (the deletion goes on at Gong).
+        #[arg(long, default_value = "25h", value_name = "DURATION", value_parser = duration, requires = "wait")]
+        wait_timeout: Duration,
+        /// With --wait: the pause between status checks.
+        #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration, requires = "wait")]
+        poll_interval: Duration,
         /// Do not ask for confirmation (required when standard input is not a terminal).
         #[arg(long, short = 'y')]
         yes: bool,
@@ -107,4 +150,55 @@ pub enum CrmCommand {
         /// The clientRequestId the request was made with.
         client_request_id: String,
     },
+}
+
+fn positive_rate(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!(
+            "{value:?} is not a positive number of requests per second"
+        )),
+    }
+}
+
+fn duration(value: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(value) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("a duration of zero is not allowed".into()),
+        Err(e) => Err(format!("{e} (write e.g. 30s, 5m or 2h)")),
+    }
+}
+
+fn delimiter(value: &str) -> Result<u8, String> {
+    match value {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        v if v.len() == 1 && v != "\"" && v != "\n" && v != "\r" => Ok(v.as_bytes()[0]),
+        _ => Err(format!(
+            "{value:?} is not a delimiter: give one character such as , or ; or the word tab"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn values_are_checked_with_the_flag_named() {
+        assert_eq!(delimiter("tab"), Ok(b'\t'));
+        assert_eq!(delimiter(";"), Ok(b';'));
+        assert!(delimiter("\"").is_err());
+        assert!(delimiter(",,").is_err());
+        assert!(positive_rate("0").is_err());
+        assert!(positive_rate("NaN").is_err());
+        assert_eq!(duration("90s"), Ok(Duration::from_secs(90)));
+        assert!(duration("0s").is_err());
+    }
 }

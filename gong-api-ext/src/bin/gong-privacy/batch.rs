@@ -1,20 +1,36 @@
-//! `erase --from FILE`: a batch at the rate limit, recorded in the audit journal.
+//! `erase --from FILE`: a batch at the rate limit, every outcome in the audit journal.
+//!
+//! Order of events: read and parse the whole input (a broken file stops here), lock and read the
+//! journal, choose the run, print the plan, confirm (declining writes nothing), record the run
+//! and the invalid and duplicate rows, send, record each outcome before reporting it. A stop
+//! (daily budget, credentials refused, Ctrl-C) sends nothing more, lets requests in flight
+//! finish, records what was not sent as deferred and prints the command that continues.
 
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
 
 use futures_util::{StreamExt as _, future, stream};
-use gong_api_ext::{BulkOptions, BulkStatus, LookupSummary, Subject};
+use gong_api_ext::batch::input::BatchInput;
+use gong_api_ext::batch::journal::{Journal, JournalError, Record, Status, SubjectRecord};
+use gong_api_ext::batch::run::{Plan, RunChoice, row_record};
+use gong_api_ext::{BulkOptions, BulkStatus, ErasureReceipt};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 
 use crate::args::{Cli, EraseArgs};
-use crate::input::{self, Entry};
-use crate::journal::{Journal, Record, Status, timestamp};
-use crate::single::describe;
-use crate::{Failure, Outcome, client, confirm, plural, require_confirmation_possible};
+use crate::exit::{self, Failure, code_of, daily_limit_wait, describe};
+use crate::output::{Json, Summary, emit, say};
+use crate::plan::{
+    describe_rows, describe_run, describe_sending, list_invalid, read_input, source_name,
+};
+use crate::{
+    Outcome, TOOL, calls_left_today, client, confirm, plural, require_confirmation_possible,
+};
+
+/// How long requests in flight may finish after Ctrl-C before they are abandoned (and recorded
+/// as failed, to be sent again).
+const GRACE: Duration = Duration::from_secs(5);
 
 /// The default journal: `FILE.journal.jsonl` beside the input.
 fn default_journal(input: &Path) -> PathBuf {
@@ -23,171 +39,465 @@ fn default_journal(input: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Counts for the summary.
-#[derive(Default, serde::Serialize)]
-struct Tally {
-    erased: usize,
-    failed: usize,
-    invalid: usize,
-    duplicates: usize,
-    already_erased: usize,
+/// Why a batch stopped sending before its end.
+#[derive(Debug)]
+enum Stop {
+    /// The daily budget (ours or Gong's) is used up; the message says until when.
+    Budget(String),
+    /// Gong refused the credentials.
+    Auth(String),
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+    /// The journal cannot be written.
+    Journal(String),
 }
 
-pub async fn run(cli: &Cli, args: &EraseArgs, path: &Path) -> Outcome {
+impl Stop {
+    /// The reason deferred records give.
+    fn deferred_reason(&self) -> String {
+        match self {
+            Self::Budget(why) => format!("not sent: {why}"),
+            Self::Auth(_) => "not sent: Gong refused the credentials".into(),
+            Self::Interrupted => "not sent: the run was interrupted".into(),
+            Self::Journal(_) => "not sent: the journal could not be written".into(),
+        }
+    }
+}
+
+pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
+    let stdin = from == Path::new("-");
+    if stdin && args.journal.is_none() && !args.dry_run {
+        return Err(Failure::usage(
+            "--from - reads the subjects from standard input: give --journal PATH too, for the \
+             audit record and to resume",
+        ));
+    }
+    if stdin && !args.yes && !args.dry_run {
+        return Err(Failure::usage(
+            "--from - reads the subjects from standard input, so nobody can confirm there: add --yes",
+        ));
+    }
     if !args.dry_run {
         require_confirmation_possible(args.yes)?;
     }
-    let entries = input::read(path).map_err(Failure::usage)?;
-    let source = path.display().to_string();
-    let client = client(cli)?;
+    let source = source_name(from);
+    let input = read_input(from, args)?;
+    if input.rows.iter().all(|r| r.subject.is_err()) {
+        let plan = Plan::new(&input, &Default::default());
+        return Err(Failure::usage(format!(
+            "{source}: no valid subject among {}; nothing was sent:{}",
+            plural(input.rows.len(), "row"),
+            list_invalid(&source, &input, &plan)
+        )));
+    }
+    let (client, limiter) = client(cli)?;
     if args.dry_run {
-        return dry_run(&client, args, &source, &entries, cli.json).await;
+        return crate::dry_run::run(cli, args, &source, &input, &client).await;
     }
 
     let journal_path = args
         .journal
         .clone()
-        .unwrap_or_else(|| default_journal(path));
-    let mut journal = Journal::open(&journal_path).map_err(Failure::usage)?;
-    for warning in &journal.warnings {
+        .unwrap_or_else(|| default_journal(from));
+    let mut journal = Journal::open(&journal_path).map_err(journal_failure)?;
+    for warning in &journal.contents().warnings {
         eprintln!("warning: {warning}");
     }
+    let choice = RunChoice::new(
+        journal.contents(),
+        "erase",
+        &input.sha256,
+        &source,
+        args.restart,
+    );
+    let run_id = choice.identity.run_id();
+    let plan = Plan::new(&input, &journal.contents().state_of(&run_id));
+    eprintln!("{}", describe_rows(&source, &input, &plan));
+    eprintln!("{}", describe_run(&source, &choice, &journal_path));
+    eprintln!(
+        "{}",
+        describe_sending(&plan, cli.rate, calls_left_today(&limiter))
+    );
 
-    let mut tally = Tally::default();
-    let mut invalid = Vec::new();
-    let mut to_send: Vec<(&Entry, &Subject)> = Vec::new();
-    for entry in &entries {
-        match &entry.subject {
-            Err(why) => invalid.push((entry, why)),
-            Ok(subject) if journal.is_erased(subject.as_str()) => tally.already_erased += 1,
-            Ok(subject) => to_send.push((entry, subject)),
-        }
+    let mut batch = Batch {
+        cli,
+        args,
+        source,
+        input: &input,
+        plan: &plan,
+        run_id,
+        journal_path: journal_path.display().to_string(),
+        erased: 0,
+        failed: 0,
+        deferred: 0,
+    };
+    if plan.to_send.is_empty() && plan.unrecorded.is_empty() {
+        return Ok(batch.finish(None));
     }
-    if !to_send.is_empty()
+    if !plan.to_send.is_empty()
         && !args.yes
         && !confirm(&format!(
-            "Erase everything Gong holds for {} listed in {source}? This cannot be undone.",
-            plural(to_send.len(), "subject")
+            "Erase everything Gong holds for {}? This cannot be undone.",
+            plural(plan.to_send.len(), "subject")
         ))
     {
-        eprintln!("Nothing erased.");
-        return Ok(1);
+        eprintln!("Declined: nothing sent, nothing written.");
+        return Ok(exit::DECLINED);
     }
 
-    for (entry, why) in invalid {
-        journal
-            .append(&record(&source, entry, None, Status::Invalid))
-            .map_err(Failure::failed)?;
-        eprintln!("{source}:{}: {why}", entry.line);
-        tally.invalid += 1;
-    }
-
-    // Once the journal cannot be written, no further subject is sent; the ones in flight are
-    // drained and printed instead of journaled, so none is lost.
-    let stop = Arc::new(AtomicBool::new(false));
-    let gate = stop.clone();
-    let subjects: Vec<String> = to_send.iter().map(|(_, s)| s.as_str().to_owned()).collect();
-    let subjects =
-        stream::iter(subjects).take_while(move |_| future::ready(!gate.load(Ordering::SeqCst)));
-    let bar = progress_bar(to_send.len());
-    let mut outcomes = client.erase_stream(
-        subjects,
-        Some(to_send.len()),
-        BulkOptions {
-            concurrency: args.concurrency.max(1),
-            on_progress: None,
-        },
+    let header = Journal::run_record(
+        &choice.identity,
+        &batch.source,
+        journal.contents().run(&batch.run_id).is_some(),
+        TOOL,
     );
-    let mut journal_error: Option<String> = None;
-    while let Some(outcome) = outcomes.next().await {
-        let (entry, subject) = to_send[outcome.index];
-        let mut rec = record(&source, entry, Some(subject), Status::Erased);
-        let mut complaint = None;
-        match outcome.status {
-            BulkStatus::Done(receipt) => {
-                rec.request_id = Some(receipt.request_id);
-                tally.erased += 1;
-            }
-            BulkStatus::Duplicate { first_index } => {
-                rec.status = Status::Duplicate;
-                rec.first_line = Some(to_send[first_index].0.line);
-                tally.duplicates += 1;
-            }
-            BulkStatus::Invalid(why) => {
-                rec.status = Status::Invalid;
-                rec.error = Some(why.to_string());
-                tally.invalid += 1;
-            }
-            BulkStatus::Failed(error) => {
-                complaint = Some(format!("{source}:{}: {subject}: {error}", entry.line));
-                rec.status = Status::Failed;
-                rec.request_id = error.request_id().map(str::to_owned);
-                rec.error = Some(error.to_string());
-                tally.failed += 1;
-            }
-        }
-        // Durable before the subject is reported, done or failed.
-        if journal_error.is_none()
-            && let Err(e) = journal.append(&rec)
-        {
-            stop.store(true, Ordering::SeqCst);
-            bar.suspend(|| eprintln!("error: {e}; no further subject will be sent"));
-            journal_error = Some(e);
-        }
-        if journal_error.is_some() {
-            let line = serde_json::to_string(&rec).expect("a record serialises");
-            bar.suspend(|| eprintln!("not journaled: {line}"));
-        }
-        if let Some(complaint) = complaint {
-            bar.suspend(|| eprintln!("{complaint}"));
-        }
-        bar.inc(1);
-        bar.set_message(format!("{} erased, {} failed", tally.erased, tally.failed));
-    }
-    bar.finish_and_clear();
-    if let Some(e) = journal_error {
-        return Err(Failure::failed(format!(
-            "the journal could not be written ({e}); the outcomes printed as `not journaled` \
-             are its missing records. Rerun with a writable --journal: subjects not recorded as \
-             erased are sent again"
-        )));
-    }
-
-    let journal_shown = journal.path().display().to_string();
+    let mut opening = vec![Record::Run(header)];
+    opening.extend(plan.unrecorded_records(&input, &batch.run_id));
+    journal.append(&opening).map_err(journal_failure)?;
     if cli.json {
-        println!(
-            "{}",
-            json!({"source": source, "journal": journal_shown, "summary": tally})
-        );
-    } else {
-        println!(
-            "{source}: {} erased, {} failed, {} invalid, {} duplicate, {} already erased earlier. Journal: {journal_shown}",
-            tally.erased, tally.failed, tally.invalid, tally.duplicates, tally.already_erased
-        );
+        for record in &opening {
+            if let Record::Subject(s) = record {
+                emit(&Json::Subject(s));
+            }
+        }
     }
-    Ok(if tally.failed + tally.invalid > 0 {
-        1
-    } else {
-        0
-    })
+    let stop = batch.send(&client, &mut journal).await;
+    Ok(batch.finish(stop))
 }
 
-fn record(source: &str, entry: &Entry, subject: Option<&Subject>, status: Status) -> Record {
-    Record {
-        ts: timestamp(),
-        source: source.to_owned(),
-        line: entry.line,
-        input: entry.input.clone(),
-        subject: subject.map(|s| s.as_str().to_owned()),
-        kind: subject.map(|s| s.kind().to_owned()),
-        status,
-        request_id: None,
-        error: entry.subject.as_ref().err().cloned(),
-        first_line: None,
+fn journal_failure(error: JournalError) -> Failure {
+    match error {
+        JournalError::Io { .. } => Failure::failed(error.to_string()),
+        _ => Failure::usage(error.to_string()),
     }
+}
+
+struct Batch<'a> {
+    cli: &'a Cli,
+    args: &'a EraseArgs,
+    source: String,
+    input: &'a BatchInput,
+    plan: &'a Plan,
+    run_id: String,
+    journal_path: String,
+    erased: usize,
+    failed: usize,
+    deferred: usize,
+}
+
+impl Batch<'_> {
+    /// The record of the `i`-th subject sent.
+    fn record(&self, i: usize, status: Status) -> SubjectRecord {
+        row_record(
+            Some(&self.run_id),
+            &self.input.rows[self.plan.to_send[i]],
+            status,
+        )
+    }
+
+    /// Turns one outcome into its record, and says whether it stops the batch.
+    fn outcome(
+        &mut self,
+        index: usize,
+        status: BulkStatus<ErasureReceipt>,
+    ) -> (SubjectRecord, Option<Stop>) {
+        let mut record = self.record(index, Status::Erased);
+        let mut stop = None;
+        match status {
+            BulkStatus::Done(receipt) => {
+                record.request_id = Some(receipt.request_id);
+                self.erased += 1;
+            }
+            BulkStatus::Failed(error) => {
+                let why = describe(&error);
+                record.error = Some(why.clone());
+                record.request_id = error.request_id().map(str::to_owned);
+                match code_of(&error) {
+                    exit::BUDGET => {
+                        // Nothing was done for this subject: a rerun sends it.
+                        record.status = Status::Deferred;
+                        record.error = Some(Stop::Budget(why.clone()).deferred_reason());
+                        self.deferred += 1;
+                        stop = Some(Stop::Budget(budget_message(&error, &why)));
+                    }
+                    code => {
+                        record.status = Status::Failed;
+                        self.failed += 1;
+                        if code == exit::AUTH {
+                            stop = Some(Stop::Auth(why));
+                        }
+                    }
+                }
+            }
+            // The subjects sent are distinct and valid; kept for completeness.
+            BulkStatus::Invalid(why) => {
+                record.status = Status::Invalid;
+                record.error = Some(why.to_string());
+            }
+            BulkStatus::Duplicate { first_index } => {
+                record.status = Status::Duplicate;
+                record.first_line = Some(self.input.rows[self.plan.to_send[first_index]].line);
+            }
+        }
+        (record, stop)
+    }
+
+    /// Sends every planned subject; returns why it stopped early, if it did.
+    async fn send(
+        &mut self,
+        client: &gong_api_ext::GongClient,
+        journal: &mut Journal,
+    ) -> Option<Stop> {
+        let total = self.plan.to_send.len();
+        let subjects: Vec<String> = self
+            .plan
+            .to_send
+            .iter()
+            .map(|&i| {
+                let subject = self.input.rows[i]
+                    .subject
+                    .as_ref()
+                    .expect("planned rows are valid");
+                subject.as_str().to_owned()
+            })
+            .collect();
+        // No subject is taken once `gate` closes; `fed` counts those taken.
+        let gate = Arc::new(AtomicBool::new(false));
+        let fed = Arc::new(AtomicUsize::new(0));
+        let (open, counter) = (gate.clone(), fed.clone());
+        let feed = stream::iter(subjects)
+            .take_while(move |_| future::ready(!open.load(Ordering::SeqCst)))
+            .inspect(move |_| {
+                counter.fetch_add(1, Ordering::SeqCst);
+            });
+        let bar = progress_bar(total);
+        let mut interrupts = Interrupts::new(bar.clone());
+        let mut outcomes = client.erase_stream(
+            feed,
+            Some(total),
+            BulkOptions {
+                concurrency: usize::from(self.args.concurrency),
+                on_progress: None,
+            },
+        );
+        let mut received = vec![false; total];
+        let mut stop: Option<Stop> = None;
+        let grace = tokio::time::sleep(Duration::MAX);
+        tokio::pin!(grace);
+        let mut abandoned = false;
+        loop {
+            tokio::select! {
+                next = outcomes.next() => {
+                    let Some(outcome) = next else { break };
+                    received[outcome.index] = true;
+                    let (record, stops) = self.outcome(outcome.index, outcome.status);
+                    if let Some(why) = stops.filter(|_| stop.is_none()) {
+                        gate.store(true, Ordering::SeqCst);
+                        stop = Some(why);
+                    }
+                    if let Err(e) = self.keep(journal, &bar, record) {
+                        gate.store(true, Ordering::SeqCst);
+                        if !matches!(stop, Some(Stop::Journal(_))) {
+                            bar.suspend(|| eprintln!("error: {e}; no further subject will be sent"));
+                            stop = Some(Stop::Journal(e));
+                        }
+                    }
+                    bar.inc(1);
+                    bar.set_message(format!("{} erased, {} failed", self.erased, self.failed));
+                }
+                () = interrupts.next(), if stop.is_none() => {
+                    gate.store(true, Ordering::SeqCst);
+                    stop = Some(Stop::Interrupted);
+                    let in_flight = fed.load(Ordering::SeqCst) - received.iter().filter(|&&r| r).count();
+                    bar.suspend(|| eprintln!(
+                        "Interrupted: no new subject is sent; waiting up to {} s for {} in flight (Ctrl-C again to quit at once).",
+                        GRACE.as_secs(), in_flight
+                    ));
+                    grace.as_mut().reset(tokio::time::Instant::now() + GRACE);
+                }
+                () = &mut grace => {
+                    abandoned = true;
+                    break;
+                }
+            }
+        }
+        drop(outcomes);
+        bar.finish_and_clear();
+        if matches!(stop, Some(Stop::Journal(_))) {
+            return stop;
+        }
+        // What was taken but not answered (abandoned after Ctrl-C), then what was never taken.
+        let taken = fed.load(Ordering::SeqCst);
+        let mut closing = Vec::new();
+        if abandoned {
+            for i in (0..taken).filter(|&i| !received[i]) {
+                let mut record = self.record(i, Status::Failed);
+                record.error = Some(
+                    "interrupted before Gong answered: the erasure may or may not have been \
+                     done; a rerun sends it again"
+                        .into(),
+                );
+                self.failed += 1;
+                closing.push(record);
+            }
+        }
+        if let Some(why) = &stop {
+            for i in taken..total {
+                let mut record = self.record(i, Status::Deferred);
+                record.error = Some(why.deferred_reason());
+                self.deferred += 1;
+                closing.push(record);
+            }
+        }
+        let records: Vec<Record> = closing.iter().cloned().map(Record::Subject).collect();
+        if let Err(e) = journal.append(&records) {
+            eprintln!("error: {e}");
+            for record in &closing {
+                eprintln!(
+                    "not journaled: {}",
+                    serde_json::to_string(&Record::Subject(record.clone())).expect("serialises")
+                );
+            }
+            return Some(Stop::Journal(e.to_string()));
+        }
+        if self.cli.json {
+            for record in &closing {
+                emit(&Json::Subject(record));
+            }
+        }
+        stop
+    }
+
+    /// Journals `record` (durable before it is reported), then reports it. When the journal
+    /// cannot be written the record is printed instead, so no outcome is lost.
+    fn keep(
+        &self,
+        journal: &mut Journal,
+        bar: &ProgressBar,
+        record: SubjectRecord,
+    ) -> Result<(), String> {
+        let subject = record.subject.clone().unwrap_or_default();
+        let line = record.line.unwrap_or_default();
+        let (status, error) = (record.status, record.error.clone());
+        let record = Record::Subject(record);
+        let written = journal
+            .append_one(record.clone())
+            .map_err(|e| e.to_string());
+        if written.is_err() {
+            let json = serde_json::to_string(&record).expect("a record serialises");
+            bar.suspend(|| eprintln!("not journaled: {json}"));
+        }
+        if let (true, Record::Subject(s)) = (self.cli.json, &record) {
+            emit(&Json::Subject(s));
+        }
+        if status == Status::Failed {
+            let why = error.unwrap_or_default();
+            bar.suspend(|| eprintln!("{}:{line}: {subject}: {why}", self.source));
+        }
+        written
+    }
+
+    /// Prints the summary and what to do next; returns the exit code.
+    fn finish(&self, stop: Option<Stop>) -> u8 {
+        let plan = self.plan;
+        let code = match &stop {
+            None if self.failed > 0 => exit::FAILED,
+            None => exit::DONE,
+            Some(Stop::Budget(_)) => exit::BUDGET,
+            Some(Stop::Auth(_)) => exit::AUTH,
+            Some(Stop::Interrupted) => exit::INTERRUPTED,
+            Some(Stop::Journal(_)) => exit::FAILED,
+        };
+        if self.cli.json {
+            emit(&Json::Summary(Summary {
+                operation: "erase",
+                source: self.source.clone(),
+                run_id: Some(self.run_id.clone()),
+                journal: Some(self.journal_path.clone()),
+                rows: self.input.rows.len(),
+                unique: plan.unique(),
+                invalid: plan.invalid.len(),
+                duplicates: plan.duplicates.len(),
+                erased: Some(self.erased),
+                already_erased: Some(plan.already_erased.len()),
+                failed: self.failed,
+                deferred: Some(self.deferred),
+                exit_code: code,
+                ..Summary::default()
+            }));
+        } else {
+            say!(
+                "{}: {} erased, {} failed, {} deferred, {} invalid, {} duplicate, {} erased earlier in this run. Run {}, journal {}",
+                self.source,
+                self.erased,
+                self.failed,
+                self.deferred,
+                plan.invalid.len(),
+                plan.duplicates.len(),
+                plan.already_erased.len(),
+                self.run_id,
+                self.journal_path
+            );
+        }
+        let again = self.resume_command();
+        match &stop {
+            None if self.failed > 0 => eprintln!(
+                "{} failed; rerun the same command to retry them: {again}",
+                plural(self.failed, "subject")
+            ),
+            None => {}
+            Some(Stop::Budget(why)) => eprintln!(
+                "{why}. {} not sent yet (journaled as deferred). Continue then with: {again}",
+                plural(self.deferred, "subject")
+            ),
+            Some(Stop::Auth(why)) => eprintln!(
+                "error: {why}. Nothing more was sent. Fix the credentials, then continue with: {again}"
+            ),
+            Some(Stop::Interrupted) => eprintln!("Interrupted. Resume with: {again}"),
+            Some(Stop::Journal(e)) => eprintln!(
+                "error: the journal could not be written ({e}); the outcomes printed as `not \
+                 journaled` are its missing records. Rerun with a writable --journal: subjects \
+                 not recorded as erased are sent again"
+            ),
+        }
+        code
+    }
+
+    /// The command that continues this run: the same arguments, without `--restart`.
+    fn resume_command(&self) -> String {
+        let args: Vec<String> = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .filter(|a| a != "--restart")
+            .collect();
+        let mut command =
+            shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "));
+        if self.source == "-" {
+            command.push_str("  (with the same input on standard input)");
+        }
+        command
+    }
+}
+
+/// "The daily budget … is used up; it resets at 2026-11-25T00:00:00Z".
+fn budget_message(error: &gong_api_ext::Error, why: &str) -> String {
+    let now = SystemTime::now();
+    let until = match daily_limit_wait(error) {
+        Some(wait) => now + wait,
+        None => {
+            let secs = now
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            SystemTime::UNIX_EPOCH + Duration::from_secs((secs / 86_400 + 1) * 86_400)
+        }
+    };
+    format!(
+        "Daily budget reached: {why}; continue after {}",
+        humantime::format_rfc3339_seconds(until)
+    )
 }
 
 fn progress_bar(len: usize) -> ProgressBar {
+    use std::io::IsTerminal as _;
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -199,62 +509,69 @@ fn progress_bar(len: usize) -> ProgressBar {
     bar
 }
 
-async fn dry_run(
-    client: &gong_api_ext::GongClient,
-    args: &EraseArgs,
-    source: &str,
-    entries: &[Entry],
-    json_out: bool,
-) -> Outcome {
-    let mut valid = Vec::new();
-    let mut invalid = 0;
-    for entry in entries {
-        match &entry.subject {
-            Ok(subject) => valid.push(subject.as_str().to_owned()),
-            Err(why) => {
-                eprintln!("{source}:{}: {why}", entry.line);
-                invalid += 1;
-            }
+/// Ctrl-C (SIGINT) and SIGTERM. The first is reported through [`next`](Self::next); the second
+/// exits at once with code 130. Registered when created, so none is missed.
+struct Interrupts {
+    first: tokio::sync::mpsc::Receiver<()>,
+}
+
+impl Interrupts {
+    fn new(bar: ProgressBar) -> Self {
+        let (tx, first) = tokio::sync::mpsc::channel(1);
+        let mut signals = signals();
+        tokio::spawn(async move {
+            signals.recv().await;
+            let _ = tx.send(()).await;
+            signals.recv().await;
+            bar.finish_and_clear();
+            eprintln!(
+                "Interrupted again: quitting now. Requests in flight have no record; a rerun \
+                 sends them again."
+            );
+            std::process::exit(i32::from(exit::INTERRUPTED));
+        });
+        Self { first }
+    }
+
+    /// The first interrupt.
+    async fn next(&mut self) {
+        if self.first.recv().await.is_none() {
+            future::pending::<()>().await;
         }
     }
-    let bar = progress_bar(valid.len());
-    let outcomes: Vec<_> = client
-        .lookup_many(
-            &valid,
-            BulkOptions {
-                concurrency: args.concurrency.max(1),
-                on_progress: None,
-            },
-        )
-        .inspect(|_| bar.inc(1))
-        .collect()
-        .await;
-    bar.finish_and_clear();
-    for outcome in &outcomes {
-        if let BulkStatus::Failed(error) = &outcome.status {
-            eprintln!("{source}: {}: lookup failed: {error}", outcome.input);
+}
+
+/// A stream of interrupt signals, registered now.
+struct Signals {
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+fn signals() -> Signals {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        Signals {
+            int: signal(SignalKind::interrupt()).expect("the SIGINT handler installs"),
+            term: signal(SignalKind::terminate()).expect("the SIGTERM handler installs"),
         }
     }
-    let mut summary = LookupSummary::of(&outcomes);
-    summary.progress.invalid += invalid;
-    if json_out {
-        println!(
-            "{}",
-            json!({"source": source, "dryRun": true, "summary": summary})
-        );
-    } else {
-        println!(
-            "{source} (dry run, nothing erased): {} looked up, {} with data in Gong, {} invalid, {} failed. Found: {}",
-            summary.progress.done,
-            summary.subjects_with_data,
-            summary.progress.invalid,
-            summary.progress.failed,
-            describe(&summary.totals)
-        );
+    #[cfg(not(unix))]
+    {
+        Signals {}
     }
-    Ok(if summary.progress.failed + summary.progress.invalid > 0 {
-        1
-    } else {
-        0
-    })
+}
+
+impl Signals {
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

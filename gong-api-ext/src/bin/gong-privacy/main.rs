@@ -1,75 +1,42 @@
 //! `gong-privacy`: act on data-subject requests in Gong without writing a program.
 //!
-//! Exit codes: 0 all done, 1 some subjects (or the request) failed, 2 usage or configuration
-//! error.
+//! A thin user of the library: batch files are read by `gong_api_ext::batch::input`, runs and
+//! the journal come from `gong_api_ext::batch::{run, journal}`. The exit codes are in
+//! [`exit`] and `--help`.
 
 // Doc comments on the clap types are the `--help` text, where a bare URL reads best.
 #![allow(rustdoc::bare_urls)]
 
 mod args;
 mod batch;
-mod input;
-mod journal;
+mod crm;
+mod dry_run;
+mod exit;
+mod output;
+mod plan;
 mod single;
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use args::{Cli, Command};
-use clap::Parser as _;
-use gong_api_ext::{GongClient, GongClientBuilder, RateLimitConfig};
+use clap::{CommandFactory as _, Parser as _};
+use exit::Failure;
+use gong_api_ext::{GongClient, GongClientBuilder, RateLimitConfig, RateLimiter};
 
-/// Why the command stops, with its exit code.
-#[derive(Debug)]
-pub struct Failure {
-    code: u8,
-    message: String,
-}
-
-impl Failure {
-    /// Usage or configuration: exit 2.
-    pub fn usage(message: impl Into<String>) -> Self {
-        Self {
-            code: 2,
-            message: message.into(),
-        }
-    }
-
-    /// The work failed: exit 1.
-    pub fn failed(message: impl Into<String>) -> Self {
-        Self {
-            code: 1,
-            message: message.into(),
-        }
-    }
-
-    /// Maps an SDK error: bad input and configuration are usage errors, the rest failures.
-    pub fn from_sdk(error: gong_api_ext::Error) -> Self {
-        match &error {
-            gong_api_ext::Error::InvalidInput(_) => Self::usage(error.to_string()),
-            gong_api_ext::Error::Config(_) => Self::usage(config_hint(&error.to_string())),
-            _ => Self::failed(error.to_string()),
-        }
-    }
-}
-
-/// Names the setting a configuration error is about.
-fn config_hint(message: &str) -> String {
-    if message.contains("base URL") {
-        format!("{message} (set by --base-url or GONG_BASE_URL)")
-    } else {
-        message.to_owned()
-    }
-}
-
-/// The outcome of a command that ran: all done, or some parts failed.
+/// The outcome of a command that ran: its exit code, or why it stopped.
 pub type Outcome = Result<u8, Failure>;
+
+/// The tool's name and version, as the journal records them.
+pub const TOOL: &str = concat!("gong-privacy ", env!("CARGO_PKG_VERSION"));
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.verbose > 0 {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
+            // Colour only for a person at a terminal; never escape codes in a log file.
+            .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
             .with_max_level(if cli.verbose > 1 {
                 tracing::Level::DEBUG
             } else {
@@ -93,35 +60,61 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Outcome {
     match &cli.command {
-        Command::Lookup(target) => single::lookup(&client(&cli)?, target, cli.json).await,
+        Command::Lookup(target) => single::lookup(&cli, target).await,
         Command::Erase(args) => match (&args.target, &args.from) {
-            (Some(target), None) => {
-                require_confirmation_possible(args.yes)?;
-                single::erase(&client(&cli)?, target, args.yes, cli.json).await
-            }
+            (Some(target), None) => single::erase(&cli, target, args.yes).await,
             (None, Some(path)) => batch::run(&cli, args, path).await,
             _ => Err(Failure::usage(
                 "name one subject (`erase email ADDRESS`, `erase phone NUMBER`) or a batch (`erase --from FILE`)",
             )),
         },
-        Command::Crm(command) => single::crm(&cli, command).await,
+        Command::Crm(command) => crm::run(&cli, command).await,
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "gong-privacy",
+                &mut std::io::stdout(),
+            );
+            Ok(exit::DONE)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| Failure::failed(format!("cannot write the man page: {e}")))?;
+            Ok(exit::DONE)
+        }
     }
 }
 
-/// The client, from the environment's credentials and the global options.
-pub fn client(cli: &Cli) -> Result<GongClient, Failure> {
+/// The client, from the environment's credentials and the global options, and its rate
+/// limiter (for the daily budget left).
+pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
     let mut builder = GongClientBuilder::from_env().map_err(Failure::from_sdk)?;
     if let Some(url) = &cli.base_url {
         builder = builder.base_url(url);
     }
-    builder
+    let limiter = RateLimiter::new(RateLimitConfig {
+        requests_per_second: cli.rate,
+        ..RateLimitConfig::default()
+    })
+    .map_err(Failure::from_sdk)?;
+    let client = builder
         .user_agent_product(concat!("gong-privacy/", env!("CARGO_PKG_VERSION")))
-        .rate_limit(RateLimitConfig {
-            requests_per_second: cli.rate,
-            ..RateLimitConfig::default()
-        })
+        .timeout(cli.timeout)
+        .rate_limiter(limiter.clone())
         .build()
-        .map_err(Failure::from_sdk)
+        .map_err(Failure::from_sdk)?;
+    Ok((client, limiter))
+}
+
+/// Calls left in today's budget, as far as this process knows. One place, so a shared quota
+/// store can answer it later.
+pub fn calls_left_today(limiter: &RateLimiter) -> Option<u32> {
+    limiter
+        .config()
+        .daily_budget
+        .map(|budget| budget.saturating_sub(limiter.used_today()))
 }
 
 /// A destructive command without `--yes` needs someone at a terminal to confirm it.
@@ -152,5 +145,15 @@ pub fn plural(n: usize, thing: &str) -> String {
         format!("1 {thing}")
     } else {
         format!("{n} {thing}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_timeout_is_the_librarys() {
+        use clap::Parser as _;
+        let cli = super::Cli::parse_from(["gong-privacy", "crm", "list"]);
+        assert_eq!(cli.timeout, gong_api_ext::DEFAULT_TIMEOUT);
     }
 }

@@ -1,12 +1,12 @@
-//! One-subject commands (`lookup`, `erase email|phone`) and the CRM commands.
+//! One-subject commands: `lookup` and `erase email|phone`.
 
-use gong_api_ext::{
-    CrmRequestState, EmailAddress, GongClient, PhoneNumber, ReferenceCounts, Subject, WaitOptions,
-};
-use serde_json::json;
+use gong_api_ext::batch::journal::{Status, SubjectRecord, timestamp};
+use gong_api_ext::{EmailAddress, GongClient, PhoneNumber, ReferenceCounts, Subject};
 
-use crate::args::{Cli, CrmCommand, Target};
-use crate::{Failure, Outcome, client, confirm, plural, require_confirmation_possible};
+use crate::args::{Cli, Target};
+use crate::exit::{self, Failure};
+use crate::output::{Json, Lookup, emit, say};
+use crate::{Outcome, client, confirm, plural, require_confirmation_possible};
 
 /// Validates the target before any network call.
 fn subject(target: &Target) -> Result<Subject, Failure> {
@@ -17,7 +17,15 @@ fn subject(target: &Target) -> Result<Subject, Failure> {
     .map_err(|e| Failure::usage(e.to_string()))
 }
 
-/// Looks `subject` up; returns the counts and the full response as JSON.
+/// The subject as typed.
+fn written(target: &Target) -> &str {
+    match target {
+        Target::Email { address } => address,
+        Target::Phone { number } => number,
+    }
+}
+
+/// Looks `subject` up; returns the counts and Gong's whole answer.
 async fn find(
     client: &GongClient,
     subject: &Subject,
@@ -55,139 +63,64 @@ pub fn describe(c: &ReferenceCounts) -> String {
     .join(", ")
 }
 
-pub async fn lookup(client: &GongClient, target: &Target, json_out: bool) -> Outcome {
+pub async fn lookup(cli: &Cli, target: &Target) -> Outcome {
     let subject = subject(target)?;
-    let (counts, response) = find(client, &subject).await?;
-    if json_out {
-        println!(
-            "{}",
-            json!({"subject": subject.as_str(), "counts": counts, "response": response})
-        );
+    let (client, _) = client(cli)?;
+    let (counts, response) = find(&client, &subject).await?;
+    if cli.json {
+        emit(&Json::Lookup(Lookup {
+            input: written(target).to_owned(),
+            subject: Some(subject.as_str().to_owned()),
+            kind: Some(subject.kind().to_owned()),
+            status: "found",
+            counts: Some(counts),
+            response: Some(response),
+            ..Lookup::default()
+        }));
     } else {
-        println!("{subject}: {}", describe(&counts));
+        say!("{subject}: {}", describe(&counts));
     }
-    Ok(0)
+    Ok(exit::DONE)
 }
 
-pub async fn erase(client: &GongClient, target: &Target, yes: bool, json_out: bool) -> Outcome {
+pub async fn erase(cli: &Cli, target: &Target, yes: bool) -> Outcome {
     let subject = subject(target)?;
-    let (counts, _) = find(client, &subject).await?;
+    require_confirmation_possible(yes)?;
+    let (client, _) = client(cli)?;
+    let (counts, _) = find(&client, &subject).await?;
     eprintln!("Gong holds for {subject}: {}", describe(&counts));
     if !yes
         && !confirm(&format!(
             "Erase everything Gong holds for {subject}? This cannot be undone."
         ))
     {
-        eprintln!("Not erased.");
-        return Ok(1);
+        eprintln!("Declined: nothing erased.");
+        return Ok(exit::DECLINED);
     }
-    let receipt = client.erase(subject).await.map_err(Failure::from_sdk)?;
-    if json_out {
-        println!(
-            "{}",
-            json!({"subject": receipt.subject.as_str(), "status": "erased", "requestId": receipt.request_id})
-        );
+    let receipt = client
+        .erase(subject.clone())
+        .await
+        .map_err(Failure::from_sdk)?;
+    if cli.json {
+        emit(&Json::Subject(&SubjectRecord {
+            run_id: None,
+            ts: timestamp(),
+            line: None,
+            column: None,
+            input: written(target).to_owned(),
+            subject: Some(receipt.subject.as_str().to_owned()),
+            kind: Some(receipt.subject.kind().to_owned()),
+            status: Status::Erased,
+            request_id: Some(receipt.request_id),
+            error: None,
+            first_line: None,
+        }));
     } else {
-        println!(
+        say!(
             "Erasure requested for {}. Gong requestId (keep it as the receipt): {}",
-            receipt.subject, receipt.request_id
+            receipt.subject,
+            receipt.request_id
         );
     }
-    Ok(0)
-}
-
-pub async fn crm(cli: &Cli, command: &CrmCommand) -> Outcome {
-    if let CrmCommand::Delete { yes, .. } = command {
-        require_confirmation_possible(*yes)?;
-    }
-    let client = client(cli)?;
-    match command {
-        CrmCommand::List => {
-            let list = client
-                .list_crm_integrations()
-                .await
-                .map_err(Failure::from_sdk)?;
-            if cli.json {
-                println!("{}", serde_json::to_value(&list).expect("serialises"));
-            } else if list.integrations.is_empty() {
-                println!("No generic CRM integrations.");
-            } else {
-                for i in &list.integrations {
-                    println!(
-                        "{}\t{}\t{}",
-                        i.integration_id.map_or("?".into(), |id| id.to_string()),
-                        i.name.as_deref().unwrap_or("-"),
-                        i.owner_email.as_deref().unwrap_or("-"),
-                    );
-                }
-            }
-            Ok(0)
-        }
-        CrmCommand::Delete {
-            integration_id,
-            wait,
-            yes,
-        } => {
-            if !yes
-                && !confirm(&format!(
-                    "Delete CRM integration {integration_id} and all its CRM objects? This cannot be undone."
-                ))
-            {
-                eprintln!("Not deleted.");
-                return Ok(1);
-            }
-            let deletion = client
-                .delete_crm_integration(*integration_id)
-                .await
-                .map_err(Failure::from_sdk)?;
-            if cli.json {
-                println!(
-                    "{}",
-                    json!({"integrationId": deletion.integration_id, "clientRequestId": deletion.client_request_id,
-                           "requestId": deletion.request_id, "confirmedByConflict": deletion.confirmed_by_conflict})
-                );
-            } else {
-                println!(
-                    "Deletion of integration {} registered: clientRequestId {}, Gong requestId {}",
-                    deletion.integration_id,
-                    deletion.client_request_id,
-                    deletion.request_id.as_deref().unwrap_or("-")
-                );
-            }
-            if *wait {
-                eprintln!("Waiting for Gong to finish (this may take up to 24 hours)…");
-                let status = client
-                    .wait_for_crm_deletion(&deletion, &WaitOptions::default())
-                    .await
-                    .map_err(Failure::from_sdk)?;
-                println!("{}", status.state);
-            }
-            Ok(0)
-        }
-        CrmCommand::Status {
-            integration_id,
-            client_request_id,
-        } => {
-            let status = client
-                .crm_request_status(*integration_id, client_request_id)
-                .await
-                .map_err(Failure::from_sdk)?;
-            if cli.json {
-                println!(
-                    "{}",
-                    serde_json::to_value(&status.response).expect("serialises")
-                );
-            } else {
-                println!("{}", status.state);
-                for error in status.errors() {
-                    println!("  {error}");
-                }
-            }
-            Ok(if status.state == CrmRequestState::Failed {
-                1
-            } else {
-                0
-            })
-        }
-    }
+    Ok(exit::DONE)
 }
