@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use wiremock::matchers::method;
@@ -159,11 +159,7 @@ async fn ctrl_c_finishes_what_is_in_flight_and_prints_how_to_resume() {
         .unwrap();
     let journal_path = dir.join("q.txt.journal.jsonl");
     wait_for_records(&journal_path, 3, &mut child);
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    interrupt(&child);
     let output = child.wait_with_output().unwrap();
     let err = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(130), "{err}");
@@ -188,6 +184,112 @@ async fn ctrl_c_finishes_what_is_in_flight_and_prints_how_to_resume() {
     let (code, _, err) = run(gong_privacy(&server, &fast));
     assert_eq!(code, 0, "{err}");
     assert_eq!(erased_subjects(&server).await.len(), 30, "none sent twice");
+}
+
+/// Sends SIGINT to `child`.
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_still_unanswered_after_the_grace_period_are_recorded_as_failed() {
+    // Gong takes 20 s to answer: nothing in flight finishes within the 5 s grace.
+    let server = erasing_gong(Duration::from_secs(20)).await;
+    let dir = scratch("grace");
+    let file = list(&dir, 10);
+    let args = [
+        "erase",
+        "--from",
+        &file,
+        "--yes",
+        "--rate",
+        "100",
+        "--concurrency",
+        "2",
+    ];
+    let child = gong_privacy(&server, &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let journal_path = dir.join("q.txt.journal.jsonl");
+    // The run record is written just before sending starts.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while journal(&journal_path).is_empty() || erased_subjects(&server).await.len() < 2 {
+        assert!(Instant::now() < deadline, "the batch did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    interrupt(&child);
+    let started = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let waited = started.elapsed();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{err}");
+    assert!(
+        waited < Duration::from_secs(15),
+        "waited {waited:?}, not a few seconds"
+    );
+    let records = subject_records(&journal_path);
+    assert_eq!(records.len(), 10, "every subject has a record");
+    let failed: Vec<&Value> = records.iter().filter(|r| r["status"] == "failed").collect();
+    assert_eq!(failed.len(), 2, "the two in flight");
+    for r in failed {
+        assert!(
+            r["error"].as_str().unwrap().starts_with(
+                "interrupted before Gong answered: the erasure may or may not have been done"
+            ),
+            "{r}"
+        );
+    }
+    assert_eq!(
+        records.iter().filter(|r| r["status"] == "deferred").count(),
+        8
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ctrl_c_quits_at_once() {
+    let server = erasing_gong(Duration::from_secs(20)).await;
+    let dir = scratch("twice");
+    let file = list(&dir, 10);
+    let args = [
+        "erase",
+        "--from",
+        &file,
+        "--yes",
+        "--rate",
+        "100",
+        "--concurrency",
+        "2",
+    ];
+    let mut child = gong_privacy(&server, &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while erased_subjects(&server).await.len() < 2 {
+        assert!(Instant::now() < deadline, "the batch did not start");
+        assert!(child.try_wait().unwrap().is_none());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    interrupt(&child);
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    let started = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.contains("Interrupted again: quitting now."), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
