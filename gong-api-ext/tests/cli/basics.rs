@@ -34,6 +34,23 @@ async fn lookup_prints_counts_and_json() {
         serde_json::json!({"emails":0,"calls":1,"meetings":0,"crmObjects":0,"engagementEvents":0})
     );
     assert_eq!(v["response"]["requestId"], "look-2");
+
+    // Gong's whole answer: fields this SDK does not know are printed too.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(
+            r#"{"requestId":"look-3","calls":[{"id":"1","spokenLanguage":"de"}],"retentionPolicy":{"days":30}}"#,
+        ))
+        .mount(&server)
+        .await;
+    let (code, out, _) = run(gong_privacy(
+        &server,
+        &["--json", "lookup", "email", "jane@example.com"],
+    ));
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["response"]["retentionPolicy"]["days"], 30, "{out}");
+    assert_eq!(v["response"]["calls"][0]["spokenLanguage"], "de", "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -421,16 +438,28 @@ async fn connection_failures_name_their_cause() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unauthorized_has_its_own_code_and_names_the_variables() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(gong_error(401, "missing scope api:data-privacy:read"))
-        .mount(&server)
-        .await;
-    let (code, _, err) = run(gong_privacy(&server, &["lookup", "email", "a@example.com"]));
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("missing scope api:data-privacy:read"), "{err}");
-    assert!(err.contains("GONG_ACCESS_KEY"), "{err}");
-    assert!(err.contains("(Gong requestId r401)"), "{err}");
+    for (message, expected) in [
+        (
+            "invalid key",
+            "error: Gong refused the credentials (401 Unauthorized: invalid key); check \
+             GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET (or GONG_BEARER_TOKEN)",
+        ),
+        (
+            "missing scope api:data-privacy:read",
+            "error: the credentials lack the scope api:data-privacy:read: missing scope \
+             api:data-privacy:read: use credentials that have it (GONG_ACCESS_KEY and \
+             GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN) (Gong requestId r401)",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(gong_error(401, message))
+            .mount(&server)
+            .await;
+        let (code, _, err) = run(gong_privacy(&server, &["lookup", "email", "a@example.com"]));
+        assert_eq!(code, 3, "{err}");
+        assert!(err.starts_with(expected), "{err}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,7 +4,7 @@
 use std::error::Error as _;
 use std::io::ErrorKind;
 
-use gong_api_ext::Error;
+use gong_api_ext::{AuthError, Error};
 use reqwest::StatusCode;
 
 /// Every subject (or the one request) done.
@@ -73,7 +73,10 @@ impl Failure {
 pub fn code_of(error: &Error) -> u8 {
     match error {
         Error::InvalidInput(_) | Error::Config(_) => USAGE,
-        Error::Unauthorized(_) => AUTH,
+        Error::Unauthorized(_) | Error::MissingScope { .. } => AUTH,
+        Error::Auth(
+            AuthError::ReauthorizationRequired { .. } | AuthError::TokenEndpoint { .. },
+        ) => AUTH,
         Error::Api(e) if e.status == StatusCode::FORBIDDEN => AUTH,
         Error::BudgetExhausted(_) => BUDGET,
         e if daily_limit_wait(e).is_some() => BUDGET,
@@ -112,11 +115,25 @@ pub fn describe(error: &Error) -> String {
             gong_said(&e.errors),
             request_id(e.request_id.as_deref()),
         ),
+        Error::MissingScope { scope, error } => format!(
+            "the credentials lack the scope {scope}{}: use credentials that have it \
+             (GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN){}",
+            gong_said(&error.errors),
+            request_id(error.request_id.as_deref()),
+        ),
         Error::Transport {
-            attempts, source, ..
+            attempts,
+            source,
+            may_have_taken_effect,
+            ..
         } => format!(
-            "could not reach Gong after {attempts} attempt(s): {}",
-            transport_cause(source)
+            "could not reach Gong after {attempts} attempt(s): {}{}",
+            transport_cause(source),
+            if *may_have_taken_effect {
+                "; Gong may have acted on it, and a rerun sends it again"
+            } else {
+                ""
+            }
         ),
         e => match daily_limit_wait(e) {
             Some(wait) => format!(
