@@ -186,13 +186,11 @@ async fn ctrl_c_finishes_what_is_in_flight_and_prints_how_to_resume() {
     assert_eq!(erased_subjects(&server).await.len(), 30, "none sent twice");
 }
 
-/// Sends SIGINT to `child`.
+/// Sends SIGINT to `child`, as Ctrl-C does.
 fn interrupt(child: &std::process::Child) {
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) with a live child's pid and a valid signal number.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
