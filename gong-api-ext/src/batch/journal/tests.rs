@@ -157,12 +157,14 @@ fn records_have_a_stable_camel_case_shape() {
     let run = identity(2);
     let header = Journal::run_record(&run, "dsr.csv", true, "gong-privacy 0.1.0");
     let value = serde_json::to_value(Record::Run(header.clone())).unwrap();
-    let keys: Vec<&str> = value
+    // Sorted: serde_json keeps insertion order when another crate enables `preserve_order`.
+    let mut keys: Vec<&str> = value
         .as_object()
         .unwrap()
         .keys()
         .map(String::as_str)
         .collect();
+    keys.sort_unstable();
     assert_eq!(
         keys,
         [
