@@ -116,7 +116,7 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
     eprintln!("{}", describe_run(&source, &choice, &journal_path));
     eprintln!(
         "{}",
-        describe_sending(&plan, cli.rate, calls_left_today(&limiter))
+        describe_sending(&plan, cli.rate, calls_left_today(&limiter).await)
     );
 
     let mut batch = Batch {

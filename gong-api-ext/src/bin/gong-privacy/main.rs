@@ -108,13 +108,10 @@ pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
     Ok((client, limiter))
 }
 
-/// Calls left in today's budget, as far as this process knows. One place, so a shared quota
-/// store can answer it later.
-pub fn calls_left_today(limiter: &RateLimiter) -> Option<u32> {
-    limiter
-        .config()
-        .daily_budget
-        .map(|budget| budget.saturating_sub(limiter.used_today()))
+/// Calls left in today's budget, as the limiter's quota store has it (`None` without a budget,
+/// or when the store cannot be read: the plan then says nothing about it).
+pub async fn calls_left_today(limiter: &RateLimiter) -> Option<u32> {
+    limiter.usage().await.ok()?.remaining_today()
 }
 
 /// A destructive command without `--yes` needs someone at a terminal to confirm it.
