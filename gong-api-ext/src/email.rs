@@ -3,9 +3,40 @@
 //! Not a full RFC 5322 parser: an erase must never act on an input that could be read two
 //! ways, so anything beyond the plain `local@domain.tld` shape (display names, lists, quoted
 //! local parts, a second `@`) is rejected rather than interpreted.
+//!
+//! What is sent, and why:
+//!
+//! - **NFC, for the whole address.** The same text can be written in composed (`ü`) or
+//!   decomposed (`u` + U+0308) code points; RFC 6532 §3.1 asks for NFC in addresses, mail
+//!   software writes it, and `email-validator` returns it. NFC changes code points, never
+//!   characters, so the local part is otherwise kept exactly as given, case included: only
+//!   the receiving mail system knows whether `Jane` and `jane` are one mailbox, and Gong
+//!   matches what it stored.
+//! - **The domain as a hostname** (IDNA, UTS 46 through the `idna` crate): lower-cased,
+//!   compatibility forms mapped (fullwidth letters, the Kelvin sign, the ideographic full
+//!   stops `。．｡` as dots), each label 1 to 63 octets of letters, digits and inner hyphens in
+//!   its ASCII form, 253 octets in all, a top-level domain ending with a letter, no path,
+//!   query, port or other character no hostname has. Non-ASCII labels must be made of
+//!   letters, marks and digits (the RFC 5892 basis of IDNA2008; no symbols or emoji).
+//! - **An internationalised domain is sent in the form it was given in**: Unicode (`münchen.de`)
+//!   stays Unicode, Punycode (`xn--mnchen-3ya.de`) stays Punycode. Gong stores the addresses
+//!   it sees in mail headers and CRM records; internationalised mail (RFC 6532) carries the
+//!   Unicode form and older systems the Punycode form, so the form the person's address was
+//!   found in is the best guess of the form Gong holds. The other form is
+//!   [`EmailAddress::other_domain_form`], for callers who erase both.
+//! - **Special-use domains are refused**: `.test`, `.invalid`, `.localhost`, `.local`,
+//!   `.onion` and `.arpa` (RFC 6761, 6762, 7686): no mailbox on the Internet is under them,
+//!   so an address there is test data or a typo, never a data subject. The list is
+//!   `email-validator`'s.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::CodePointMapData;
+use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
+use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
 use crate::error::{InputKind, InvalidInput};
 
@@ -13,13 +44,23 @@ use crate::error::{InputKind, InvalidInput};
 pub const MAX_LEN: usize = 254;
 /// The longest local part accepted (RFC 5321, in bytes).
 pub const MAX_LOCAL_LEN: usize = 64;
+/// The longest domain accepted, in octets of its ASCII form (RFC 1035).
+const MAX_DOMAIN_LEN: usize = 253;
+/// The longest label of a domain, in octets of its ASCII form (RFC 1035).
+const MAX_LABEL_LEN: usize = 63;
 
 /// Characters that mean the input is not one plain address (a display name, a list, a comment
 /// or a quoted local part).
 const STRUCTURAL: &[char] = &['"', ',', ';', '<', '>', '(', ')', '[', ']', '\\', ':'];
 
-/// A validated email address: trimmed, exactly one `@`, local part kept as written, domain
-/// lower-cased.
+/// The ideographic, fullwidth and halfwidth ideographic full stops, which UTS 46 maps to `.`.
+const FULL_STOPS: &[char] = &['\u{3002}', '\u{ff0e}', '\u{ff61}'];
+
+/// Top-level domains where no one can receive mail (`email-validator`'s list).
+const SPECIAL_USE: &[&str] = &["arpa", "invalid", "local", "localhost", "onion", "test"];
+
+/// A validated email address: trimmed, NFC, exactly one `@`, local part kept as written,
+/// domain checked as a hostname and lower-cased (see the module docs for what is sent).
 ///
 /// ```
 /// use gong_api_ext::EmailAddress;
@@ -27,78 +68,80 @@ const STRUCTURAL: &[char] = &['"', ',', ';', '<', '>', '(', ')', '[', ']', '\\',
 /// let address = EmailAddress::parse("  Jane.Doe@Example.COM ")?;
 /// assert_eq!(address.as_str(), "Jane.Doe@example.com");
 /// assert!(EmailAddress::parse("jane@doe@example.com").is_err());
+///
+/// // Decomposed input, an ideographic full stop: the same address.
+/// let address = EmailAddress::parse("ju\u{308}rgen@mu\u{308}nchen\u{3002}de")?;
+/// assert_eq!(address.as_str(), "jürgen@münchen.de");
+/// assert_eq!(address.other_domain_form().as_deref(), Some("jürgen@xn--mnchen-3ya.de"));
 /// # Ok::<(), gong_api_ext::InvalidInput>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    /// Validates `input` (see the type's docs for the rules).
+    /// Validates `input` (see the type's and the module's docs for the rules).
     pub fn parse(input: &str) -> Result<Self, InvalidInput> {
-        let fail = |rule: &str| Err(InvalidInput::new(InputKind::EmailAddress, input, rule));
+        let fail = |rule: &str| InvalidInput::new(InputKind::EmailAddress, input, rule);
         let trimmed = input.trim();
         if trimmed.is_empty() {
-            return fail("it is empty");
+            return Err(fail("it is empty"));
         }
-        if trimmed.len() > MAX_LEN {
-            return fail(&format!(
+        // Bounds the work below; the real limit is checked on the canonical form.
+        if trimmed.len() > 4 * MAX_LEN {
+            return Err(fail(&format!(
                 "it is {} bytes long; at most {MAX_LEN} are allowed",
                 trimmed.len()
-            ));
+            )));
         }
         if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return fail("it contains whitespace or a control character");
+            return Err(fail("it contains whitespace or a control character"));
         }
+        let nfc = ComposingNormalizerBorrowed::new_nfc().normalize(trimmed);
         // Invisible format characters (a byte-order mark, a zero-width space, a soft hyphen…)
         // would make Gong match nothing while the erasure is reported done: only printable
-        // ASCII and Unicode letters and digits are accepted.
-        if let Some(c) = trimmed
+        // ASCII and Unicode letters, marks and digits are accepted.
+        if let Some(c) = nfc
             .chars()
-            .find(|c| !(c.is_ascii_graphic() || c.is_alphanumeric()))
+            .find(|&c| !(c.is_ascii_graphic() || is_word_char(c) || FULL_STOPS.contains(&c)))
         {
-            return fail(&format!(
+            return Err(fail(&format!(
                 "it contains the invisible or unusual character U+{:04X}",
                 u32::from(c)
-            ));
+            )));
         }
-        let mut parts = trimmed.split('@');
+        let mut parts = nfc.split('@');
         let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-            return fail(if trimmed.contains('@') {
+            return Err(fail(if nfc.contains('@') {
                 "it has more than one @"
             } else {
                 "it has no @"
-            });
+            }));
         };
         if local.is_empty() {
-            return fail("the part before the @ is empty");
+            return Err(fail("the part before the @ is empty"));
         }
         if local.len() > MAX_LOCAL_LEN {
-            return fail(&format!(
+            return Err(fail(&format!(
                 "the part before the @ is {} bytes long; at most {MAX_LOCAL_LEN} are allowed",
                 local.len()
-            ));
+            )));
         }
-        if let Some(c) = trimmed.chars().find(|c| STRUCTURAL.contains(c)) {
-            return fail(&format!(
+        if let Some(c) = local.chars().find(|c| STRUCTURAL.contains(c)) {
+            return Err(fail(&format!(
                 "it contains {c:?}: give one plain address, without a display name or quotes"
-            ));
-        }
-        if !domain.contains('.') {
-            return fail("the domain has no dot");
-        }
-        if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
-            return fail("the domain has an empty label");
+            )));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            return fail("the part before the @ has a misplaced dot");
+            return Err(fail("the part before the @ has a misplaced dot"));
         }
-        let canonical = format!("{local}@{}", domain.to_lowercase());
-        // Lower-casing can lengthen a non-ASCII domain: the canonical form must fit too.
+        let domain = hostname(domain).map_err(|rule| fail(&rule))?;
+        let canonical = format!("{local}@{}", domain.sent);
+        // Mapping can lengthen a non-ASCII domain: the canonical form must fit too.
         if canonical.len() > MAX_LEN {
-            return fail(&format!(
+            return Err(fail(&format!(
                 "its canonical form is {} bytes long; at most {MAX_LEN} are allowed",
                 canonical.len()
-            ));
+            )));
         }
         Ok(Self(canonical))
     }
@@ -107,6 +150,153 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// For an internationalised domain, the address with the domain in its other form:
+    /// Punycode (`jürgen@xn--mnchen-3ya.de`) for one given in Unicode, Unicode for one given
+    /// in Punycode. `None` for a plain ASCII domain. Gong may hold either form; a caller who
+    /// wants to be thorough erases both.
+    pub fn other_domain_form(&self) -> Option<String> {
+        let (local, domain) = self.0.rsplit_once('@')?;
+        let other = if domain.is_ascii() {
+            let (unicode, result) =
+                Uts46::new().to_unicode(domain.as_bytes(), AsciiDenyList::STD3, Hyphens::Check);
+            result.ok()?;
+            unicode
+        } else {
+            Uts46::new()
+                .to_ascii(
+                    domain.as_bytes(),
+                    AsciiDenyList::STD3,
+                    Hyphens::Check,
+                    DnsLength::Verify,
+                )
+                .ok()?
+        };
+        (other != domain).then(|| format!("{local}@{other}"))
+    }
+}
+
+/// Letters, marks and decimal digits: what a word in any script is made of.
+fn is_word_char(c: char) -> bool {
+    let category = CodePointMapData::<GeneralCategory>::new().get(c);
+    c.is_alphanumeric() || GeneralCategoryGroup::Mark.contains(category)
+}
+
+/// RFC 5892's basis for characters valid in an internationalised label: lower- and upper-case
+/// and other letters, modifier letters, non-spacing and spacing marks, decimal digits.
+fn is_idna2008_letter_digit(c: char) -> bool {
+    use GeneralCategory as G;
+    matches!(
+        CodePointMapData::<GeneralCategory>::new().get(c),
+        G::LowercaseLetter
+            | G::UppercaseLetter
+            | G::OtherLetter
+            | G::DecimalNumber
+            | G::ModifierLetter
+            | G::NonspacingMark
+            | G::SpacingMark
+    )
+}
+
+/// A domain checked as a hostname: what is sent.
+struct Hostname {
+    sent: String,
+}
+
+/// Checks `domain` as a hostname (see the module docs); `Err` holds the rule broken.
+fn hostname(domain: &str) -> Result<Hostname, String> {
+    if domain.is_empty() {
+        return Err("the part after the @ is empty".into());
+    }
+    // UTS 46 mapping: lower case, compatibility forms, ideographic full stops as dots.
+    let (mapped, result) =
+        Uts46::new().to_unicode(domain.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
+    let labels: Vec<&str> = mapped.split('.').collect();
+    if labels.len() < 2 {
+        return Err("the domain has no dot".into());
+    }
+    if labels.iter().any(|l| l.is_empty()) {
+        return Err("the domain has an empty label".into());
+    }
+    if let Some(c) = mapped
+        .chars()
+        .find(|&c| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+    {
+        return Err(format!(
+            "the domain contains {c:?}, which no hostname has (a path, query or port is not \
+             part of an address)"
+        ));
+    }
+    if labels
+        .iter()
+        .any(|l| l.starts_with('-') || l.ends_with('-'))
+    {
+        return Err("a label of the domain starts or ends with a hyphen".into());
+    }
+    if let Some(c) = domain
+        .chars()
+        .find(|&c| !c.is_ascii() && !is_idna2008_letter_digit(c) && !FULL_STOPS.contains(&c))
+    {
+        return Err(format!(
+            "the domain contains U+{:04X}, which is not a letter, mark or digit: no \
+             internationalised domain name may have it",
+            u32::from(c)
+        ));
+    }
+    let ascii = match (result, ascii_form(&mapped)) {
+        (Ok(()), Ok(ascii)) => ascii,
+        _ => {
+            return Err(
+                "the domain is not a valid internationalised domain name (IDNA): check its \
+                 spelling; a label may not have two letters and -- unless it is Punycode \
+                 (xn--)"
+                    .into(),
+            );
+        }
+    };
+    if let Some(label) = ascii.split('.').find(|l| l.len() > MAX_LABEL_LEN) {
+        return Err(format!(
+            "a label of the domain is {} octets long; at most {MAX_LABEL_LEN} are allowed",
+            label.len()
+        ));
+    }
+    if ascii.len() > MAX_DOMAIN_LEN {
+        return Err(format!(
+            "the domain is {} octets long; at most {MAX_DOMAIN_LEN} are allowed",
+            ascii.len()
+        ));
+    }
+    let tld = ascii.rsplit('.').next().unwrap_or_default();
+    if !tld.ends_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(format!(
+            "the top-level domain .{tld} does not exist: every top-level domain ends with a letter"
+        ));
+    }
+    if let Some(special) = SPECIAL_USE
+        .iter()
+        .find(|&&d| ascii == d || ascii.ends_with(&format!(".{d}")))
+    {
+        return Err(format!(
+            "the domain is under .{special}, reserved for special use (RFC 6761): no one \
+             receives mail there"
+        ));
+    }
+    let sent = if domain.is_ascii() {
+        ascii.into_owned()
+    } else {
+        mapped.into_owned()
+    };
+    Ok(Hostname { sent })
+}
+
+/// The ASCII (Punycode) form of an already mapped domain, with the STD3 and hyphen rules.
+fn ascii_form(mapped: &str) -> Result<Cow<'_, str>, idna::Errors> {
+    Uts46::new().to_ascii(
+        mapped.as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::Check,
+        DnsLength::Ignore,
+    )
 }
 
 impl fmt::Display for EmailAddress {
@@ -158,6 +348,18 @@ mod tests {
             ),
             ("o'brien@example.ie", "o'brien@example.ie"),
             ("jürgen@müller.de", "jürgen@müller.de"),
+            // NFC for the whole address; the local part's case kept.
+            ("Ju\u{308}rgen@Mu\u{308}nchen.DE", "Jürgen@münchen.de"),
+            // Ideographic and fullwidth full stops, fullwidth letters, the Kelvin sign.
+            ("jane.doe@acme\u{3002}io", "jane.doe@acme.io"),
+            ("jane@acme\u{ff0e}io", "jane@acme.io"),
+            ("user@ｅｘａｍｐｌｅ.com", "user@example.com"),
+            ("user@\u{212a}elvin.com", "user@kelvin.com"),
+            // Scripts whose words keep combining marks after NFC.
+            ("ติดต่อ@ตัวอย่าง.ไทย", "ติดต่อ@ตัวอย่าง.ไทย"),
+            ("सम्पर्क@उदाहरण.भारत", "सम्पर्क@उदाहरण.भारत"),
+            // Each domain is sent in the form it was given in.
+            ("jane@XN--MNCHEN-3YA.de", "jane@xn--mnchen-3ya.de"),
         ] {
             assert_eq!(EmailAddress::parse(input).unwrap().as_str(), canonical);
         }
@@ -166,7 +368,11 @@ mod tests {
     #[test]
     fn rejects_ambiguous_or_malformed_input() {
         let long_local = format!("{}@example.com", "a".repeat(65));
-        let long = format!("a@{}.com", "b".repeat(250));
+        let long = format!(
+            "{}@{}.com",
+            "a".repeat(64),
+            vec!["b".repeat(60); 4].join(".")
+        );
         for (input, rule) in [
             ("", "empty"),
             ("jane.example.com", "no @"),
@@ -190,10 +396,42 @@ mod tests {
             ("jane@exam\u{2060}ple.com", "U+2060"),
             (long_local.as_str(), "at most 64"),
             (long.as_str(), "at most 254"),
+            // Domains that cannot exist.
+            ("jane@ac!me.io", "'!'"),
+            ("jane@acme.io/path", "'/'"),
+            ("jane@acme.io?subject=x", "'?'"),
+            ("jane@acme.io:25", "':'"),
+            ("jane@my_acme.io", "'_'"),
+            ("jane@-acme.io", "hyphen"),
+            ("jane@acme-.io", "hyphen"),
+            ("jane@ab--acme.io", "IDNA"),
+            ("jane@xn--zz.io", "IDNA"),
+            ("jane@acme.123", "top-level domain .123"),
+            ("jane@\u{2615}acme.io", "U+2615"),
+            ("jane@acme.test", ".test"),
+            ("jane@printer.local", ".local"),
+            ("jane@localhost.localhost", ".localhost"),
+            ("jane@acme\u{3002}", "empty label"),
         ] {
             let err = EmailAddress::parse(input).expect_err(input);
             assert!(err.to_string().contains(rule), "{input:?}: {err}");
         }
+    }
+
+    #[test]
+    fn the_other_domain_form_is_offered_for_idns_only() {
+        let unicode = EmailAddress::parse("jane@münchen.de").unwrap();
+        assert_eq!(
+            unicode.other_domain_form().as_deref(),
+            Some("jane@xn--mnchen-3ya.de")
+        );
+        let punycode = EmailAddress::parse("jane@xn--mnchen-3ya.de").unwrap();
+        assert_eq!(
+            punycode.other_domain_form().as_deref(),
+            Some("jane@münchen.de")
+        );
+        let ascii = EmailAddress::parse("jane@example.com").unwrap();
+        assert_eq!(ascii.other_domain_form(), None);
     }
 
     proptest! {

@@ -40,12 +40,18 @@ impl fmt::Display for InputKind {
 }
 
 /// An input that was rejected before any network call: what it was and the rule it broke.
+///
+/// When the input names one number unambiguously but is refused because it is not written the
+/// way it would be dialled from abroad (a trunk prefix after the country code), the corrected
+/// form is also given by [`InvalidInput::suggestion`], for a tool to offer; it is never applied
+/// silently.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {kind} {input:?}: {rule}")]
 pub struct InvalidInput {
     kind: InputKind,
     input: String,
     rule: String,
+    suggestion: Option<String>,
 }
 
 impl InvalidInput {
@@ -54,7 +60,14 @@ impl InvalidInput {
             kind,
             input: input.to_owned(),
             rule: rule.to_owned(),
+            suggestion: None,
         }
+    }
+
+    /// The same refusal, with the corrected input a user may confirm.
+    pub(crate) fn with_suggestion(mut self, suggestion: String) -> Self {
+        self.suggestion = Some(suggestion);
+        self
     }
 
     /// What kind of input it was.
@@ -70,6 +83,13 @@ impl InvalidInput {
     /// The rule it broke, in words.
     pub fn rule(&self) -> &str {
         &self.rule
+    }
+
+    /// The corrected input, when there is exactly one (e.g. `+442079460018` for
+    /// `+44 020 7946 0018`). The rule's text names it too. Use it only after the user confirms:
+    /// the input was refused because it was not written as Gong would match it.
+    pub fn suggestion(&self) -> Option<&str> {
+        self.suggestion.as_deref()
     }
 }
 

@@ -2,14 +2,21 @@
 //!
 //! Gong's rule (seed 000) is "starts with `+` and the country code; all other non-digits are
 //! ignored". Taken literally, `+1 425 555 2671 ext 33` would erase the data of
-//! `+1425555267133`: a different person. So this parser accepts only the separators people
-//! actually write (space, `-`, `.`, `(`, `)`) and rejects everything it would otherwise have to
-//! guess about.
+//! `+1425555267133`: a different person. So this parser accepts only what is unambiguously one
+//! number and refuses, naming the rule, everything it would otherwise have to guess about.
+//!
+//! With the `numbering-plan` feature (on by default) the number is read by libphonenumber
+//! (the `rlibphonenumber` port) and what is sent is that reading, accepted only when it uses
+//! exactly the digits written; see [`PhoneNumber::parse`].
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{InputKind, InvalidInput};
+
+#[cfg(feature = "numbering-plan")]
+mod plan;
+mod spelling;
 
 /// The fewest digits accepted. No country's full number is shorter.
 pub const MIN_DIGITS: usize = 7;
@@ -34,112 +41,81 @@ pub struct PhoneNumber(String);
 impl PhoneNumber {
     /// Validates `input` and returns its canonical form.
     ///
-    /// Accepted: a leading `+`, then digits separated by spaces, `-`, `.`, or one level of
-    /// balanced parentheses. Rejected, with the rule named: no leading `+`, a second `+`,
-    /// letters (vanity numbers), an extension (`ext`, `x`, `#`, `;`), a country code starting
-    /// with `0`, fewer than 7 or more than 15 digits, and any other character.
+    /// **Accepted**: surrounding whitespace (and a byte-order mark or zero-width space), then
+    /// `+` (or the fullwidth `＋`) and the country code, then digits separated by spaces
+    /// (also no-break and ideographic), dashes (also the Unicode hyphens and dashes U+2010 to
+    /// U+2015, the minus sign and the fullwidth hyphen), dots, one level of parentheses, and
+    /// the invisible zero-width space, word joiner and soft hyphen. Digits may be ASCII or of
+    /// the scripts libphonenumber maps (fullwidth, Arabic-Indic, Persian, Devanagari, Bengali,
+    /// Thai and others). A `tel:` URI (`tel:+1-201-555-0123`) is read as its number.
+    ///
+    /// **Refused**, with the rule named: no leading `+`, a second `+`, letters (vanity
+    /// numbers), an extension (`ext`, `x`, `#`, `;`, a `,` pause, `;ext=`), a country code
+    /// starting with `0`, fewer than 7 or more than 15 digits, any other character, and what a
+    /// spreadsheet leaves: a leading `'` or `=`, surrounding quotes, a trailing comma, a
+    /// trailing `.0`, scientific notation (`4.42079E+11`).
+    ///
+    /// **With the `numbering-plan` feature** (default), the number must also be valid in its
+    /// country's numbering plan as libphonenumber reads it, and libphonenumber must read the
+    /// very digits written:
+    ///
+    /// - a trunk prefix after the country code, in any spelling (`+44 020 7946 0018`,
+    ///   `+44 (0)20 …`, `+49 (030) …`, `+7 8 …`, Argentina's mobile `15`), is refused, and the
+    ///   number libphonenumber reads is given in the message and by
+    ///   [`InvalidInput::suggestion`] (`+442079460018`), never applied silently;
+    /// - a trailing digit group that could be an extension is refused: one that
+    ///   libphonenumber's own formatting does not separate, after digits that are a valid
+    ///   number by themselves (`+49 30 123456 123`). The same digits in one block
+    ///   (`+4930123456123`) are accepted.
+    ///
+    /// **Without it** (`default-features = false`), only the syntax above is checked, plus a
+    /// `(0)` after the country code: a trunk prefix written any other way, an impossible length
+    /// for the country or an unassigned range is not caught.
     pub fn parse(input: &str) -> Result<Self, InvalidInput> {
-        let fail = |rule: &str| Err(InvalidInput::new(InputKind::PhoneNumber, input, rule));
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return fail("it is empty");
-        }
-        let Some(rest) = trimmed.strip_prefix('+') else {
-            return fail("it must start with + and the country code");
-        };
-        let lower = rest.to_ascii_lowercase();
-        if lower.contains("ext") || lower.contains('x') || rest.contains(['#', ';']) {
-            return fail("extensions are not accepted: erase the number without its extension");
-        }
-        let mut digits = String::with_capacity(MAX_DIGITS + 1);
-        digits.push('+');
-        let mut open_paren = false;
-        // Digits inside the current parentheses: `+44 (0) 20 …` marks a trunk prefix that is
-        // not dialled with the country code. Keeping the 0 would name another number.
-        let mut in_paren = String::new();
-        for c in rest.chars() {
-            match c {
-                '0'..='9' => {
-                    digits.push(c);
-                    if open_paren {
-                        in_paren.push(c);
-                    }
-                }
-                ' ' | '-' | '.' => {}
-                '(' if !open_paren => {
-                    open_paren = true;
-                    in_paren.clear();
-                }
-                ')' if open_paren
-                    && !in_paren.is_empty()
-                    && in_paren.bytes().all(|b| b == b'0') =>
-                {
-                    return fail(
-                        "a (0) trunk prefix is ambiguous after a country code: write the number without it",
-                    );
-                }
-                ')' if open_paren => open_paren = false,
-                '(' | ')' => return fail("its parentheses are unbalanced"),
-                '+' => return fail("it has a second +"),
-                c if c.is_alphabetic() => {
-                    return fail("letters (vanity numbers) are not accepted");
-                }
-                c => {
-                    return fail(&format!(
-                        "it contains {c:?}; only digits, spaces, '-', '.', '(' and ')' may follow the +"
-                    ));
-                }
-            }
-        }
-        if open_paren {
-            return fail("its parentheses are unbalanced");
-        }
-        let count = digits.len() - 1;
+        let fail = |rule: &str| InvalidInput::new(InputKind::PhoneNumber, input, rule);
+        let written = spelling::read(input).map_err(|rule| fail(&rule))?;
+        let digits = &written.digits;
+        let count = digits.len();
         if count == 0 {
-            return fail("it has no digits");
+            return Err(fail("it has no digits"));
         }
-        if digits.as_bytes()[1] == b'0' {
-            return fail("a country code cannot start with 0");
+        if digits.starts_with('0') {
+            return Err(fail("a country code cannot start with 0"));
         }
         if count < MIN_DIGITS {
-            return fail(&format!(
+            return Err(fail(&format!(
                 "it has {count} digits; at least {MIN_DIGITS} are needed"
-            ));
+            )));
         }
         if count > MAX_DIGITS {
-            return fail(&format!(
+            return Err(fail(&format!(
                 "it has {count} digits; E.164 allows at most {MAX_DIGITS}"
-            ));
+            )));
         }
         #[cfg(feature = "numbering-plan")]
-        numbering_plan::check(input, &digits)?;
-        Ok(Self(digits))
+        {
+            plan::check(&written).map(Self).map_err(|refusal| {
+                let error = fail(&refusal.rule);
+                match refusal.suggestion {
+                    Some(suggestion) => error.with_suggestion(suggestion),
+                    None => error,
+                }
+            })
+        }
+        #[cfg(not(feature = "numbering-plan"))]
+        {
+            if written.zeros_in_parentheses {
+                return Err(fail(
+                    "a (0) trunk prefix is ambiguous after a country code: write the number without it",
+                ));
+            }
+            Ok(Self(format!("+{digits}")))
+        }
     }
 
     /// The canonical form, `+` and digits. It goes on the wire percent-encoded (`%2B…`).
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-#[cfg(feature = "numbering-plan")]
-mod numbering_plan {
-    use crate::error::{InputKind, InvalidInput};
-
-    /// Checks the number against libphonenumber's metadata.
-    pub fn check(input: &str, canonical: &str) -> Result<(), InvalidInput> {
-        let valid = phonenumber::parse(None, canonical)
-            .map(|n| phonenumber::is_valid(&n))
-            .unwrap_or(false);
-        if valid {
-            Ok(())
-        } else {
-            Err(InvalidInput::new(
-                InputKind::PhoneNumber,
-                input,
-                "it is not a valid number in its country's numbering plan",
-            ))
-        }
     }
 }
 
@@ -194,6 +170,13 @@ mod tests {
             "+1.425.555.2671",
             "  +1 (425) 555-2671\t",
             "+1 (425)-555.2671",
+            // Unambiguous Unicode spellings, normalised.
+            "+1\u{a0}425\u{3000}555\u{2010}2671",
+            "+1 ٤٢٥ ٥٥٥ ٢٦٧١",
+            "＋１ ４２５ ５５５ ２６７１",
+            "+1\u{200b}425\u{2060}555\u{ad}2671",
+            "\u{feff}+1 425 555 2671",
+            "tel:+1-425-555-2671",
         ] {
             assert_eq!(
                 PhoneNumber::parse(input).map(|p| p.0),
@@ -229,12 +212,20 @@ mod tests {
             ("+1 (425 555 2671", "unbalanced"),
             ("+1 425) 555 2671", "unbalanced"),
             ("+1 ((425)) 555 2671", "unbalanced"),
-            ("+44 (0) 20 7946 0958", "(0) trunk prefix"),
-            ("+49 (0)30 1234567", "(0) trunk prefix"),
+            ("+44 (0) 20 7946 0958", "trunk"),
+            ("+49 (0)30 1234567", "trunk"),
             ("+\u{feff}1 425 555 2671", "contains"),
+            ("+1\u{2009}425 555 2671", "contains"),
             ("+1/425/555/2671", "contains '/'"),
-            ("+1\u{a0}425 555 2671", "contains"),
-            ("+1 ٤٢٥ 555 2671", "contains"),
+            ("+1 425 555 2671,", "comma"),
+            ("+1 425 555 2671,33", "extensions"),
+            ("'+1 425 555 2671", "apostrophe"),
+            ("4.25555E+10", "scientific"),
+            ("+14255552671.0", "decimal .0"),
+            (
+                "0014255552671",
+                "instead of the international dialling prefix 00",
+            ),
         ] {
             let err = PhoneNumber::parse(input).expect_err(input);
             assert!(err.to_string().contains(rule), "{input:?}: {err}");
@@ -263,6 +254,31 @@ mod tests {
         } else {
             assert_eq!(result.unwrap().as_str(), "+11234567890");
         }
+    }
+
+    #[test]
+    fn a_trunk_prefix_is_refused_with_a_suggestion_only_with_the_plan() {
+        let result = PhoneNumber::parse("+44 020 7946 0018");
+        if cfg!(feature = "numbering-plan") {
+            let err = result.unwrap_err();
+            assert_eq!(err.suggestion(), Some("+442079460018"));
+            assert!(err.rule().contains("+442079460018"), "{err}");
+            // Valid Russian 800 numbers start with the digit of Russia's trunk prefix, 8: the
+            // `phonenumber` crate strips it (and refuses the number); libphonenumber does not.
+            assert_eq!(
+                PhoneNumber::parse("+7 800 555-35-35").unwrap().as_str(),
+                "+78005553535"
+            );
+        } else {
+            // Without a plan, the 0 cannot be told from the number's own first digit.
+            assert_eq!(result.unwrap().as_str(), "+4402079460018");
+        }
+        assert_eq!(
+            PhoneNumber::parse("+1 425 555 2671 ext 3")
+                .unwrap_err()
+                .suggestion(),
+            None
+        );
     }
 
     proptest! {

@@ -1,0 +1,230 @@
+//! The numbering-plan check: libphonenumber's reading of the number (through `rlibphonenumber`,
+//! a port of Google's C++ library with its metadata) decides what is sent.
+//!
+//! The number sent is the one libphonenumber reads, and it is accepted only when that reading
+//! uses exactly the digits written. libphonenumber drops a trunk prefix written after the
+//! country code (`+44 020 …` is read as `+44 20 …`); sending the digits as written would name
+//! another number, and sending libphonenumber's reading would guess for the user, so such input
+//! is refused with the reading as a suggestion. A trailing digit group that could be an
+//! extension (the digits before it are a valid number by themselves, and libphonenumber would
+//! not group the number that way) is refused too.
+
+use rlibphonenumber::{
+    PHONE_NUMBER_UTIL, ParseError, PhoneNumber, PhoneNumberFormat, ValidationError,
+};
+
+use super::spelling::Written;
+
+/// A refusal: the rule broken and, when the number is otherwise unambiguous, the corrected
+/// form.
+pub(super) struct Refusal {
+    pub rule: String,
+    pub suggestion: Option<String>,
+}
+
+impl Refusal {
+    fn rule(rule: String) -> Self {
+        Self {
+            rule,
+            suggestion: None,
+        }
+    }
+}
+
+/// libphonenumber's reading of `+digits`, as E.164 with the parsed number.
+fn read(digits: &str) -> Result<(PhoneNumber, String), ParseError> {
+    let number = PHONE_NUMBER_UTIL.parse(format!("+{digits}"), None)?;
+    let e164 = number.format_as(PhoneNumberFormat::E164).into_owned();
+    Ok((number, e164))
+}
+
+/// Checks the written number against its country's numbering plan and returns the E.164 form
+/// to send, which is always `+` and the digits written.
+pub(super) fn check(written: &Written) -> Result<String, Refusal> {
+    let digits = &written.digits;
+    let (number, e164) = read(digits).map_err(|e| Refusal::rule(unreadable(&e)))?;
+    let cc = number.country_code.to_string();
+    if e164[1..] != digits[..] {
+        return Err(reread(&number, &e164, &cc, digits));
+    }
+    if !number.is_valid() {
+        return Err(Refusal::rule(invalid(&number, &cc)));
+    }
+    if let Some(rule) = extension_like_tail(written, &number, &cc) {
+        return Err(Refusal::rule(rule));
+    }
+    Ok(e164)
+}
+
+fn unreadable(error: &ParseError) -> String {
+    match error {
+        ParseError::InvalidCountryCode => "its country code is not assigned".into(),
+        ParseError::TooShortNsn | ParseError::TooShortAfterIdd => {
+            "it is too short to be a phone number".into()
+        }
+        ParseError::TooLongNsn => "it is too long to be a phone number".into(),
+        ParseError::NotANumber(_) => "libphonenumber does not read it as a phone number".into(),
+    }
+}
+
+/// libphonenumber read other digits than those written: a trunk prefix (or Argentina's mobile
+/// `15`) was dropped or rewritten.
+fn reread(number: &PhoneNumber, e164: &str, cc: &str, digits: &str) -> Refusal {
+    let written_national = digits.strip_prefix(cc).unwrap_or(digits);
+    let read_national = &e164[1 + cc.len()..];
+    if !number.is_valid() {
+        return Refusal::rule(invalid(number, cc));
+    }
+    let rule = match written_national.strip_suffix(read_national) {
+        Some(prefix) if !prefix.is_empty() => format!(
+            "the {prefix} after +{cc} is a national (trunk) prefix, not dialled with the country \
+             code, so the number is {e164}: check that this is the person's number and give it \
+             in that form"
+        ),
+        _ => format!(
+            "its national digits {written_national} are read by the numbering plan as {e164} \
+             (a national prefix or mobile token rewritten): check that this is the person's \
+             number and give it in that form"
+        ),
+    };
+    Refusal {
+        rule,
+        suggestion: Some(e164.to_owned()),
+    }
+}
+
+fn invalid(number: &PhoneNumber, cc: &str) -> String {
+    match number.is_possible_with_reason() {
+        Err(ValidationError::TooShort) => format!("it is too short for a number under +{cc}"),
+        Err(ValidationError::TooLong) => format!(
+            "it is too long for a number under +{cc} (is an extension or a second number \
+             attached?)"
+        ),
+        Err(ValidationError::InvalidCountryCode) => "its country code is not assigned".into(),
+        _ => format!("it is not a valid number in the numbering plan of +{cc}"),
+    }
+}
+
+/// A group the writer separated at the end that libphonenumber's own formatting does not
+/// separate there, after digits that are a valid number by themselves: `+49 30 123456 123`
+/// may be `+49 30 123456` extension 123.
+fn extension_like_tail(written: &Written, number: &PhoneNumber, cc: &str) -> Option<String> {
+    let digits = &written.digits;
+    let own = own_breaks(number, cc.len());
+    for &at in written.breaks.iter().rev() {
+        if at <= cc.len() || own.contains(&at) {
+            continue;
+        }
+        let head = &digits[..at];
+        let Ok((prefix, e164)) = read(head) else {
+            continue;
+        };
+        if e164[1..] == head[..] && prefix.is_valid() {
+            return Some(format!(
+                "its last digits {tail} could be an extension, since +{head} is a valid number \
+                 by itself: if it is all one number, give it as +{digits}; if {tail} is an \
+                 extension, leave it out",
+                tail = &digits[at..]
+            ));
+        }
+    }
+    None
+}
+
+/// Where libphonenumber's international and national formats separate the number, counted in
+/// digits from the start of the country code.
+fn own_breaks(number: &PhoneNumber, cc_len: usize) -> Vec<usize> {
+    let national_significant = number.get_national_significant_number();
+    let mut own = breaks(&number.format_as(PhoneNumberFormat::International), 0);
+    let national = number.format_as(PhoneNumberFormat::National);
+    let national_digits: String = national.chars().filter(char::is_ascii_digit).collect();
+    // The national format may start with the trunk prefix, which is not part of the number.
+    if let Some(trunk) = national_digits.strip_suffix(national_significant.as_str()) {
+        own.extend(
+            breaks(&national, 0)
+                .into_iter()
+                .filter(|&at| at > trunk.len())
+                .map(|at| at - trunk.len() + cc_len),
+        );
+    }
+    own
+}
+
+/// Digit counts at which `formatted` has a separator between two digits.
+fn breaks(formatted: &str, offset: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut count = 0;
+    let mut separated = false;
+    for c in formatted.chars() {
+        if c.is_ascii_digit() {
+            if separated && count > 0 {
+                out.push(offset + count);
+            }
+            separated = false;
+            count += 1;
+        } else {
+            separated = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::spelling;
+
+    fn check_str(input: &str) -> Result<String, Refusal> {
+        check(&spelling::read(input).map_err(Refusal::rule)?)
+    }
+
+    #[test]
+    fn own_breaks_follow_libphonenumbers_grouping() {
+        let (number, _) = read("442079460018").unwrap();
+        // "+44 20 7946 0018" and "020 7946 0018".
+        let mut own = own_breaks(&number, 2);
+        own.sort_unstable();
+        own.dedup();
+        assert_eq!(own, [2, 4, 8]);
+    }
+
+    #[test]
+    fn a_trunk_prefix_is_refused_with_the_number_libphonenumber_reads() {
+        for input in [
+            "+44 020 7946 0018",
+            "+44 (0)20 7946 0018",
+            "+44 (020) 7946 0018",
+            "+4402079460018",
+        ] {
+            let refusal = check_str(input).err().expect(input);
+            assert_eq!(
+                refusal.suggestion.as_deref(),
+                Some("+442079460018"),
+                "{input}"
+            );
+            assert!(refusal.rule.contains("the 0 after +44"), "{}", refusal.rule);
+        }
+        let refusal = check_str("+54 11 15 2345 6789").err().unwrap();
+        assert_eq!(refusal.suggestion.as_deref(), Some("+5491123456789"));
+    }
+
+    #[test]
+    fn an_extension_like_tail_is_refused() {
+        let refusal = check_str("+49 30 123456 123").err().unwrap();
+        assert!(
+            refusal.rule.contains("could be an extension"),
+            "{}",
+            refusal.rule
+        );
+        assert_eq!(refusal.suggestion, None);
+        // The same digits in one block, or grouped as libphonenumber groups them, are one number.
+        assert_eq!(
+            check_str("+4930123456123").ok().as_deref(),
+            Some("+4930123456123")
+        );
+        assert_eq!(
+            check_str("+39 02 1234 5678").ok().as_deref(),
+            Some("+390212345678")
+        );
+    }
+}
