@@ -65,6 +65,7 @@ impl InvalidInput {
     }
 
     /// The same refusal, with the corrected input a user may confirm.
+    #[cfg_attr(not(feature = "numbering-plan"), allow(dead_code))]
     pub(crate) fn with_suggestion(mut self, suggestion: String) -> Self {
         self.suggestion = Some(suggestion);
         self

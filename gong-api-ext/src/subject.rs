@@ -25,13 +25,20 @@ pub enum Subject {
 
 impl Subject {
     /// Reads a subject whose kind is not given: an email address contains `@` (and may start
-    /// with `+`), a phone number starts with `+` and has no `@`. Anything else is rejected
-    /// rather than guessed.
+    /// with `+`); anything else that starts like a number (`+`, a digit, `tel:`, or what a
+    /// spreadsheet puts before one: `'`, `=`, a quote) is read as a phone number, so its
+    /// error names the phone rule it broke (a missing `+`, a spreadsheet artefact). Anything
+    /// else is rejected rather than guessed.
     pub fn parse(input: &str) -> Result<Self, InvalidInput> {
-        let trimmed = input.trim();
+        let trimmed = input.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let starts_like_a_number = trimmed.starts_with(|c: char| {
+            c.is_ascii_digit() || matches!(c, '+' | '\u{ff0b}' | '\'' | '=' | '"' | '\u{201c}')
+        }) || trimmed
+            .get(..4)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("tel:"));
         if trimmed.contains('@') {
             EmailAddress::parse(input).map(Self::Email)
-        } else if trimmed.starts_with('+') {
+        } else if starts_like_a_number {
             PhoneNumber::parse(input).map(Self::Phone)
         } else {
             Err(InvalidInput::new(
@@ -97,8 +104,19 @@ mod tests {
             Subject::parse("jane@Example.com").unwrap().to_string(),
             "jane@example.com"
         );
-        let err = Subject::parse("4255552671").unwrap_err();
+        let err = Subject::parse("jane at example.com").unwrap_err();
         assert!(err.to_string().contains("neither"), "{err}");
+        // Number-like input gets the phone rule it broke.
+        let err = Subject::parse("4255552671").unwrap_err();
+        assert!(err.rule().contains("must start with +"), "{err}");
+        let err = Subject::parse("4.25555E+10").unwrap_err();
+        assert!(err.rule().contains("scientific notation"), "{err}");
+        let err = Subject::parse("'+14255552671").unwrap_err();
+        assert!(err.rule().contains("apostrophe"), "{err}");
+        assert_eq!(
+            Subject::parse("tel:+1-425-555-2671").unwrap().as_str(),
+            "+14255552671"
+        );
         // A phone-looking input keeps the phone rules.
         assert!(Subject::parse("+1 425 555 2671 ext 2").is_err());
         // An email address may start with `+`.

@@ -105,60 +105,65 @@ fn invalid(number: &PhoneNumber, cc: &str) -> String {
     }
 }
 
-/// A group the writer separated at the end that libphonenumber's own formatting does not
-/// separate there, after digits that are a valid number by themselves: `+49 30 123456 123`
-/// may be `+49 30 123456` extension 123.
+/// A digit group after which the digits before are a valid number by themselves:
+/// `+49 30 123456 123` may be `+49 30 123456` extension 123. The only such spellings accepted
+/// are libphonenumber's own groupings of the whole number (`+39 02 1234 5678` is one Milan
+/// number, though `+39 02 1234` is one too): a number written exactly as the numbering plan
+/// formats it is taken as that number.
 fn extension_like_tail(written: &Written, number: &PhoneNumber, cc: &str) -> Option<String> {
     let digits = &written.digits;
-    let own = own_breaks(number, cc.len());
-    for &at in written.breaks.iter().rev() {
-        if at <= cc.len() || own.contains(&at) {
-            continue;
-        }
+    let after_cc = |breaks: &[usize]| -> Vec<usize> {
+        breaks.iter().copied().filter(|&at| at > cc.len()).collect()
+    };
+    let spelled = after_cc(&written.breaks);
+    let (international, national) = own_breaks(number, cc.len());
+    if spelled == after_cc(&international) || national.is_some_and(|n| spelled == after_cc(&n)) {
+        return None;
+    }
+    spelled.iter().rev().find_map(|&at| {
         let head = &digits[..at];
-        let Ok((prefix, e164)) = read(head) else {
-            continue;
-        };
-        if e164[1..] == head[..] && prefix.is_valid() {
-            return Some(format!(
+        let (shorter, e164) = read(head).ok()?;
+        (e164[1..] == head[..] && shorter.is_valid()).then(|| {
+            format!(
                 "its last digits {tail} could be an extension, since +{head} is a valid number \
                  by itself: if it is all one number, give it as +{digits}; if {tail} is an \
                  extension, leave it out",
                 tail = &digits[at..]
-            ));
-        }
-    }
-    None
+            )
+        })
+    })
 }
 
 /// Where libphonenumber's international and national formats separate the number, counted in
-/// digits from the start of the country code.
-fn own_breaks(number: &PhoneNumber, cc_len: usize) -> Vec<usize> {
+/// digits from the start of the country code. The national breaks are `None` when the national
+/// format's digits are not the national number (Argentina's mobile `15`, say).
+fn own_breaks(number: &PhoneNumber, cc_len: usize) -> (Vec<usize>, Option<Vec<usize>>) {
     let national_significant = number.get_national_significant_number();
-    let mut own = breaks(&number.format_as(PhoneNumberFormat::International), 0);
+    let international = breaks(&number.format_as(PhoneNumberFormat::International));
     let national = number.format_as(PhoneNumberFormat::National);
     let national_digits: String = national.chars().filter(char::is_ascii_digit).collect();
     // The national format may start with the trunk prefix, which is not part of the number.
-    if let Some(trunk) = national_digits.strip_suffix(national_significant.as_str()) {
-        own.extend(
-            breaks(&national, 0)
+    let national = national_digits
+        .strip_suffix(national_significant.as_str())
+        .map(|trunk| {
+            breaks(&national)
                 .into_iter()
                 .filter(|&at| at > trunk.len())
-                .map(|at| at - trunk.len() + cc_len),
-        );
-    }
-    own
+                .map(|at| at - trunk.len() + cc_len)
+                .collect()
+        });
+    (international, national)
 }
 
 /// Digit counts at which `formatted` has a separator between two digits.
-fn breaks(formatted: &str, offset: usize) -> Vec<usize> {
+fn breaks(formatted: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut count = 0;
     let mut separated = false;
     for c in formatted.chars() {
         if c.is_ascii_digit() {
             if separated && count > 0 {
-                out.push(offset + count);
+                out.push(count);
             }
             separated = false;
             count += 1;
@@ -182,10 +187,7 @@ mod tests {
     fn own_breaks_follow_libphonenumbers_grouping() {
         let (number, _) = read("442079460018").unwrap();
         // "+44 20 7946 0018" and "020 7946 0018".
-        let mut own = own_breaks(&number, 2);
-        own.sort_unstable();
-        own.dedup();
-        assert_eq!(own, [2, 4, 8]);
+        assert_eq!(own_breaks(&number, 2), (vec![2, 4, 8], Some(vec![4, 8])));
     }
 
     #[test]

@@ -226,14 +226,17 @@ fn is_scientific(s: &str) -> bool {
         .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// `+12015550123.0`: a digit, a dot, then one or two zeros at the end.
+/// `+12015550123.0`: digits alone, a dot, then one or two zeros (`+299.32.10.00` and
+/// `+1 201 555 0.0` are spellings with separators, read as such).
 fn ends_with_decimal_zero(s: &str) -> bool {
     let Some((before, after)) = s.rsplit_once('.') else {
         return false;
     };
+    let before = before.strip_prefix('+').unwrap_or(before);
     (1..=2).contains(&after.len())
         && after.bytes().all(|b| b == b'0')
-        && before.chars().next_back().and_then(digit).is_some()
+        && !before.is_empty()
+        && before.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -274,13 +277,14 @@ mod tests {
             ("4.25555E+10", "scientific"),
             ("+4.42079E+11", "scientific"),
             ("+12015550123.0", "decimal"),
-            ("+1 201 555 0123.00", "decimal"),
+            ("+12015550123.00", "decimal"),
         ] {
             let rule = read(input).unwrap_err();
             assert!(rule.contains(name), "{input:?}: {rule}");
         }
         // A dotted spelling is not a decimal.
         assert!(read("+1.201.555.0123").is_ok());
+        assert!(read("+299.32.10.00").is_ok());
         assert!(!is_scientific("+1E"));
         assert!(!is_scientific("+1.2E+"));
     }

@@ -24,7 +24,9 @@ hundreds of regions while the file stays small.
 
 Classes: `format` spellings differ from the base number in formatting only; `trunk` ones add
 the region's national (trunk) prefix after the country code; `artefact` ones carry what a
-spreadsheet adds; `ext` ones append an extension or a bare trailing digit group; `other` ones
+spreadsheet adds; `ext` ones append an extension or a bare trailing digit group (and become
+`other.extension_spelled_as_number` when libphonenumber spells the longer number exactly so);
+`other` ones
 are other mutations (a digit too many or too few, invalid numbers, text libphonenumber cannot
 read). The test decides what the SDK must do with each class; this script only records what
 libphonenumber reads.
@@ -48,7 +50,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat as Fmt
 from phonenumbers import PhoneNumberType as Type
 
-HERE = os.environ.get("IDENTITY_OUT") or os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 TYPES = [
     Type.FIXED_LINE,
@@ -208,7 +210,7 @@ def spellings(number, index):
         ("artefact.trailing_comma", intl + ","),
         ("artefact.scientific", sci),
         ("artefact.scientific_plus", "+" + sci),
-        ("artefact.float_formatted", intl + ".0"),
+        ("other.formatted_then_decimal", intl + ".0"),
         ("ext.ext", intl + " ext 123"),
         ("ext.ext_dot", intl + " ext. 12"),
         ("ext.x", intl + " x123"),
@@ -237,6 +239,20 @@ def spellings(number, index):
     return out
 
 
+def spelled_as_a_number(text):
+    """Whether libphonenumber reads `text` as a valid number and formats it exactly so: an
+    appended group that libphonenumber's own grouping of the longer number has (Luxembourg's
+    variable-length numbers, say). The SDK takes such a spelling as the longer number."""
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and text in (
+        phonenumbers.format_number(number, Fmt.INTERNATIONAL),
+        phonenumbers.format_number(number, Fmt.E164),
+    )
+
+
 def invalid_numbers():
     """libphonenumber's invalid example number of each region, in two spellings."""
     out = []
@@ -258,6 +274,8 @@ def write_phones(path):
         for index, (e164, number) in enumerate(sorted(base_numbers().items())):
             f.write(f"@ {e164}\n")
             for kind, text in spellings(number, index):
+                if kind.startswith("ext.") and spelled_as_a_number(text):
+                    kind = "other.extension_spelled_as_number"
                 if text not in seen:
                     seen.add(text)
                     f.write(f"{kind}\t{json.dumps(text)}\t{read(text)}\n")
