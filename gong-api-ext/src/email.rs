@@ -176,10 +176,19 @@ impl EmailAddress {
     }
 }
 
-/// Letters, marks and decimal digits: what a word in any script is made of.
+/// Letters, marks and numbers: what a word in any script is made of. ICU's Unicode data, the
+/// same the IDNA processing uses (the standard library's may be another Unicode version: a
+/// letter new to one and unassigned in the other made a Punycode domain's Unicode form
+/// refused; found by fuzzing).
 fn is_word_char(c: char) -> bool {
     let category = CodePointMapData::<GeneralCategory>::new().get(c);
-    c.is_alphanumeric() || GeneralCategoryGroup::Mark.contains(category)
+    [
+        GeneralCategoryGroup::Letter,
+        GeneralCategoryGroup::Mark,
+        GeneralCategoryGroup::Number,
+    ]
+    .iter()
+    .any(|group| group.contains(category))
 }
 
 /// RFC 5892's basis for characters valid in an internationalised label: lower- and upper-case
@@ -233,10 +242,11 @@ fn hostname(domain: &str) -> Result<Hostname, String> {
     {
         return Err("a label of the domain starts or ends with a hyphen".into());
     }
-    if let Some(c) = domain
-        .chars()
-        .find(|&c| !c.is_ascii() && !is_idna2008_letter_digit(c) && !FULL_STOPS.contains(&c))
-    {
+    // Checked as given (an emoji UTS 46 refuses is then named) and as mapped, Punycode labels
+    // decoded (`xn--mnchexn--mnchen-0yn-5ya` hides a `«`; found by fuzzing).
+    if let Some(c) = domain.chars().chain(mapped.chars()).find(|&c| {
+        !c.is_ascii() && !is_idna2008_letter_digit(c) && !FULL_STOPS.contains(&c) && c != '\u{fffd}'
+    }) {
         return Err(format!(
             "the domain contains U+{:04X}, which is not a letter, mark or digit: no \
              internationalised domain name may have it",
@@ -412,6 +422,8 @@ mod tests {
             ("jane@printer.local", ".local"),
             ("jane@localhost.localhost", ".localhost"),
             ("jane@acme\u{3002}", "empty label"),
+            // Found by fuzzing: a Punycode label whose Unicode form has a `«`.
+            ("user%@xn--mnchexn--mnchen-0yn-5ya.d", "U+00AB"),
         ] {
             let err = EmailAddress::parse(input).expect_err(input);
             assert!(err.to_string().contains(rule), "{input:?}: {err}");
@@ -432,6 +444,17 @@ mod tests {
         );
         let ascii = EmailAddress::parse("jane@example.com").unwrap();
         assert_eq!(ascii.other_domain_form(), None);
+        // Found by fuzzing: the Unicode form of a Punycode label with letters newer than the
+        // standard library's Unicode tables must parse too.
+        let recent = EmailAddress::parse("usr@xn--yd0sta.de").unwrap();
+        let other = recent.other_domain_form().unwrap();
+        assert_eq!(
+            EmailAddress::parse(&other)
+                .unwrap()
+                .other_domain_form()
+                .as_deref(),
+            Some("usr@xn--yd0sta.de")
+        );
     }
 
     proptest! {

@@ -4,8 +4,10 @@
 //! Built on the generated [`gong_api`] client, it adds what a destructive API needs:
 //!
 //! - **Validated inputs.** [`PhoneNumber`] and [`EmailAddress`] reject anything ambiguous (an
-//!   extension, a second `@`, a vanity number) *before* any network call, with an error naming
-//!   the input and the rule it broke.
+//!   extension, a trunk prefix after the country code, a second `@`, a domain no host can have)
+//!   *before* any network call, with an error naming the input and the rule it broke. Phone
+//!   numbers are read with libphonenumber's numbering plans and sent as it reads them; email
+//!   domains are checked as hostnames (IDNA) and addresses normalised to NFC.
 //! - **Auth and configuration.** Basic (access key + secret), Bearer, or any
 //!   [`TokenProvider`] asked before every attempt — with the `oauth` feature, Gong's OAuth with
 //!   rotating refresh tokens and each customer's own API host (see `oauth`). Secrets are
@@ -29,8 +31,11 @@
 //! - **Safe CRM teardown**: one `clientRequestId` per logical delete, reused across retries,
 //!   and a 409 after an ambiguous attempt understood as success.
 //!
-//! Cargo features, all off by default: `testing` (a request recorder for your own snapshot
-//! tests, see `testing`), `numbering-plan` (libphonenumber checks on phone numbers), `oauth`
+//! Cargo features: `numbering-plan`, **on by default**, reads phone numbers with
+//! libphonenumber's numbering plans (the `rlibphonenumber` port, metadata included) and sends
+//! the number it reads; `default-features = false` gives a syntax-only build for callers who
+//! validate numbers elsewhere (see [`PhoneNumber::parse`] for what it does not catch). Off by
+//! default: `testing` (a request recorder for your own snapshot tests, see `testing`), `oauth`
 //! (Gong's OAuth flow, token provider and token stores, see `oauth`), `file-store` and `redis`
 //! (quota stores shared between processes, see [`quota`]), `batch` (strict batch-file reading,
 //! run identity and the audit journal, see `batch`) and `cli` (the `gong-privacy` command-line

@@ -1,0 +1,29 @@
+//! `EmailAddress::parse` on arbitrary text: no panic; an accepted address has one `@`, fits
+//! RFC 5321, parses to itself, and its other domain form (Unicode/Punycode) round-trips.
+#![no_main]
+
+use gong_api_ext::EmailAddress;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(address) = EmailAddress::parse(input) else {
+        return;
+    };
+    let text = address.as_str();
+    assert_eq!(text.matches('@').count(), 1, "{input:?} -> {text}");
+    assert!(text.len() <= 254, "{input:?} -> {text}");
+    let again = EmailAddress::parse(text).expect("the canonical form parses");
+    assert_eq!(again, address, "{input:?}");
+    if let Some(other) = address.other_domain_form() {
+        let other = EmailAddress::parse(&other)
+            .unwrap_or_else(|e| panic!("{input:?}: other form {other} refused: {e}"));
+        assert_eq!(
+            other.other_domain_form().as_deref(),
+            Some(text),
+            "{input:?}"
+        );
+    }
+});
