@@ -4,7 +4,8 @@
 #   fuzz/run.sh [SECONDS_PER_TARGET]      (default 60)
 #
 # Installs cargo-fuzz (pinned) when it is missing and builds on the stable toolchain without a
-# sanitizer (`-s none`); nightly is used only when that build fails. Prints the executions
+# sanitizer (`-s none`), with the dev profile of fuzz/Cargo.toml (`--dev`: the code under test
+# optimised, the rest not, to keep the build short); nightly is used only when that build fails. Prints the executions
 # and crashes per target and exits non-zero on the first crash (its input is kept under
 # fuzz/artifacts/<target>/; turn it into a regression test). Each target starts from its seeds
 # in fuzz/seeds/<target>/ and writes new inputs to a scratch corpus, never to the repository.
@@ -33,13 +34,13 @@ cd fuzz
 
 # libFuzzer's coverage instrumentation needs no nightly flag: with `-s none` (no sanitizer; the
 # targets are safe Rust) cargo-fuzz builds on stable. Nightly is tried only if that fails.
-sanitizer=(-s none)
+build_flags=(-s none --dev)
 toolchain=()
-if ! cargo fuzz build "${sanitizer[@]}"; then
+if ! cargo fuzz build "${build_flags[@]}"; then
   if cargo +nightly --version >/dev/null 2>&1; then
     echo "the stable build failed; trying the nightly toolchain" >&2
     toolchain=(+nightly)
-    cargo +nightly fuzz build "${sanitizer[@]}"
+    cargo +nightly fuzz build "${build_flags[@]}"
   else
     echo "cargo fuzz build failed on $(rustc --version) and no nightly toolchain is installed" >&2
     exit 1
@@ -54,7 +55,7 @@ for target in $(cargo "${toolchain[@]}" fuzz list); do
   [ -d "seeds/$target" ] && seeds=("seeds/$target")
   log="$scratch/$target.log"
   status=0
-  cargo "${toolchain[@]}" fuzz run "${sanitizer[@]}" "$target" "$scratch/$target" "${seeds[@]}" -- \
+  cargo "${toolchain[@]}" fuzz run "${build_flags[@]}" "$target" "$scratch/$target" "${seeds[@]}" -- \
     -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
     >"$log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

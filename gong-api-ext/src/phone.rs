@@ -25,7 +25,9 @@ pub const MIN_DIGITS: usize = 7;
 /// The most digits E.164 allows.
 pub const MAX_DIGITS: usize = 15;
 
-/// A phone number in canonical (E.164) form: `+` and at most 15 digits, the first not `0`.
+/// A phone number in canonical (E.164) form: `+` and digits, the first not `0`: at most 15
+/// (E.164's limit), or as many as the numbering plan allows where it has longer numbers
+/// (Germany).
 ///
 /// ```
 /// use gong_api_ext::PhoneNumber;
@@ -53,8 +55,8 @@ impl PhoneNumber {
     ///
     /// **Refused**, with the rule named: no leading `+`, a second `+`, letters (vanity
     /// numbers), an extension (`ext`, `x`, `#`, `;`, a `,` pause, `;ext=`), a country code
-    /// starting with `0`, more than 15 digits (fewer than 7 without the numbering plan), any
-    /// other character, and what a
+    /// starting with `0`, more than 15 digits or fewer than 7 without the numbering plan (with
+    /// it, the plan judges the length), any other character, and what a
     /// spreadsheet leaves: a leading `'` or `=`, surrounding quotes, a trailing comma, a
     /// trailing `.0`, scientific notation (`4.42079E+11`).
     ///
@@ -85,8 +87,9 @@ impl PhoneNumber {
         if digits.starts_with('0') {
             return Err(fail("a country code cannot start with 0"));
         }
-        // With the plan, the plan judges the length (Iran has valid 6-digit numbers; a 16-digit
-        // input may be a 15-digit number behind a trunk prefix); this only bounds the work.
+        // With the plan, the plan judges the length (Iran has valid 6-digit numbers, Germany
+        // valid 16-digit ones; libphonenumber allows 17 digits after a 3-digit country code);
+        // this only bounds the work.
         let most = if cfg!(feature = "numbering-plan") {
             MAX_DIGITS + 5
         } else {
@@ -106,11 +109,6 @@ impl PhoneNumber {
                     None => error,
                 }
             })?;
-            if e164.len() - 1 > MAX_DIGITS {
-                return Err(fail(&format!(
-                    "it is too long: it has {count} digits; E.164 allows at most {MAX_DIGITS}"
-                )));
-            }
             Ok(Self(e164))
         }
         #[cfg(not(feature = "numbering-plan"))]
@@ -279,6 +277,11 @@ mod tests {
             let err = result.unwrap_err();
             assert_eq!(err.suggestion(), Some("+442079460018"));
             assert!(err.rule().contains("+442079460018"), "{err}");
+            // Found by fuzzing: the suggestion for a 16-digit German number (valid in the plan,
+            // longer than E.164's 15 digits) must itself be accepted.
+            let err = PhoneNumber::parse("+490 3 9 30 45252 30 123").unwrap_err();
+            let suggestion = err.suggestion().unwrap();
+            assert_eq!(PhoneNumber::parse(suggestion).unwrap().as_str(), suggestion);
             // Valid Russian 800 numbers start with the digit of Russia's trunk prefix, 8: the
             // `phonenumber` crate strips it (and refuses the number); libphonenumber does not.
             assert_eq!(
