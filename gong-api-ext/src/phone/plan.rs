@@ -198,7 +198,7 @@ mod tests {
             "+44 (020) 7946 0018",
             "+4402079460018",
         ] {
-            let refusal = check_str(input).err().expect(input);
+            let refusal = check_str(input).expect_err(input);
             assert_eq!(
                 refusal.suggestion.as_deref(),
                 Some("+442079460018"),
@@ -206,13 +206,13 @@ mod tests {
             );
             assert!(refusal.rule.contains("the 0 after +44"), "{}", refusal.rule);
         }
-        let refusal = check_str("+54 11 15 2345 6789").err().unwrap();
+        let refusal = check_str("+54 11 15 2345 6789").unwrap_err();
         assert_eq!(refusal.suggestion.as_deref(), Some("+5491123456789"));
     }
 
     #[test]
     fn an_extension_like_tail_is_refused() {
-        let refusal = check_str("+49 30 123456 123").err().unwrap();
+        let refusal = check_str("+49 30 123456 123").unwrap_err();
         assert!(
             refusal.rule.contains("could be an extension"),
             "{}",
