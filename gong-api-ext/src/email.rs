@@ -40,7 +40,8 @@ use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
 use crate::error::{InputKind, InvalidInput};
 
-/// The longest address accepted (RFC 5321 path limit, in bytes).
+/// The longest address accepted (RFC 5321 path limit, in bytes, with the domain in its ASCII
+/// form; the Unicode form of an internationalised domain may take more bytes).
 pub const MAX_LEN: usize = 254;
 /// The longest local part accepted (RFC 5321, in bytes).
 pub const MAX_LOCAL_LEN: usize = 64;
@@ -86,8 +87,9 @@ impl EmailAddress {
         if trimmed.is_empty() {
             return Err(fail("it is empty"));
         }
-        // Bounds the work below; the real limit is checked on the canonical form.
-        if trimmed.len() > 4 * MAX_LEN {
+        // Bounds the work below; the real limit is checked on the ASCII form. A domain's
+        // Unicode form can take about four times the bytes of its Punycode.
+        if trimmed.len() > 8 * MAX_LEN {
             return Err(fail(&format!(
                 "it is {} bytes long; at most {MAX_LEN} are allowed",
                 trimmed.len()
@@ -135,15 +137,17 @@ impl EmailAddress {
             return Err(fail("the part before the @ has a misplaced dot"));
         }
         let domain = hostname(domain).map_err(|rule| fail(&rule))?;
-        let canonical = format!("{local}@{}", domain.sent);
-        // Mapping can lengthen a non-ASCII domain: the canonical form must fit too.
-        if canonical.len() > MAX_LEN {
+        // RFC 5321's limit counts octets as sent without SMTPUTF8: the domain in its ASCII
+        // form. Counting the Unicode form instead would accept an address in one form and
+        // refuse it in the other (found by fuzzing).
+        let length = local.len() + 1 + domain.ascii_len;
+        if length > MAX_LEN {
             return Err(fail(&format!(
-                "its canonical form is {} bytes long; at most {MAX_LEN} are allowed",
-                canonical.len()
+                "it is {length} bytes long with its domain in ASCII form; at most {MAX_LEN} \
+                 are allowed"
             )));
         }
-        Ok(Self(canonical))
+        Ok(Self(format!("{local}@{}", domain.sent)))
     }
 
     /// The address as sent to Gong.
@@ -210,6 +214,8 @@ fn is_idna2008_letter_digit(c: char) -> bool {
 /// A domain checked as a hostname: what is sent.
 struct Hostname {
     sent: String,
+    /// The length of the domain's ASCII (Punycode) form.
+    ascii_len: usize,
 }
 
 /// Checks `domain` as a hostname (see the module docs); `Err` holds the rule broken.
@@ -291,12 +297,13 @@ fn hostname(domain: &str) -> Result<Hostname, String> {
              receives mail there"
         ));
     }
+    let ascii_len = ascii.len();
     let sent = if domain.is_ascii() {
         ascii.into_owned()
     } else {
         mapped.into_owned()
     };
-    Ok(Hostname { sent })
+    Ok(Hostname { sent, ascii_len })
 }
 
 /// The ASCII (Punycode) form of an already mapped domain, with the STD3 and hyphen rules.
@@ -444,6 +451,21 @@ mod tests {
         );
         let ascii = EmailAddress::parse("jane@example.com").unwrap();
         assert_eq!(ascii.other_domain_form(), None);
+        // Found by fuzzing: a long Punycode domain whose Unicode form takes more bytes than the
+        // 254 allowed is one address in both forms.
+        let long = EmailAddress::parse(
+            "jaoe@acYYm.xn--m93OtcntttttYm.xn--m93OtcnttttttttttttttttttttttttttttttttttttttttttttthYYYY",
+        )
+        .unwrap();
+        let unicode = long.other_domain_form().unwrap();
+        assert!(unicode.len() > MAX_LEN);
+        assert_eq!(
+            EmailAddress::parse(&unicode)
+                .unwrap()
+                .other_domain_form()
+                .as_deref(),
+            Some(long.as_str())
+        );
         // Found by fuzzing: the Unicode form of a Punycode label with letters newer than the
         // standard library's Unicode tables must parse too.
         let recent = EmailAddress::parse("usr@xn--yd0sta.de").unwrap();
