@@ -220,9 +220,6 @@ struct Hostname {
 
 /// Checks `domain` as a hostname (see the module docs); `Err` holds the rule broken.
 fn hostname(domain: &str) -> Result<Hostname, String> {
-    if domain.is_empty() {
-        return Err("the part after the @ is empty".into());
-    }
     // UTS 46 mapping: lower case, compatibility forms, ideographic full stops as dots.
     let (mapped, result) =
         Uts46::new().to_unicode(domain.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);

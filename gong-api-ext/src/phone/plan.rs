@@ -101,7 +101,7 @@ fn invalid(number: &PhoneNumber, cc: &str) -> String {
              attached?)"
         ),
         Err(ValidationError::InvalidCountryCode) => "its country code is not assigned".into(),
-        _ => format!("it is not a valid number in the numbering plan of +{cc}"),
+        _ => "it is not a valid number in its country's numbering plan".into(),
     }
 }
 
