@@ -18,6 +18,7 @@ use crate::error::{ApiError, Error, InputKind, InvalidInput};
 use crate::excerpt;
 use crate::executor::{CallTrace, traced};
 use crate::phone::IntoPhoneNumber;
+use crate::rate_limit::RateLimiter;
 use crate::receipt::ErasureReceipt;
 use crate::retry;
 use crate::subject::Subject;
@@ -53,6 +54,7 @@ struct Shared {
     raw: gong_api::Client,
     auth_scheme: &'static str,
     client_request_ids: ClientRequestIdSource,
+    limiter: Option<RateLimiter>,
 }
 
 impl fmt::Debug for GongClient {
@@ -80,14 +82,23 @@ impl GongClient {
         raw: gong_api::Client,
         auth_scheme: &'static str,
         client_request_ids: ClientRequestIdSource,
+        limiter: Option<RateLimiter>,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 raw,
                 auth_scheme,
                 client_request_ids,
+                limiter,
             }),
         }
+    }
+
+    /// The rate limiter pacing this client's requests (`None` after
+    /// [`no_rate_limit`](GongClientBuilder::no_rate_limit)): ask it for today's
+    /// [`usage`](RateLimiter::usage) before a batch, e.g. to say how many calls are left.
+    pub fn rate_limiter(&self) -> Option<&RateLimiter> {
+        self.shared.limiter.as_ref()
     }
 
     /// The API base URL requests go to, ending in `/v2`. With OAuth, each call goes to the

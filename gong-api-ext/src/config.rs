@@ -397,7 +397,7 @@ impl GongClientBuilder {
             user_agent,
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
             retry: self.retry,
-            limiter,
+            limiter: limiter.clone(),
             max_response_bytes,
         };
         let raw = gong_api::Client::new_with_client(
@@ -410,6 +410,7 @@ impl GongClientBuilder {
             auth_scheme,
             self.client_request_ids
                 .unwrap_or_else(crate::crm::random_client_request_ids),
+            limiter,
         ))
     }
 }

@@ -438,17 +438,20 @@ async fn connection_failures_name_their_cause() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unauthorized_has_its_own_code_and_names_the_variables() {
-    for (message, expected) in [
+    for (message, expected_code, expected) in [
         (
             "invalid key",
+            3,
             "error: Gong refused the credentials (401 Unauthorized: invalid key); check \
              GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET (or GONG_BEARER_TOKEN)",
         ),
         (
             "missing scope api:data-privacy:read",
+            8,
             "error: the credentials lack the scope api:data-privacy:read: missing scope \
-             api:data-privacy:read: use credentials that have it (GONG_ACCESS_KEY and \
-             GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN) (Gong requestId r401)",
+             api:data-privacy:read: use an access key that has it (GONG_ACCESS_KEY and \
+             GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN with api:data-privacy:read) (Gong \
+             requestId r401)",
         ),
     ] {
         let server = MockServer::start().await;
@@ -457,7 +460,7 @@ async fn unauthorized_has_its_own_code_and_names_the_variables() {
             .mount(&server)
             .await;
         let (code, _, err) = run(gong_privacy(&server, &["lookup", "email", "a@example.com"]));
-        assert_eq!(code, 3, "{err}");
+        assert_eq!(code, expected_code, "{err}");
         assert!(err.starts_with(expected), "{err}");
     }
 }
@@ -481,12 +484,24 @@ fn help_lists_the_exit_codes_and_man_and_completions_render() {
     for line in [
         "Exit codes:",
         "  0    all done",
-        "  3    Gong refused the credentials or their scope (401/403)",
+        "  3    Gong refused the credentials (401/403), or the OAuth login is unusable",
         "  4    daily budget reached; run the same command again later to continue",
         "  5    declined at the confirmation; nothing was sent or written",
+        "  7    the customer must authorise the app again (OAuth invalid_grant): run `gong-privacy auth login`",
+        "  8    the credentials lack a scope the command needs (the message names it)",
         "  130  interrupted (Ctrl-C); rerun the same command to resume",
     ] {
         assert!(out.lines().any(|l| l == line), "{line:?} not in\n{out}");
+    }
+    // The budget: the flags, and what happens at it.
+    for text in [
+        "--daily-budget <N>",
+        "[env: GONG_DAILY_BUDGET=]",
+        "--quota-store <STORE>",
+        "[env: GONG_QUOTA_STORE]",
+        "stops at the daily budget (exit code 4)",
+    ] {
+        assert!(out.contains(text), "{text:?} not in\n{out}");
     }
     let (code, man, _) = run(gong_privacy_at("http://127.0.0.1:9", &["man"]));
     assert_eq!(code, 0);

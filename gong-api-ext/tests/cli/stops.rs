@@ -124,7 +124,7 @@ async fn refused_credentials_stop_the_batch_with_their_own_code() {
     let sent = erased_subjects(&server).await.len();
     assert!((1..=3).contains(&sent), "{sent} sent after the first 401");
     assert!(
-        err.contains("Fix the credentials, then continue with: "),
+        err.contains("Nothing more was sent. Fix that, then continue with: "),
         "{err}"
     );
     let records = subject_records(&dir.join("q.txt.journal.jsonl"));

@@ -30,10 +30,26 @@ pub fn gong_privacy_at(uri: &str, args: &[&str]) -> Command {
         "GONG_ACCESS_KEY_SECRET",
         "GONG_BEARER_TOKEN",
         "GONG_BASE_URL",
+        "GONG_DAILY_BUDGET",
+        "GONG_QUOTA_STORE",
+        "GONG_CLIENT_ID",
+        "GONG_CLIENT_SECRET",
+        "GONG_TOKEN_STORE",
         "NO_COLOR",
     ] {
         cmd.env_remove(var);
     }
+    // Each run its own quota (tests of the shared quota name a store), and no OAuth login of
+    // the machine's user.
+    cmd.env("GONG_QUOTA_STORE", "memory")
+        .env(
+            "XDG_CONFIG_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-no-config"),
+        )
+        .env(
+            "XDG_STATE_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-no-state"),
+        );
     cmd.env("GONG_ACCESS_KEY", "cli-key")
         .env("GONG_ACCESS_KEY_SECRET", "cli-secret")
         .env("GONG_BASE_URL", uri)

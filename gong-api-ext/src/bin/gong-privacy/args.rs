@@ -9,7 +9,13 @@ use crate::exit::EXIT_CODES_HELP;
 
 /// Find and erase a data subject's data in Gong, and tear down CRM integrations.
 ///
-/// Credentials come from GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN.
+/// Credentials come from GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN, or
+/// else from an OAuth login (`gong-privacy auth login`).
+///
+/// Gong allows each company 3 calls per second and 10,000 per UTC day. The pace and today's
+/// count are shared by every run through a quota store (--quota-store; by default a file under
+/// the user's state directory): a batch says how many calls it needs and how many are left
+/// today, stops at the daily budget (exit code 4) and continues when rerun the next day.
 #[derive(Debug, Parser)]
 #[command(
     name = "gong-privacy",
@@ -39,6 +45,26 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "30s", value_name = "DURATION", value_parser = duration)]
     pub timeout: Duration,
 
+    /// Calls allowed per UTC day, by every run sharing the quota store (Gong's limit is 10,000
+    /// per company). A batch stops at it (exit code 4); rerun it after 00:00 UTC to continue.
+    #[arg(long, global = true, env = "GONG_DAILY_BUDGET", default_value_t = 10_000, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub daily_budget: u32,
+
+    /// Where the pace and today's count are kept: `local` (a file under the user's state
+    /// directory, shared by the runs on this machine), `local:DIR`, `memory` (this run only) or
+    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]` (shared by every machine; add `?fallback=local` to
+    /// go on pacing locally while Redis is down).
+    #[arg(
+        long,
+        global = true,
+        env = "GONG_QUOTA_STORE",
+        default_value = "local",
+        value_name = "STORE",
+        hide_env_values = true
+    )]
+    pub quota_store: String,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -53,6 +79,17 @@ pub enum Command {
     /// Generic CRM integrations.
     #[command(subcommand)]
     Crm(CrmCommand),
+    /// Log in with OAuth (as an app acting for a Gong customer), show or remove the login.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Check the credentials, the host, the scopes each command needs, the clock and today's
+    /// budget, and say what to fix.
+    Doctor {
+        /// Also send one lookup (of an address at example.invalid, counted in the budget) to
+        /// check that Gong accepts the credentials and the read scope.
+        #[arg(long)]
+        probe: bool,
+    },
     /// Print a shell completion script (e.g. `gong-privacy completions bash >
     /// /etc/bash_completion.d/gong-privacy`).
     Completions {
@@ -150,6 +187,60 @@ pub enum CrmCommand {
         /// The clientRequestId the request was made with.
         client_request_id: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Authorise the app for a Gong customer: prints the page to open (as a Gong technical
+    /// administrator), receives Gong's redirect on a loopback address, and keeps the tokens in
+    /// the OS keychain (or a 0600 file). The app's client secret comes from GONG_CLIENT_SECRET.
+    Login(LoginArgs),
+    /// Show the login: the customer's host, the scopes, when the access token expires and
+    /// where the tokens are kept (never a token).
+    Status,
+    /// Forget the login: remove the tokens and the client secret from where they are kept.
+    Logout,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The app's client id (from Gong's "Create an app" page).
+    #[arg(long, env = "GONG_CLIENT_ID", value_name = "ID")]
+    pub client_id: String,
+
+    /// The redirect URI registered with the app: http on 127.0.0.1, [::1] or localhost, where
+    /// this command listens for Gong's redirect (port 0: any free port).
+    #[arg(
+        long,
+        env = "GONG_REDIRECT_URI",
+        default_value = "http://127.0.0.1:8976/callback",
+        value_name = "URI"
+    )]
+    pub redirect_uri: String,
+
+    /// A scope to request (repeatable; default: every scope the commands use).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+
+    /// Where to keep the tokens: `auto` (the OS keychain when there is one, else a 0600 file),
+    /// `keychain` or `file`.
+    #[arg(long, env = "GONG_TOKEN_STORE", default_value = "auto", value_name = "WHERE",
+          value_parser = ["auto", "keychain", "file"])]
+    pub token_store: String,
+
+    /// How long to wait for Gong's redirect.
+    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = duration)]
+    pub wait: Duration,
+
+    /// Gong's authorize page (for a test server).
+    #[arg(long, env = "GONG_OAUTH_AUTHORIZE_URL", hide = true,
+          default_value = gong_api_ext::oauth::DEFAULT_AUTHORIZE_URL)]
+    pub authorize_url: String,
+
+    /// Gong's token endpoint (for a test server).
+    #[arg(long, env = "GONG_OAUTH_TOKEN_URL", hide = true,
+          default_value = gong_api_ext::oauth::DEFAULT_TOKEN_URL)]
+    pub token_url: String,
 }
 
 fn positive_rate(value: &str) -> Result<f64, String> {

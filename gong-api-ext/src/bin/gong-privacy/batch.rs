@@ -24,9 +24,7 @@ use crate::output::{Json, Summary, emit, say};
 use crate::plan::{
     describe_rows, describe_run, describe_sending, list_invalid, read_input, source_name,
 };
-use crate::{
-    Outcome, TOOL, calls_left_today, client, confirm, plural, require_confirmation_possible,
-};
+use crate::{Outcome, TOOL, client, confirm, plural, quota_today, require_confirmation_possible};
 
 /// How long requests in flight may finish after Ctrl-C before they are abandoned (and recorded
 /// as failed, to be sent again).
@@ -44,8 +42,9 @@ fn default_journal(input: &Path) -> PathBuf {
 enum Stop {
     /// The daily budget (ours or Gong's) is used up; the message says until when.
     Budget(String),
-    /// Gong refused the credentials.
-    Auth(String),
+    /// Gong refused the credentials (or their scope, or the OAuth grant is gone): the exit
+    /// code, and why.
+    Auth(u8, String),
     /// Ctrl-C or SIGTERM.
     Interrupted,
     /// The journal cannot be written.
@@ -57,7 +56,7 @@ impl Stop {
     fn deferred_reason(&self) -> String {
         match self {
             Self::Budget(why) => format!("not sent: {why}"),
-            Self::Auth(_) => "not sent: Gong refused the credentials".into(),
+            Self::Auth(..) => "not sent: Gong refused the credentials".into(),
             Self::Interrupted => "not sent: the run was interrupted".into(),
             Self::Journal(_) => "not sent: the journal could not be written".into(),
         }
@@ -114,9 +113,10 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
     let plan = Plan::new(&input, &journal.contents().state_of(&run_id));
     eprintln!("{}", describe_rows(&source, &input, &plan));
     eprintln!("{}", describe_run(&source, &choice, &journal_path));
+    let today = quota_today(&limiter).await?;
     eprintln!(
         "{}",
-        describe_sending(&plan, cli.rate, calls_left_today(&limiter).await)
+        describe_sending(&plan, cli.rate, today.remaining_today())
     );
 
     let mut batch = Batch {
@@ -133,6 +133,18 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
     };
     if plan.to_send.is_empty() && plan.unrecorded.is_empty() {
         return Ok(batch.finish(None));
+    }
+    if !plan.to_send.is_empty() && today.remaining_today() == Some(0) {
+        // Nothing could be sent today: stop before asking, and write nothing.
+        eprintln!(
+            "Daily budget reached: the {} calls of today's budget are used up (by this and other \
+             runs sharing the quota store); nothing was sent. It restarts at 00:00 UTC: continue \
+             after {} with: {}",
+            cli.daily_budget,
+            humantime::format_rfc3339_seconds(SystemTime::now() + today.resets_in),
+            batch.resume_command()
+        );
+        return Ok(exit::BUDGET);
     }
     if !plan.to_send.is_empty()
         && !args.yes
@@ -223,8 +235,8 @@ impl Batch<'_> {
                     code => {
                         record.status = Status::Failed;
                         self.failed += 1;
-                        if code == exit::AUTH {
-                            stop = Some(Stop::Auth(why));
+                        if exit::stops_batch(code) {
+                            stop = Some(Stop::Auth(code, why));
                         }
                     }
                 }
@@ -404,7 +416,7 @@ impl Batch<'_> {
             None if self.failed > 0 => exit::FAILED,
             None => exit::DONE,
             Some(Stop::Budget(_)) => exit::BUDGET,
-            Some(Stop::Auth(_)) => exit::AUTH,
+            Some(Stop::Auth(code, _)) => *code,
             Some(Stop::Interrupted) => exit::INTERRUPTED,
             Some(Stop::Journal(_)) => exit::FAILED,
         };
@@ -450,8 +462,8 @@ impl Batch<'_> {
                 "{why}. {} not sent yet (journaled as deferred). Continue then with: {again}",
                 plural(self.deferred, "subject")
             ),
-            Some(Stop::Auth(why)) => eprintln!(
-                "error: {why}. Nothing more was sent. Fix the credentials, then continue with: {again}"
+            Some(Stop::Auth(_, why)) => eprintln!(
+                "error: {why}. Nothing more was sent. Fix that, then continue with: {again}"
             ),
             Some(Stop::Interrupted) => eprintln!("Interrupted. Resume with: {again}"),
             Some(Stop::Journal(e)) => eprintln!(

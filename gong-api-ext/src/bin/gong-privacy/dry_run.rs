@@ -90,7 +90,7 @@ pub async fn run(
                 failed += 1;
                 let why = describe(&error);
                 let code = code_of(&error);
-                if matches!(code, exit::AUTH | exit::BUDGET) {
+                if exit::stops_batch(code) {
                     gate.store(true, Ordering::SeqCst);
                     stop.get_or_insert((code, why.clone()));
                 } else {

@@ -13,7 +13,7 @@ pub const DONE: u8 = 0;
 pub const FAILED: u8 = 1;
 /// Usage, configuration or input error; nothing was sent.
 pub const USAGE: u8 = 2;
-/// Gong refused the credentials or their scope (401/403).
+/// Gong refused the credentials (401/403), or the OAuth login is unusable.
 pub const AUTH: u8 = 3;
 /// The daily budget (ours or Gong's) is used up; run the same command again later to continue.
 pub const BUDGET: u8 = 4;
@@ -21,6 +21,11 @@ pub const BUDGET: u8 = 4;
 pub const DECLINED: u8 = 5;
 /// `crm delete --wait` gave up at --wait-timeout; the deletion goes on at Gong.
 pub const WAIT_TIMEOUT: u8 = 6;
+/// The OAuth grant is gone (`invalid_grant`): the customer's Gong administrator must authorise
+/// the app again (`gong-privacy auth login`).
+pub const REAUTHORIZE: u8 = 7;
+/// The credentials lack a scope the command needs; the message names it.
+pub const MISSING_SCOPE: u8 = 8;
 /// Interrupted (Ctrl-C); the journal says what was done, and a rerun resumes.
 pub const INTERRUPTED: u8 = 130;
 
@@ -30,10 +35,12 @@ Exit codes:
   0    all done
   1    some subjects (or the request) failed; rerun the same command to retry them
   2    usage, configuration or input error; nothing was sent
-  3    Gong refused the credentials or their scope (401/403)
+  3    Gong refused the credentials (401/403), or the OAuth login is unusable
   4    daily budget reached; run the same command again later to continue
   5    declined at the confirmation; nothing was sent or written
   6    crm delete --wait gave up at --wait-timeout (the deletion goes on at Gong)
+  7    the customer must authorise the app again (OAuth invalid_grant): run `gong-privacy auth login`
+  8    the credentials lack a scope the command needs (the message names it)
   130  interrupted (Ctrl-C); rerun the same command to resume";
 
 /// Why the command stops, with its exit code.
@@ -73,16 +80,21 @@ impl Failure {
 pub fn code_of(error: &Error) -> u8 {
     match error {
         Error::InvalidInput(_) | Error::Config(_) => USAGE,
-        Error::Unauthorized(_) | Error::MissingScope { .. } => AUTH,
-        Error::Auth(
-            AuthError::ReauthorizationRequired { .. } | AuthError::TokenEndpoint { .. },
-        ) => AUTH,
+        Error::MissingScope { .. } => MISSING_SCOPE,
+        e if e.requires_reauthorization() => REAUTHORIZE,
+        Error::Unauthorized(_) | Error::Auth(AuthError::TokenEndpoint { .. }) => AUTH,
         Error::Api(e) if e.status == StatusCode::FORBIDDEN => AUTH,
         Error::BudgetExhausted(_) => BUDGET,
         e if daily_limit_wait(e).is_some() => BUDGET,
         Error::CrmWaitTimedOut { .. } => WAIT_TIMEOUT,
         _ => FAILED,
     }
+}
+
+/// Whether an error with this code would repeat for every subject of a batch (credentials,
+/// scope, budget), so that the batch stops instead of trying each.
+pub fn stops_batch(code: u8) -> bool {
+    matches!(code, AUTH | REAUTHORIZE | MISSING_SCOPE | BUDGET)
 }
 
 /// Gong asked to wait longer than a retry would (its daily limit answers in hours): the wait.
@@ -101,11 +113,10 @@ pub fn describe(error: &Error) -> String {
     match error {
         Error::Config(message) => config_hint(message),
         Error::Unauthorized(e) => format!(
-            "Gong refused the credentials ({}{}); check GONG_ACCESS_KEY and \
-             GONG_ACCESS_KEY_SECRET (or GONG_BEARER_TOKEN), and that the key has the scope this \
-             command needs (api:data-privacy:read, api:data-privacy:write, api:crm:upload){}",
+            "Gong refused the credentials ({}{}); check {}{}",
             e.status,
             gong_said(&e.errors),
+            crate::credentials::Source::current().what_to_check(),
             request_id(e.request_id.as_deref()),
         ),
         Error::Api(e) if e.status == StatusCode::FORBIDDEN => format!(
@@ -116,10 +127,14 @@ pub fn describe(error: &Error) -> String {
             request_id(e.request_id.as_deref()),
         ),
         Error::MissingScope { scope, error } => format!(
-            "the credentials lack the scope {scope}{}: use credentials that have it \
-             (GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET, or GONG_BEARER_TOKEN){}",
+            "the credentials lack the scope {scope}{}: {}{}",
             gong_said(&error.errors),
+            crate::credentials::Source::current().how_to_get_scope(scope),
             request_id(error.request_id.as_deref()),
+        ),
+        e if e.requires_reauthorization() => format!(
+            "{e}. A Gong technical administrator of the customer must authorise the app again: \
+             run `gong-privacy auth login`"
         ),
         Error::Transport {
             attempts,

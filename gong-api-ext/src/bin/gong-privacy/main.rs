@@ -8,10 +8,16 @@
 #![allow(rustdoc::bare_urls)]
 
 mod args;
+mod auth;
 mod batch;
+mod credentials;
 mod crm;
+mod doctor;
 mod dry_run;
 mod exit;
+#[cfg(feature = "keychain")]
+mod keychain;
+mod login;
 mod output;
 mod plan;
 mod single;
@@ -22,7 +28,8 @@ use std::process::ExitCode;
 use args::{Cli, Command};
 use clap::{CommandFactory as _, Parser as _};
 use exit::Failure;
-use gong_api_ext::{GongClient, GongClientBuilder, RateLimitConfig, RateLimiter};
+use gong_api_ext::quota::Usage;
+use gong_api_ext::{GongClient, RateLimiter};
 
 /// The outcome of a command that ran: its exit code, or why it stopped.
 pub type Outcome = Result<u8, Failure>;
@@ -69,6 +76,8 @@ async fn run(cli: Cli) -> Outcome {
             )),
         },
         Command::Crm(command) => crm::run(&cli, command).await,
+        Command::Auth(command) => auth::run(&cli, command).await,
+        Command::Doctor { probe } => doctor::run(&cli, *probe).await,
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
@@ -87,31 +96,16 @@ async fn run(cli: Cli) -> Outcome {
     }
 }
 
-/// The client, from the environment's credentials and the global options, and its rate
-/// limiter (for the daily budget left).
+/// The client, from the environment's credentials or the OAuth login, the global options and
+/// the shared quota, and its rate limiter (for the daily budget left).
 pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
-    let mut builder = GongClientBuilder::from_env().map_err(Failure::from_sdk)?;
-    if let Some(url) = &cli.base_url {
-        builder = builder.base_url(url);
-    }
-    let limiter = RateLimiter::new(RateLimitConfig {
-        requests_per_second: cli.rate,
-        ..RateLimitConfig::default()
-    })
-    .map_err(Failure::from_sdk)?;
-    let client = builder
-        .user_agent_product(concat!("gong-privacy/", env!("CARGO_PKG_VERSION")))
-        .timeout(cli.timeout)
-        .rate_limiter(limiter.clone())
-        .build()
-        .map_err(Failure::from_sdk)?;
-    Ok((client, limiter))
+    credentials::client(cli)
 }
 
-/// Calls left in today's budget, as the limiter's quota store has it (`None` without a budget,
-/// or when the store cannot be read: the plan then says nothing about it).
-pub async fn calls_left_today(limiter: &RateLimiter) -> Option<u32> {
-    limiter.usage().await.ok()?.remaining_today()
+/// Today's quota as the limiter's store has it (every run sharing the store counts). A store
+/// that cannot be read (Redis down) stops the command before anything is sent.
+pub async fn quota_today(limiter: &RateLimiter) -> Result<Usage, Failure> {
+    limiter.usage().await.map_err(Failure::from_sdk)
 }
 
 /// A destructive command without `--yes` needs someone at a terminal to confirm it.

@@ -40,6 +40,37 @@ pub enum Json<'a> {
         /// Gong's whole answer.
         response: serde_json::Value,
     },
+    /// `auth status` and `auth login`: the OAuth login, never a secret.
+    AuthStatus(AuthStatus),
+    /// One check of `doctor`.
+    Check(Check),
+}
+
+/// The OAuth login, without its secrets.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthStatus {
+    pub client_id: String,
+    pub api_base_url: String,
+    pub scopes: Vec<String>,
+    /// When the access token expires (RFC 3339, UTC); it is refreshed automatically.
+    pub expires_at: String,
+    /// Where the tokens are kept.
+    pub token_store: String,
+}
+
+/// One check of `doctor`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    /// `credentials`, `host`, `clock`, `scopes`, `budget` or `probe`.
+    pub check: &'static str,
+    /// `ok`, `warn` or `fail`.
+    pub status: &'static str,
+    pub message: String,
+    /// What to do about it, when not ok.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 /// A lookup: `lookup`, or one subject of `erase --from FILE --dry-run`.
