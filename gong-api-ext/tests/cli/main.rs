@@ -4,6 +4,7 @@
 mod basics;
 mod corpus;
 mod invariant;
+mod quota;
 mod resume;
 mod stops;
 mod util;

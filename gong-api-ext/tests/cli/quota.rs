@@ -1,0 +1,251 @@
+//! The shared quota from the command line: two CLI processes on one local file store keep one
+//! pace and one daily budget; a batch stops once at the budget and the next day's rerun
+//! continues (the store's day is moved back instead of waiting for midnight).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::util::{gong_privacy, json, run, scratch, subject_records};
+
+/// Erasures succeed; the arrival time of each is recorded.
+struct Arrivals(Arc<Mutex<Vec<Instant>>>);
+
+impl Respond for Arrivals {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.0.lock().unwrap().push(Instant::now());
+        json(r#"{"requestId":"ok"}"#)
+    }
+}
+
+async fn recording_gong() -> (MockServer, Arc<Mutex<Vec<Instant>>>) {
+    let server = MockServer::start().await;
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("POST"))
+        .respond_with(Arrivals(arrivals.clone()))
+        .mount(&server)
+        .await;
+    (server, arrivals)
+}
+
+/// The most arrivals within any one second.
+fn busiest_second(arrivals: &[Instant]) -> usize {
+    let mut sorted = arrivals.to_vec();
+    sorted.sort();
+    (0..sorted.len())
+        .map(|i| {
+            sorted[i..]
+                .iter()
+                .take_while(|t| t.duration_since(sorted[i]) < Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn subjects(dir: &Path, name: &str, prefix: &str, n: usize) -> String {
+    let path = dir.join(name);
+    let text: String = (0..n)
+        .map(|i| format!("{prefix}{i}@example.com\n"))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// `(erased, deferred)` in a journal, by the latest record of each subject.
+fn outcomes(journal: &Path) -> (usize, usize) {
+    let mut latest = std::collections::HashMap::new();
+    for record in subject_records(journal) {
+        latest.insert(
+            record["subject"].as_str().unwrap().to_owned(),
+            record["status"].as_str().unwrap().to_owned(),
+        );
+    }
+    let count = |status: &str| latest.values().filter(|s| *s == status).count();
+    assert_eq!(
+        count("erased") + count("deferred"),
+        latest.len(),
+        "{latest:?}"
+    );
+    (count("erased"), count("deferred"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_cli_processes_share_one_pace_and_one_daily_budget() {
+    let (server, arrivals) = recording_gong().await;
+    let dir = scratch("quota-two-processes");
+    let store = format!("local:{}", dir.join("quota").display());
+    // 2.7/s, 10 % under Gong's 3/s, so that a loaded machine's timer jitter cannot squeeze a
+    // fourth request into one second: what is checked is that the processes share one pace
+    // (two separate ones would send about 5 a second).
+    let batch = |file: &str| {
+        let mut cmd = gong_privacy(
+            &server,
+            &[
+                "erase",
+                "--from",
+                file,
+                "--yes",
+                "--rate",
+                "2.7",
+                "--daily-budget",
+                "10",
+                "--quota-store",
+                &store,
+            ],
+        );
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.spawn().unwrap()
+    };
+    let a = subjects(&dir, "a.txt", "a", 8);
+    let b = subjects(&dir, "b.txt", "b", 8);
+    let (first, second) = (batch(&a), batch(&b));
+    let mut codes = Vec::new();
+    let mut stderr = String::new();
+    for child in [first, second] {
+        let output = child.wait_with_output().unwrap();
+        codes.push(output.status.code().unwrap());
+        stderr.push_str(&String::from_utf8(output.stderr).unwrap());
+    }
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 10, "the budget is for both: {stderr}");
+    assert!(
+        busiest_second(&arrivals) <= 3,
+        "{} requests in one second",
+        busiest_second(&arrivals)
+    );
+    assert!(
+        codes.iter().all(|c| [0, 4].contains(c)),
+        "{codes:?}: {stderr}"
+    );
+    assert!(codes.contains(&4), "{codes:?}: {stderr}");
+    let (ea, da) = outcomes(&dir.join("a.txt.journal.jsonl"));
+    let (eb, db) = outcomes(&dir.join("b.txt.journal.jsonl"));
+    assert_eq!((ea + eb, da + db), (10, 6), "{stderr}");
+    // Each stopped process said so once.
+    let stops = stderr.matches("Daily budget reached").count();
+    assert_eq!(stops, codes.iter().filter(|c| **c == 4).count(), "{stderr}");
+
+    // The store keeps the count: a third run the same day sends nothing, before asking.
+    let c = subjects(&dir, "c.txt", "c", 2);
+    let (code, _, err) = run(gong_privacy(
+        &server,
+        &[
+            "erase",
+            "--from",
+            &c,
+            "--yes",
+            "--daily-budget",
+            "10",
+            "--quota-store",
+            &store,
+        ],
+    ));
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("only 0 calls are left in today's budget"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Daily budget reached: the 10 calls of today's budget are used up"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 10);
+    assert!(!dir.join("c.txt.journal.jsonl").exists());
+}
+
+/// The local store's state file for the mock's company.
+fn state_file(dir: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("the store has a state file")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_stops_once_at_the_budget_and_the_next_days_rerun_continues() {
+    let (server, arrivals) = recording_gong().await;
+    let dir = scratch("quota-next-day");
+    let quota = dir.join("quota");
+    let store = format!("local:{}", quota.display());
+    let file = subjects(&dir, "q.txt", "s", 5);
+    let batch = || {
+        gong_privacy(
+            &server,
+            &[
+                "erase",
+                "--from",
+                &file,
+                "--yes",
+                "--rate",
+                "50",
+                "--concurrency",
+                "1",
+                "--daily-budget",
+                "3",
+                "--quota-store",
+                &store,
+            ],
+        )
+    };
+    let journal = dir.join("q.txt.journal.jsonl");
+
+    let (code, out, err) = run(batch());
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains(
+            "5 to erase now: under a second at 50 requests/s; only 3 calls are left in today's \
+             budget: the rest will wait for tomorrow"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("Daily budget reached: the daily budget of 3 Gong calls is used up")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "T00:00:00Z. 2 subjects not sent yet (journaled as deferred). Continue then with: "
+        ),
+        "{err}"
+    );
+    assert!(out.contains("3 erased, 0 failed, 2 deferred"), "{out}");
+    assert_eq!(outcomes(&journal), (3, 2));
+    assert_eq!(arrivals.lock().unwrap().len(), 3);
+
+    // The same day: nothing is sent.
+    let (code, _, err) = run(batch());
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert_eq!(arrivals.lock().unwrap().len(), 3);
+
+    // The next UTC day, without waiting for it: the store's day moves back by one.
+    let path = state_file(&quota);
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(state["used"], 3, "{state}");
+    state["day"] = (state["day"].as_i64().unwrap() - 1).into();
+    std::fs::write(&path, state.to_string()).unwrap();
+
+    let (code, out, err) = run(batch());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("3 erased earlier in this run; 2 to erase now: under a second at 50 requests/s, 2 of the 3 calls left in today's budget"),
+        "{err}"
+    );
+    assert!(out.contains("2 erased, 0 failed, 0 deferred"), "{out}");
+    assert_eq!(outcomes(&journal), (5, 0));
+    let sent = crate::util::erased_subjects(&server).await;
+    let mut unique = sent.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((sent.len(), unique.len()), (5, 5), "{sent:?}");
+}
