@@ -3,18 +3,20 @@
 //! around the store write, per-customer hosts, the distinct `invalid_grant` and missing-scope
 //! errors, and no secret in any tracing output.
 //!
-//! The mock enforces what breaks integrations in production: refresh tokens and codes are
-//! single-use (a spent one answers `invalid_grant`, and is counted), access tokens are accepted
-//! only on their own customer's host, the grant must come as query parameters with Basic client
-//! credentials, and a call without its scope answers 401 naming the scope. Every token, code
-//! and the client secret contain `sekret`, so a leak is one substring search away.
+//! The mock (`support/oauth_mock.rs`, shared with the CLI's tests) enforces what breaks
+//! integrations in production: refresh tokens and codes are single-use (a spent one answers
+//! `invalid_grant`, and is counted), access tokens are accepted only on their own customer's
+//! host, the grant must come as query parameters with Basic client credentials, and a call
+//! without its scope answers 401 naming the scope. Every token, code and the client secret
+//! contain `sekret`, so a leak is one substring search away.
 
-use std::collections::{HashMap, HashSet};
+#[path = "support/oauth_mock.rs"]
+mod oauth_mock;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use base64::Engine as _;
 use futures_util::future::join_all;
 use gong_api_ext::oauth::{
     self, FileTokenStore, LoopbackListener, MemoryTokenStore, OAuthApp, OAuthTokenProvider,
@@ -22,363 +24,13 @@ use gong_api_ext::oauth::{
 };
 use gong_api_ext::secrecy::ExposeSecret as _;
 use gong_api_ext::{AuthError, BoxFuture, Error, GongClient, RetryConfig, reqwest};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const CLIENT_ID: &str = "privacy-app";
-const CLIENT_SECRET: &str = "client-sekret-0";
-const TOKEN_PATH: &str = "/oauth2/generate-customer-token";
+use oauth_mock::{CLIENT_ID, CLIENT_SECRET, Call, Gong, TOKEN_PATH};
 
-// ---------------------------------------------------------------------------------------------
-// The mock of app.gong.io and of each customer's API host.
-
-/// One mocked customer: its API host and what it granted.
-struct Customer {
-    base_url: String,
-    scopes: Vec<String>,
-    /// Answer every API call 401 (no scope named), e.g. after the customer moved hosts.
-    reject_all: bool,
-}
-
-#[derive(Default)]
-struct State {
-    seq: u32,
-    expires_in: u64,
-    token_delay: Duration,
-    customers: HashMap<String, Customer>,
-    /// The customer whose administrator is logged in to the mock's authorize page.
-    logged_in: Option<String>,
-    codes: HashMap<String, (String, String)>,
-    spent_codes: HashSet<String>,
-    live_refresh: HashMap<String, String>,
-    spent_refresh: HashSet<String>,
-    live_access: HashMap<String, String>,
-    exchanges: u32,
-    refresh_requests: u32,
-    /// Spent refresh tokens sent again: the bug this whole module exists to prevent.
-    reused_refresh: u32,
-    /// Requests not shaped as Gong documents (grant in the body, wrong client credentials).
-    violations: Vec<String>,
-    /// Every API call: the customer, the host it reached, the path and the bearer token.
-    calls: Vec<Call>,
-}
-
-type Shared = Arc<Mutex<State>>;
-
-#[derive(Clone, Debug, PartialEq)]
-struct Call {
-    customer: String,
-    host: String,
-    path: String,
-    token: String,
-}
-
-fn json(status: u16, body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
-}
-
-fn oauth_error(error: &str, description: &str) -> ResponseTemplate {
-    json(
-        400,
-        serde_json::json!({"error": error, "error_description": description}),
-    )
-}
-
-impl State {
-    /// Mints a live token pair for `customer`, as the token endpoint answers it.
-    fn issue(&mut self, customer: &str) -> serde_json::Value {
-        self.seq += 1;
-        let access = format!("at-sekret-{customer}-{}", self.seq);
-        let refresh = format!("rt-sekret-{customer}-{}", self.seq);
-        self.live_access.insert(access.clone(), customer.into());
-        self.live_refresh.insert(refresh.clone(), customer.into());
-        let c = &self.customers[customer];
-        serde_json::json!({
-            "access_token": access,
-            "refresh_token": refresh,
-            "scope": c.scopes.join(" "),
-            "token_type": "bearer",
-            "expires_in": self.expires_in,
-            "api_base_url_for_customer": c.base_url,
-        })
-    }
-}
-
-/// `POST /oauth2/generate-customer-token`.
-struct TokenEndpoint(Shared);
-
-impl Respond for TokenEndpoint {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut st = self.0.lock().unwrap();
-        let expected = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD
-                .encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
-        );
-        if request.headers.get("authorization").map(|v| v.as_bytes()) != Some(expected.as_bytes()) {
-            st.violations
-                .push("no or wrong Basic client credentials".into());
-            return json(401, serde_json::json!({"error": "invalid_client"}));
-        }
-        if !request.body.is_empty() {
-            st.violations
-                .push("the grant must be in the query, not the body".into());
-        }
-        let query: HashMap<String, String> = request.url.query_pairs().into_owned().collect();
-        let get = |key: &str| query.get(key).cloned().unwrap_or_default();
-        let delay = st.token_delay;
-        let response = match get("grant_type").as_str() {
-            "authorization_code" => {
-                st.exchanges += 1;
-                let code = get("code");
-                if st.spent_codes.contains(&code) {
-                    return oauth_error("invalid_grant", "code already used");
-                }
-                let Some((customer, redirect_uri)) = st.codes.remove(&code) else {
-                    return oauth_error("invalid_grant", "unknown code");
-                };
-                st.spent_codes.insert(code);
-                if get("client_id") != CLIENT_ID || get("redirect_uri") != redirect_uri {
-                    st.violations
-                        .push("client_id or redirect_uri differ from the authorization".into());
-                    return oauth_error("invalid_grant", "redirect_uri mismatch");
-                }
-                json(200, st.issue(&customer))
-            }
-            "refresh_token" => {
-                st.refresh_requests += 1;
-                let token = get("refresh_token");
-                if st.spent_refresh.contains(&token) {
-                    st.reused_refresh += 1;
-                    return oauth_error("invalid_grant", "refresh token already used");
-                }
-                let Some(customer) = st.live_refresh.remove(&token) else {
-                    return oauth_error("invalid_grant", "unknown refresh token");
-                };
-                st.spent_refresh.insert(token);
-                json(200, st.issue(&customer))
-            }
-            _ => oauth_error("unsupported_grant_type", "grant_type is missing"),
-        };
-        response.set_delay(delay)
-    }
-}
-
-/// `GET /oauth2/authorize`: the logged-in administrator approves at once.
-struct AuthorizePage(Shared);
-
-impl Respond for AuthorizePage {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut st = self.0.lock().unwrap();
-        let query: HashMap<String, String> = request.url.query_pairs().into_owned().collect();
-        let ok = query.get("client_id").map(String::as_str) == Some(CLIENT_ID)
-            && query.get("response_type").map(String::as_str) == Some("code")
-            && query.get("scope").is_some_and(|s| !s.is_empty())
-            && query.contains_key("state");
-        let (Some(redirect_uri), true) = (query.get("redirect_uri"), ok) else {
-            st.violations
-                .push("authorize URL not in Gong's shape".into());
-            return ResponseTemplate::new(400);
-        };
-        let customer = st.logged_in.clone().expect("a customer is logged in");
-        st.seq += 1;
-        let code = format!("code-sekret-{}", st.seq);
-        st.codes
-            .insert(code.clone(), (customer, redirect_uri.clone()));
-        let mut location = reqwest::Url::parse(redirect_uri).unwrap();
-        location
-            .query_pairs_mut()
-            .append_pair("code", &code)
-            .append_pair("state", &query["state"]);
-        ResponseTemplate::new(302).insert_header("location", location.as_str())
-    }
-}
-
-/// A customer's API host: its own live tokens only, only while it is the customer's current
-/// host (Gong fails auth on the wrong regional host), and each operation's scope.
-struct CustomerApi {
-    name: String,
-    host: String,
-    state: Shared,
-}
-
-fn required_scope(method: &str, path: &str) -> &'static str {
-    match (method, path) {
-        (_, p) if p.contains("erase-data") => scopes::DATA_PRIVACY_DELETE,
-        (_, p) if p.starts_with("/v2/data-privacy/") => scopes::DATA_PRIVACY_READ,
-        ("DELETE", "/v2/crm/integrations") => scopes::CRM_INTEGRATION_DELETE,
-        (_, "/v2/crm/integrations") => scopes::CRM_INTEGRATIONS_READ,
-        _ => scopes::CRM_UPLOAD,
-    }
-}
-
-impl Respond for CustomerApi {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut st = self.state.lock().unwrap();
-        let token = request
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or_default()
-            .to_owned();
-        let path = request.url.path().to_owned();
-        st.calls.push(Call {
-            customer: self.name.clone(),
-            host: self.host.clone(),
-            path: path.clone(),
-            token: token.clone(),
-        });
-        let customer = &st.customers[&self.name];
-        if customer.reject_all
-            || customer.base_url != self.host
-            || st.live_access.get(&token) != Some(&self.name)
-        {
-            return json(
-                401,
-                serde_json::json!({"requestId": "r401", "errors": ["Invalid or expired token"]}),
-            );
-        }
-        let scope = required_scope(request.method.as_str(), &path);
-        if !customer.scopes.iter().any(|s| s == scope) {
-            return json(
-                401,
-                serde_json::json!({"requestId": "r401s", "errors": [format!("Missing required scope: {scope}")]}),
-            );
-        }
-        let request_id = format!("{}-{}", self.name, st.calls.len());
-        match (request.method.as_str(), path.as_str()) {
-            ("DELETE", _) => {
-                let id = request
-                    .url
-                    .query_pairs()
-                    .find(|(k, _)| k == "clientRequestId")
-                    .map(|(_, v)| v.into_owned());
-                json(
-                    201,
-                    serde_json::json!({"requestId": request_id, "clientRequestId": id}),
-                )
-            }
-            (_, "/v2/crm/request-status") => json(
-                200,
-                serde_json::json!({"requestId": request_id, "status": "DONE", "errors": [],
-                    "totalErrorCount": 0, "totalSuccessCount": 1}),
-            ),
-            (_, "/v2/crm/integrations") => json(
-                200,
-                serde_json::json!({"requestId": request_id, "integrations": []}),
-            ),
-            _ => json(200, serde_json::json!({"requestId": request_id})),
-        }
-    }
-}
-
-struct Gong {
-    server: MockServer,
-    state: Shared,
-    /// Customer API hosts, kept alive.
-    hosts: Mutex<Vec<MockServer>>,
-}
-
-impl Gong {
-    async fn start() -> Self {
-        capture_tracing();
-        let server = MockServer::start().await;
-        let state: Shared = Arc::new(Mutex::new(State {
-            expires_in: 86_400,
-            ..State::default()
-        }));
-        Mock::given(method("POST"))
-            .and(path(TOKEN_PATH))
-            .respond_with(TokenEndpoint(state.clone()))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/oauth2/authorize"))
-            .respond_with(AuthorizePage(state.clone()))
-            .mount(&server)
-            .await;
-        Self {
-            server,
-            state,
-            hosts: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn app(&self) -> OAuthApp {
-        OAuthApp::builder(CLIENT_ID, CLIENT_SECRET)
-            .authorize_url(format!("{}/oauth2/authorize", self.server.uri()))
-            .token_url(format!("{}{TOKEN_PATH}", self.server.uri()))
-            .build()
-            .unwrap()
-    }
-
-    /// Starts a host for a new customer (or moves `name` to a new host) and returns its URL.
-    async fn host(&self, name: &str, granted: &[&str]) -> String {
-        let server = MockServer::start().await;
-        Mock::given(wiremock::matchers::any())
-            .respond_with(CustomerApi {
-                name: name.into(),
-                host: server.uri(),
-                state: self.state.clone(),
-            })
-            .mount(&server)
-            .await;
-        let base_url = server.uri();
-        self.hosts.lock().unwrap().push(server);
-        self.state.lock().unwrap().customers.insert(
-            name.into(),
-            Customer {
-                base_url: base_url.clone(),
-                scopes: granted.iter().map(|s| s.to_string()).collect(),
-                reject_all: false,
-            },
-        );
-        base_url
-    }
-
-    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        f(&mut self.state.lock().unwrap())
-    }
-
-    /// Tokens for `customer` as an earlier authorization left them, expiring in `secs`
-    /// (negative: already expired).
-    fn grant(&self, customer: &str, secs: i64) -> TokenSet {
-        let answer = self.with(|st| st.issue(customer));
-        let now = SystemTime::now();
-        let expires_at = if secs >= 0 {
-            now + Duration::from_secs(secs as u64)
-        } else {
-            now - Duration::from_secs(secs.unsigned_abs())
-        };
-        TokenSet::new(
-            answer["access_token"].as_str().unwrap().to_owned().into(),
-            answer["refresh_token"].as_str().unwrap().to_owned().into(),
-            expires_at,
-            vec![],
-            answer["api_base_url_for_customer"].as_str().unwrap(),
-        )
-        .unwrap()
-    }
-
-    /// The mock's counters must show no spent token sent again and no malformed request.
-    fn assert_clean(&self) {
-        self.with(|st| {
-            assert_eq!(st.reused_refresh, 0, "a spent refresh token was sent again");
-            assert!(st.violations.is_empty(), "{:?}", st.violations);
-        });
-    }
-
-    /// The API calls made for `customer`, on any host.
-    fn calls_to(&self, customer: &str) -> Vec<Call> {
-        self.with(|st| {
-            st.calls
-                .iter()
-                .filter(|c| c.customer == customer)
-                .cloned()
-                .collect()
-        })
-    }
+/// The mock, with this binary's tracing captured (for the no-secret test).
+async fn start_gong() -> Gong {
+    capture_tracing();
+    Gong::start().await
 }
 
 /// A client for one customer, with nothing in the way of the concurrency under test.
@@ -544,7 +196,7 @@ async fn log_in_through_the_browser(gong: &Gong, store: &FileTokenStore) -> Toke
 
 #[tokio::test]
 async fn the_authorization_code_flow_end_to_end_through_the_loopback_listener() {
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     let acme_host = gong.host("acme", scopes::ALL).await;
     gong.with(|st| st.logged_in = Some("acme".into()));
     let dir = tempfile::tempdir().unwrap();
@@ -581,7 +233,7 @@ async fn the_authorization_code_flow_end_to_end_through_the_loopback_listener() 
 
 /// Customer "acme" with an expired access token in a memory store, and its client.
 async fn acme_at_expiry() -> (Gong, TokenSet, MemoryTokenStore, GongClient) {
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     gong.host("acme", scopes::ALL).await;
     let expired = gong.grant("acme", -1);
     let store = MemoryTokenStore::with_tokens(expired.clone());
@@ -617,7 +269,7 @@ async fn a_hundred_concurrent_calls_at_expiry_cause_exactly_one_refresh() {
 
 #[tokio::test]
 async fn two_clients_sharing_a_file_store_never_send_a_used_refresh_token() {
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     gong.host("acme", scopes::ALL).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("acme.json");
@@ -681,7 +333,7 @@ async fn two_clients_sharing_a_file_store_never_send_a_used_refresh_token() {
 
 #[tokio::test]
 async fn a_crash_after_the_token_answer_and_before_the_store_write_is_recovered() {
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     gong.host("acme", scopes::ALL).await;
     let dir = tempfile::tempdir().unwrap();
     let file = FileTokenStore::new(dir.path().join("acme.json"));
@@ -772,7 +424,7 @@ async fn a_process_killed_after_storing_leaves_the_next_process_a_valid_refresh_
         panic!("the child should have died after storing: {result:?}");
     }
 
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     gong.host("acme", scopes::ALL).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("acme.json");
@@ -845,7 +497,7 @@ async fn every_operation(client: &GongClient) {
 
 #[tokio::test]
 async fn each_customer_is_called_on_its_own_host_and_followed_when_it_moves() {
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     gong.host("acme", scopes::ALL).await;
     gong.host("globex", scopes::ALL).await;
     let acme_tokens = gong.grant("acme", 3600);
@@ -899,7 +551,7 @@ fn provider(gong: &Gong, tokens: TokenSet) -> OAuthTokenProvider {
 
 #[tokio::test]
 async fn invalid_grant_and_a_missing_scope_are_distinct_errors() {
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     gong.host("acme", scopes::ALL).await;
     gong.host("readonly", &[scopes::DATA_PRIVACY_READ]).await;
     gong.host("revoked", scopes::ALL).await;
@@ -975,7 +627,7 @@ async fn invalid_grant_and_a_missing_scope_are_distinct_errors() {
 #[tokio::test]
 async fn no_token_secret_or_code_in_tracing_output_errors_or_debug() {
     let captured = capture_tracing();
-    let gong = Gong::start().await;
+    let gong = start_gong().await;
     gong.host("acme", scopes::ALL).await;
     gong.host("readonly", &[scopes::DATA_PRIVACY_READ]).await;
     gong.with(|st| st.logged_in = Some("acme".into()));

@@ -1,9 +1,12 @@
 //! `gong-privacy` end to end: the real binary against local mocks of Gong that record what was
 //! sent. One test binary, several files.
 
+mod auth;
 mod basics;
 mod corpus;
 mod invariant;
+#[path = "../support/oauth_mock.rs"]
+mod oauth_mock;
 mod quota;
 mod resume;
 mod stops;
