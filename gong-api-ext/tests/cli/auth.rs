@@ -448,3 +448,164 @@ async fn doctor_reports_the_clock_and_the_budget_and_says_what_to_fix() {
         "{out}"
     );
 }
+
+/// A session bus with an unlocked gnome-keyring Secret Service on it, for one test (Debian
+/// packages `dbus` and `gnome-keyring`; `.ci/run` installs them). Stopped when dropped.
+#[cfg(feature = "keychain")]
+struct SecretService {
+    address: String,
+    children: Vec<std::process::Child>,
+}
+
+#[cfg(feature = "keychain")]
+impl SecretService {
+    fn start(home: &Path) -> Self {
+        let spawn = |cmd: &mut Command, what: &str| {
+            cmd.spawn().unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {what} ({e}): install the Debian packages dbus and gnome-keyring"
+                )
+            })
+        };
+        let mut bus = spawn(
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+            "dbus-daemon",
+        );
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let address = address.trim().to_owned();
+        assert!(address.starts_with("unix:"), "{address:?}");
+        let mut keyring = spawn(
+            Command::new("gnome-keyring-daemon")
+                .args(["--foreground", "--unlock", "--components=secrets"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .env("HOME", home)
+                .env("XDG_DATA_HOME", home.join("data"))
+                .env("XDG_RUNTIME_DIR", home)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            "gnome-keyring-daemon",
+        );
+        // The new login keyring's password, then end of input.
+        use std::io::Write as _;
+        keyring.stdin.take().unwrap().write_all(b"test").unwrap();
+        let service = Self {
+            address,
+            children: vec![keyring, bus],
+        };
+        // Wait until the Secret Service answers on the bus.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::process::Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.GetNameOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &service.address)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| !s.success())
+            .unwrap_or(true)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the Secret Service did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        service
+    }
+}
+
+#[cfg(feature = "keychain")]
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[cfg(feature = "keychain")]
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_keychain_the_tokens_and_the_client_secret_live_there_and_nowhere_on_disk() {
+    let gong = Gong::start().await;
+    gong.host("acme", scopes::ALL).await;
+    gong.with(|st| st.logged_in = Some("acme".into()));
+    let config = scratch("auth-keychain");
+    let home = config.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let service = SecretService::start(&home);
+    let cli = |args: &[&str]| {
+        let mut cmd = oauth_cli(&gong, &config, args);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &service.address)
+            .env("GONG_TOKEN_STORE", "auto");
+        cmd
+    };
+    let mut printed = String::new();
+    let (code, out, err) = log_in(cli(&[
+        "-vv",
+        "auth",
+        "login",
+        "--redirect-uri",
+        "http://127.0.0.1:0/callback",
+    ]))
+    .await;
+    printed.push_str(&out);
+    printed.push_str(&err);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        err.contains("Tokens will be kept in the OS keychain"),
+        "{err}"
+    );
+    let dir = login_dir(&config);
+    assert!(!dir.join("oauth-tokens.json").exists());
+    assert!(!dir.join("oauth-client-secret").exists());
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&text).contains(SECRET_MARK));
+    }
+    let (code, out, err) = keep(
+        &mut printed,
+        cli(&["-vv", "lookup", "email", "a@example.com"]),
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    // A refresh (the token is due) goes through the keychain too.
+    gong.with(|st| st.expires_in = 1);
+    let (code, _, _) = log_in(cli(&[
+        "auth",
+        "login",
+        "--redirect-uri",
+        "http://127.0.0.1:0/callback",
+    ]))
+    .await;
+    assert_eq!(code, 0);
+    let refreshes = gong.with(|st| st.refresh_requests);
+    let (code, _, err) = keep(
+        &mut printed,
+        cli(&["-vv", "lookup", "email", "b@example.com"]),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(gong.with(|st| st.refresh_requests), refreshes + 1);
+    let (code, out, _) = keep(&mut printed, cli(&["auth", "status"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("tokens kept in the OS keychain"), "{out}");
+    let (code, _, err) = keep(&mut printed, cli(&["auth", "logout"]));
+    assert_eq!(code, 0, "{err}");
+    // A new login in the same keychain starts from nothing.
+    let (code, _, _) = keep(&mut printed, cli(&["auth", "status"]));
+    assert_eq!(code, 3);
+    assert!(!printed.contains(SECRET_MARK), "{printed}");
+    gong.assert_clean();
+}
