@@ -7,8 +7,8 @@
 //! against a fresh server, in the same run.
 //!
 //! ```sh
-//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis
-//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis -- storm   # one scenario
+//! cargo bench -p gong-api-ext --bench bulk --features cli,redis
+//! cargo bench -p gong-api-ext --bench bulk --features cli,redis -- storm   # one scenario
 //! ```
 //!
 //! 1. utilisation: one process, N erasures, at L = 0 and L = 150 ms of server latency.
@@ -19,6 +19,8 @@
 //!    per second. Reported: total time / that optimum, 429s per request sent, failures.
 //! 3. file store: two processes on one machine sharing `QuotaStore::local`-style file store,
 //!    N/2 erasures each. Reported: aggregate admitted rate / 3, time / optimum, 429s, failures.
+//!    With `--features cli`, also two `gong-privacy erase --from` processes (the CLI, with its
+//!    default local file store), N/2 each, against the same kind of server.
 //! 4. Redis: three processes sharing one `redis-server` (started here on loopback), N/3 each.
 //! 5. overhead: sequential calls through `GongClient` (limiter off) against the same request
 //!    made with bare `reqwest`, interleaved in alternating rounds. Reported: median per-call
@@ -392,6 +394,67 @@ async fn processes(label: &str, store: &str, processes: usize, n_each: usize) ->
     rows
 }
 
+/// Two `gong-privacy erase --from FILE` processes (built with `--features cli`) sharing a
+/// local file store: the command a person runs twice at once on one machine.
+async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
+    let Some(binary) = option_env!("CARGO_BIN_EXE_gong-privacy") else {
+        return vec!["| file store, one machine | gong-privacy CLI | - | not run: needs --features cli | - |".into()];
+    };
+    let dir = std::env::temp_dir().join(format!("gong-bench-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let server = start_server(Limits {
+        rate: Some(RATE),
+        drain: 0.0,
+        latency: Duration::ZERO,
+    })
+    .await;
+    let start = Instant::now();
+    let children: Vec<_> = (0..processes)
+        .map(|i| {
+            let file = dir.join(format!("p{i}.txt"));
+            std::fs::write(&file, subjects(&format!("cli{i}"), n_each).join("\n")).unwrap();
+            Command::new(binary)
+                .args(["erase", "--from"])
+                .arg(&file)
+                .args(["--yes", "--quota-store"])
+                .arg(format!("local:{}", dir.join("quota").display()))
+                .env("GONG_ACCESS_KEY", "bench-key")
+                .env("GONG_ACCESS_KEY_SECRET", "bench-secret")
+                .env("GONG_BASE_URL", server.url())
+                .env_remove("GONG_BEARER_TOKEN")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut failed = 0;
+    for child in children {
+        let status = tokio::task::spawn_blocking(|| child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap()
+            .status;
+        // Exit code 1: some subjects failed (their lines are in the journal).
+        failed += usize::from(!status.success());
+    }
+    let elapsed = start.elapsed();
+    let stats = server.take_stats();
+    let n = processes * n_each;
+    let sent = stats.admitted.len() + stats.rejected as usize;
+    let _ = std::fs::remove_dir_all(&dir);
+    vec![format!(
+        "| file store, one machine | gong-privacy CLI × {processes} processes | N={n} ({n_each} each) | aggregate admitted rate / 3 = {:.3}; time / optimum ({:.0} s) = {:.2} | 429s: {} ({:.1} % of {sent} sent); processes with failures: {failed} |",
+        admitted_rate(&stats.admitted) / RATE,
+        n as f64 / RATE,
+        elapsed.as_secs_f64() / (n as f64 / RATE),
+        stats.rejected,
+        pct(stats.rejected, sent),
+    )]
+}
+
 /// A worker process: `--worker sdk|sleep URL STORE TAG N`; prints how many calls failed.
 async fn worker(args: &[String]) {
     let [sender, url, store, tag, n] = args else {
@@ -543,6 +606,7 @@ async fn main() {
         let spec = format!("local:{}", dir.display());
         rows.extend(processes("file store, one machine", &spec, 2, 30).await);
         let _ = std::fs::remove_dir_all(&dir);
+        rows.extend(cli_processes(2, 30).await);
     }
     if wanted("redis") {
         let redis = redis_server::RedisServer::start(None);
@@ -551,7 +615,7 @@ async fn main() {
     if wanted("overhead") {
         rows.extend(overhead(21, 300).await);
     }
-    println!("command: cargo bench -p gong-api-ext --bench bulk --features file-store,redis");
+    println!("command: cargo bench -p gong-api-ext --bench bulk --features cli,redis");
     println!("| scenario | sender | size | result | 429s, failures |");
     println!("| --- | --- | --- | --- | --- |");
     for row in rows {
