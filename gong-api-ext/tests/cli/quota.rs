@@ -147,7 +147,7 @@ async fn two_cli_processes_share_one_pace_and_one_daily_budget() {
     ));
     assert_eq!(code, 4, "{err}");
     assert!(
-        err.contains("only 0 calls are left in today's budget"),
+        err.contains("today's budget is used up: nothing can be sent before 00:00 UTC"),
         "{err}"
     );
     assert!(
@@ -206,8 +206,11 @@ async fn a_batch_stops_once_at_the_budget_and_the_next_days_rerun_continues() {
         "{err}"
     );
     assert_eq!(
-        err.matches("Daily budget reached: the daily budget of 3 Gong calls is used up")
-            .count(),
+        err.matches(
+            "Daily budget reached: the 3 calls of today's budget are used up (by this and other \
+             runs sharing the quota store); it restarts at 00:00 UTC; continue after "
+        )
+        .count(),
         1,
         "{err}"
     );

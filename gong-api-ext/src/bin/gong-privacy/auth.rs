@@ -7,12 +7,12 @@ use std::time::{Duration, SystemTime};
 use gong_api_ext::oauth::{self, LoopbackListener, OAuthApp, TokenSet, scopes};
 use gong_api_ext::secrecy::SecretString;
 
+use crate::Outcome;
 use crate::args::{AuthCommand, Cli, LoginArgs};
 use crate::credentials::environment_has_credentials;
 use crate::exit::{self, Failure};
 use crate::login::{Backend, Login, config_dir, create_private_dir, where_kept};
 use crate::output::{AuthStatus, Json, emit, say};
-use crate::{Outcome, plural};
 
 /// The variable the app's client secret comes from (never a flag: flags show in `ps`).
 const CLIENT_SECRET_VAR: &str = "GONG_CLIENT_SECRET";
@@ -112,8 +112,8 @@ async fn login(cli: &Cli, args: &LoginArgs, dir: &Path) -> Outcome {
     if !missing.is_empty() {
         eprintln!(
             "warning: Gong did not grant {} of the scopes asked for: {} (the commands that need \
-             them will stop with exit code {})",
-            plural(missing.len(), "scope"),
+             them stop with exit code {})",
+            missing.len(),
             missing.join(" "),
             exit::MISSING_SCOPE
         );

@@ -230,7 +230,11 @@ impl Batch<'_> {
                         record.status = Status::Deferred;
                         record.error = Some(Stop::Budget(why.clone()).deferred_reason());
                         self.deferred += 1;
-                        stop = Some(Stop::Budget(budget_message(&error, &why)));
+                        stop = Some(Stop::Budget(budget_message(
+                            &error,
+                            &why,
+                            self.cli.daily_budget,
+                        )));
                     }
                     code => {
                         record.status = Status::Failed;
@@ -491,7 +495,7 @@ impl Batch<'_> {
 }
 
 /// "The daily budget … is used up; it resets at 2026-11-25T00:00:00Z".
-fn budget_message(error: &gong_api_ext::Error, why: &str) -> String {
+fn budget_message(error: &gong_api_ext::Error, why: &str, budget: u32) -> String {
     let now = SystemTime::now();
     let until = match daily_limit_wait(error) {
         Some(wait) => now + wait,
@@ -501,6 +505,14 @@ fn budget_message(error: &gong_api_ext::Error, why: &str) -> String {
                 .map_or(0, |d| d.as_secs());
             SystemTime::UNIX_EPOCH + Duration::from_secs((secs / 86_400 + 1) * 86_400)
         }
+    };
+    let why = match error {
+        // The library's words are about one call ("no request was sent"); say it for the run.
+        gong_api_ext::Error::BudgetExhausted(_) => format!(
+            "the {budget} calls of today's budget are used up (by this and other runs sharing \
+             the quota store); it restarts at 00:00 UTC"
+        ),
+        _ => why.to_owned(),
     };
     format!(
         "Daily budget reached: {why}; continue after {}",

@@ -168,6 +168,7 @@ pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>) -> Stri
         );
     }
     let budget = match left_today {
+        Some(0) => "; today's budget is used up: nothing can be sent before 00:00 UTC".to_owned(),
         Some(left) if (left as usize) < calls => format!(
             "; only {left} calls are left in today's budget: the rest will wait for tomorrow"
         ),
