@@ -482,6 +482,35 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn the_client_hands_out_the_limiter_whose_store_it_paces_with() {
+        let store = QuotaStore::memory();
+        let client = GongClientBuilder::default()
+            .basic_auth("KEY", "secret")
+            .rate_limit(RateLimitConfig {
+                daily_budget: Some(7),
+                ..RateLimitConfig::default()
+            })
+            .quota_store(store.clone())
+            .build()
+            .unwrap();
+        let limiter = client.rate_limiter().expect("a limiter by default");
+        assert_eq!(limiter.company().as_str(), "api.gong.io/KEY");
+        // The same quota as another limiter on the same store and company.
+        let other =
+            RateLimiter::with_store(RateLimitConfig::default(), store, limiter.company().clone())
+                .unwrap();
+        other.acquire().await.unwrap();
+        let usage = limiter.usage().await.unwrap();
+        assert_eq!((usage.used_today, usage.remaining_today()), (1, Some(6)));
+        let off = GongClientBuilder::default()
+            .basic_auth("KEY", "secret")
+            .no_rate_limit()
+            .build()
+            .unwrap();
+        assert!(off.rate_limiter().is_none());
+    }
+
     #[test]
     fn base_urls_are_normalised_to_v2() {
         for (input, expected) in [

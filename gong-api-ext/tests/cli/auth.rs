@@ -57,10 +57,9 @@ async fn log_in(mut cmd: Command) -> (i32, String, String) {
             if let Some(at) = line
                 .find("http://127.0.0.1")
                 .filter(|_| line.contains("authorize?"))
+                && let Some(tx) = url_tx.take()
             {
-                if let Some(tx) = url_tx.take() {
-                    let _ = tx.send(line[at..].trim().to_owned());
-                }
+                let _ = tx.send(line[at..].trim().to_owned());
             }
             text.push_str(&line);
             text.push('\n');

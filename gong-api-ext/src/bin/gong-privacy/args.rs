@@ -208,7 +208,7 @@ pub struct LoginArgs {
     #[arg(long, env = "GONG_CLIENT_ID", value_name = "ID")]
     pub client_id: String,
 
-    /// The redirect URI registered with the app: http on 127.0.0.1, [::1] or localhost, where
+    /// The redirect URI registered with the app: http on 127.0.0.1, `[::1]` or localhost, where
     /// this command listens for Gong's redirect (port 0: any free port).
     #[arg(
         long,

@@ -184,18 +184,7 @@ async fn status(cli: &Cli, dir: &Path) -> Outcome {
                 .into(),
         });
     };
-    let tokens = login
-        .token_store()?
-        .load()
-        .await
-        .map_err(|e| Failure::failed(e.to_string()))?
-        .ok_or_else(|| Failure {
-            code: exit::AUTH,
-            message: format!(
-                "the OAuth login has no tokens in {}: run `gong-privacy auth login`",
-                login.whereabouts()
-            ),
-        })?;
+    let tokens = login.tokens(&*login.token_store()?).await?;
     if cli.json {
         emit(&Json::AuthStatus(status_of(&login, &tokens)));
     } else {

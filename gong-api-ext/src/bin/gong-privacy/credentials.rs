@@ -149,17 +149,7 @@ async fn oauth_builder(cli: &Cli) -> Result<GongClientBuilder, Failure> {
     }
     let _ = SOURCE.set(Source::OAuth);
     let store = login.token_store()?;
-    let tokens = store
-        .load()
-        .await
-        .map_err(|e| Failure::failed(e.to_string()))?
-        .ok_or_else(|| Failure {
-            code: exit::AUTH,
-            message: format!(
-                "the OAuth login has no tokens in {}: run `gong-privacy auth login`",
-                login.whereabouts()
-            ),
-        })?;
+    let tokens = login.tokens(&*store).await?;
     check_scopes(&tokens, &scopes_for(&cli.command))?;
     let provider = OAuthTokenProvider::with_store(login.app().await?, store);
     Ok(GongClient::builder()

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gong_api_ext::oauth::{FileTokenStore, OAuthApp, TokenStore};
+use gong_api_ext::oauth::{FileTokenStore, OAuthApp, TokenSet, TokenStore};
 use gong_api_ext::secrecy::{ExposeSecret as _, SecretString};
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +120,21 @@ impl Login {
             #[cfg(not(feature = "keychain"))]
             Backend::Keychain => Err(no_keychain()),
         }
+    }
+
+    /// The stored tokens (from `store`, this login's token store); none is "run auth login".
+    pub async fn tokens(&self, store: &dyn TokenStore) -> Result<TokenSet, Failure> {
+        store
+            .load()
+            .await
+            .map_err(|e| Failure::failed(e.to_string()))?
+            .ok_or_else(|| Failure {
+                code: crate::exit::AUTH,
+                message: format!(
+                    "the OAuth login has no tokens in {}: run `gong-privacy auth login`",
+                    self.whereabouts()
+                ),
+            })
     }
 
     /// Where the secrets are, in words.
