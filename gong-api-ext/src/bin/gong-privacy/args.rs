@@ -85,8 +85,8 @@ pub enum Command {
     /// Check the credentials, the host, the scopes each command needs, the clock and today's
     /// budget, and say what to fix.
     Doctor {
-        /// Also send one lookup (of an address at example.invalid, counted in the budget) to
-        /// check that Gong accepts the credentials and the read scope.
+        /// Also send one lookup (of gong-privacy-doctor@example.com, a documentation address;
+        /// counted in the budget) to check that Gong accepts the credentials and the read scope.
         #[arg(long)]
         probe: bool,
     },

@@ -377,7 +377,7 @@ async fn budget(cli: &Cli, limiter: &gong_api_ext::RateLimiter, report: &mut Rep
 
 async fn probe_call(client: &GongClient, report: &mut Report) {
     match client
-        .find_references_by_email("gong-privacy-doctor@example.invalid")
+        .find_references_by_email("gong-privacy-doctor@example.com")
         .await
     {
         Ok(_) => report.ok(
