@@ -309,7 +309,11 @@ async fn reach(cli: &Cli, host: &str, report: &mut Report) {
         Ok(ahead) => (ahead, true),
         Err(e) => (e.duration(), false),
     };
-    let skew = Duration::from_secs(skew.as_secs());
+    // Beyond a minute, minutes say enough (the Date header's second is not worth a word).
+    let skew = match skew.as_secs() {
+        secs if secs >= 60 => Duration::from_secs((secs + 30) / 60 * 60),
+        secs => Duration::from_secs(secs),
+    };
     let words = if skew.is_zero() {
         "within a second of the host's".to_owned()
     } else {
