@@ -112,6 +112,8 @@ mod email;
 mod error;
 mod excerpt;
 mod executor;
+#[cfg(feature = "lifecycle")]
+pub mod lifecycle;
 #[cfg(feature = "oauth")]
 pub mod oauth;
 mod phone;
