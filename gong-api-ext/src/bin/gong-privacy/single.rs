@@ -114,6 +114,8 @@ pub async fn erase(cli: &Cli, target: &Target, yes: bool) -> Outcome {
             request_id: Some(receipt.request_id),
             error: None,
             first_line: None,
+            before: None,
+            guard: None,
         }));
     } else {
         say!(
