@@ -120,6 +120,8 @@ mod phone;
 pub mod quota;
 mod rate_limit;
 mod receipt;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod retry;
 mod subject;
 #[cfg(feature = "testing")]

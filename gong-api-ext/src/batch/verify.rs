@@ -25,6 +25,18 @@ use super::run::RunStart;
 use crate::lifecycle::{EraseRequest, Erasure, GuardOutcome, Timestamp, VerifyResult};
 use crate::subject::Subject;
 
+/// The erase run with id `run_id`, or the journal's latest erase run.
+pub fn erase_run<'a>(contents: &'a Contents, run_id: Option<&str>) -> Option<&'a RunRecord> {
+    let mut runs = contents
+        .runs()
+        .into_iter()
+        .filter(|r| r.operation == "erase");
+    match run_id {
+        Some(id) => runs.find(|r| r.run_id == id),
+        None => runs.next_back(),
+    }
+}
+
 /// One row of an erase run's input, as its journal tells it now.
 #[derive(Clone, Debug)]
 pub struct Row<'a> {

@@ -144,6 +144,23 @@ impl Erasure {
         })))
     }
 
+    /// The steps up to the erase in one call: [`preview`](Self::preview) (when `preview`),
+    /// [`check`](Self::check) with `guard`, then [`erase`](Self::erase) unless held back. Two
+    /// calls with the preview, one without. On an error the steps done so far stay recorded
+    /// (a failed erase keeps its lookup).
+    pub async fn run(
+        &mut self,
+        client: &GongClient,
+        guard: &Guard,
+        preview: bool,
+    ) -> Result<Option<&EraseRequest>, Error> {
+        if preview {
+            self.preview(client).await?;
+        }
+        self.check(guard);
+        self.erase(client).await
+    }
+
     /// Looks the subject up again and records what the lookup says about the erasure (see
     /// [`Verification::classify`]). One call. A failed lookup records nothing: the error is
     /// returned, and [`Verification::failed`] makes a record of it if you want one.

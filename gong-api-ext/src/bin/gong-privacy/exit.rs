@@ -21,6 +21,11 @@ pub const BUDGET: u8 = 4;
 pub const DECLINED: u8 = 5;
 /// `crm delete --wait` gave up at --wait-timeout; the deletion goes on at Gong.
 pub const WAIT_TIMEOUT: u8 = 6;
+/// Some subjects were held back for review by the blast-radius guard, none failed; after
+/// review, `--allow-large` erases them.
+pub const HELD_BACK: u8 = 7;
+/// `verify`: some subjects are still present (or present again) in Gong; verify again later.
+pub const NOT_CLEAN: u8 = 8;
 /// Interrupted (Ctrl-C); the journal says what was done, and a rerun resumes.
 pub const INTERRUPTED: u8 = 130;
 
@@ -34,6 +39,9 @@ Exit codes:
   4    daily budget reached; run the same command again later to continue
   5    declined at the confirmation; nothing was sent or written
   6    crm delete --wait gave up at --wait-timeout (the deletion goes on at Gong)
+  7    some subjects were held back for review (too much data, or a shared number);
+       after review, rerun with --allow-large
+  8    verify: some subjects are still present, or present again; verify again later
   130  interrupted (Ctrl-C); rerun the same command to resume";
 
 /// Why the command stops, with its exit code.
