@@ -286,6 +286,15 @@ pub struct Contents {
 }
 
 impl Contents {
+    /// Contents holding `records`, as if read from a journal: for records kept elsewhere (a
+    /// database), to plan, verify or report on them with this module's functions.
+    pub fn from_records(records: Vec<Record>) -> Self {
+        Self {
+            records,
+            ..Self::default()
+        }
+    }
+
     /// The latest run record of each run id, in the order runs were first recorded.
     pub fn runs(&self) -> Vec<&RunRecord> {
         let mut order: Vec<&str> = Vec::new();

@@ -117,6 +117,14 @@ impl<'a> EvidencePage<'a> {
     }
 }
 
+fn plural(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
 fn tone_if(n: usize, tone: &'static str) -> &'static str {
     if n > 0 { tone } else { "" }
 }
@@ -133,10 +141,10 @@ fn meta(e: &Evidence) -> Vec<(&'static str, String)> {
     };
     let lookups = match (run.preview, &run.guard) {
         (Some(true), Some(g)) => format!(
-            "each subject looked up first; held back above {} objects or {} person(s) per phone \
-             number{}",
+            "each subject looked up first; held back for review above {} objects, or a phone \
+             number of more than {}{}",
             g.max_objects,
-            g.max_linked_addresses,
+            plural(g.max_linked_addresses, "person"),
             if g.allow {
                 " (explicitly allowed in at least one invocation)"
             } else {

@@ -388,16 +388,13 @@ fn rows_keep_their_latest_outcome_and_verify_passes_resume_then_start_anew() {
 
     let run = identity(1);
     let id = run.run_id();
-    let mut contents = Contents {
-        records: vec![
-            Record::Run(Journal::run_record(&run, "q.csv", false, "t")),
-            subject(&run, 2, "a@example.com", Status::Erased),
-            subject(&run, 3, "b@example.com", Status::Failed),
-            subject(&run, 4, "c@example.com", Status::HeldBack),
-            subject(&run, 3, "b@example.com", Status::Erased),
-        ],
-        ..Contents::default()
-    };
+    let mut contents = Contents::from_records(vec![
+        Record::Run(Journal::run_record(&run, "q.csv", false, "t")),
+        subject(&run, 2, "a@example.com", Status::Erased),
+        subject(&run, 3, "b@example.com", Status::Failed),
+        subject(&run, 4, "c@example.com", Status::HeldBack),
+        subject(&run, 3, "b@example.com", Status::Erased),
+    ]);
     let all = rows(&contents, &id);
     let lines: Vec<(u64, Status, usize)> = all
         .iter()

@@ -92,7 +92,16 @@ pub async fn run(cli: &Cli, args: &VerifyArgs) -> Outcome {
     journal
         .append_one(Record::Run(header))
         .map_err(journal_failure)?;
-    let stop = verify_all(cli, args, &client, &mut journal, &rows, &pass).await;
+    let stop = verify_all(
+        cli,
+        args,
+        &client,
+        &mut journal,
+        &rows,
+        &pass,
+        &erase.source,
+    )
+    .await;
 
     // The pass as the journal now has it (earlier invocations of a resumed pass included).
     let contents = journal.contents();
@@ -144,7 +153,13 @@ pub async fn run(cli: &Cli, args: &VerifyArgs) -> Outcome {
             "{} could not be looked up; rerun to retry them: {again_cmd}",
             plural(failed, "subject")
         ),
-        None if still + again > 0 => eprintln!(
+        None if again > 0 => eprintln!(
+            "{} present again after a clean lookup: erase it at its source (CRM, email system), \
+             then again in Gong (gong-privacy erase email|phone SUBJECT). Verify again with: \
+             {again_cmd}",
+            plural(again, "subject")
+        ),
+        None if still > 0 => eprintln!(
             "Not all gone yet: Gong erases within hours. Verify again later with: {again_cmd}"
         ),
         None => {}
@@ -176,6 +191,7 @@ async fn verify_all(
     journal: &mut Journal,
     rows: &[Row<'_>],
     pass: &VerifyPass,
+    source: &str,
 ) -> Option<(u8, String)> {
     let erasures: Vec<_> = pass
         .to_verify
@@ -224,7 +240,7 @@ async fn verify_all(
                     }
                 };
                 let record = pass.record(&rows[i], verification);
-                bar.suspend(|| report_line(&rows[i], &record.verification));
+                bar.suspend(|| report_line(source, &rows[i], &record.verification));
                 if let Err(e) = journal.append_one(Record::Verify(record.clone())) {
                     gate.store(true, Ordering::SeqCst);
                     let json = serde_json::to_string(&Record::Verify(record)).expect("serialises");
@@ -247,13 +263,11 @@ async fn verify_all(
     stop
 }
 
-/// One line on standard error for a subject that is not clean.
-fn report_line(row: &Row<'_>, v: &Verification) {
+/// One line on standard error for a subject that is not clean: `SOURCE:LINE: SUBJECT: …`.
+fn report_line(source: &str, row: &Row<'_>, v: &Verification) {
     let place = format!(
-        "{}: {}",
-        row.record
-            .line
-            .map_or(String::new(), |l| format!("line {l}")),
+        "{source}:{}: {}",
+        row.record.line.unwrap_or_default(),
         row.record.subject.as_deref().unwrap_or_default()
     );
     let since = v
