@@ -4,6 +4,7 @@
 mod basics;
 mod corpus;
 mod invariant;
+mod proof;
 mod resume;
 mod stops;
 mod util;
