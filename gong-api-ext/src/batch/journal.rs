@@ -9,7 +9,7 @@
 //!   file, the source, the process id and the tool.
 //! - `"subject"` ([`SubjectRecord`]): one outcome of one row, tagged with its run's id. Since
 //!   schema 2 an erasure also records what Gong held before it (`before`, a
-//!   [`Snapshot`](crate::lifecycle::Snapshot)) and the blast-radius guard's decision (`guard`);
+//!   [`Snapshot`]) and the blast-radius guard's decision (`guard`);
 //!   a subject the guard held back has the status `heldBack`.
 //! - `"verify"` ([`VerifyRecord`], schema 2): one verification of an erased subject, by a
 //!   verify pass (`gong-privacy verify`) of an erase run.

@@ -71,9 +71,10 @@ pub fn describe_snapshot(s: &Snapshot) -> String {
         text.push_str(&format!(", {} of kinds this tool does not know", s.other));
     }
     if !s.linked_email_addresses.is_empty() {
+        let n = s.linked_email_addresses.len();
         text.push_str(&format!(
-            "; linked to {}: {}",
-            plural(s.linked_email_addresses.len(), "email address"),
+            "; linked to {n} email address{}: {}",
+            if n == 1 { "" } else { "es" },
             s.linked_email_addresses.join(", ")
         ));
     }
