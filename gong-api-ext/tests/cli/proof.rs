@@ -610,6 +610,13 @@ async fn the_whole_lifecycle_erase_verify_report_in_a_browser() {
         .lines()
         .count();
     assert_eq!(csv_lines, 1 + 8, "a header and one line per row");
+    for extension in ["html", "json", "csv"] {
+        let text = std::fs::read_to_string(stem.with_extension(extension)).unwrap();
+        assert!(
+            !text.contains("cli-key") && !text.contains("cli-secret"),
+            "credentials in the {extension}"
+        );
+    }
 
     // 7. The HTML in a real browser: it renders, and the totals it shows are the journal's.
     let profile = dir.join("chromium-profile");
@@ -731,6 +738,8 @@ async fn the_whole_lifecycle_erase_verify_report_in_a_browser() {
             "jane",
             "Jane",
             "8d3f1c2b7a9e4f60",
+            "cli-key",
+            "cli-secret",
         ]
         .map(str::to_owned),
     );
@@ -830,7 +839,14 @@ async fn a_single_erase_is_held_back_until_allowed() {
     };
     let (code, out, err) = erase("sales@example.com", &[]);
     assert_eq!(code, 7, "{err}");
-    assert!(out.is_empty(), "nothing erased, nothing printed: {out}");
+    let record: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        (
+            record["status"].as_str(),
+            record["guard"]["decision"].as_str()
+        ),
+        (Some("heldBack"), Some("heldBack"))
+    );
     assert!(
         err.contains("Gong holds for sales@example.com: 500 emails"),
         "{err}"

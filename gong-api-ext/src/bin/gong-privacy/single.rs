@@ -114,6 +114,14 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
         let guard = erasure.check(&crate::batch::guard(args));
         if guard.is_held_back() {
             eprintln!("{subject}: {guard}. Not erased. After review, erase it with --allow-large.");
+            if cli.json {
+                emit(&Json::Subject(&record(
+                    target,
+                    &erasure,
+                    Status::HeldBack,
+                    None,
+                )));
+            }
             return Ok(exit::HELD_BACK);
         }
     }
@@ -132,21 +140,8 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
         .expect("the guard let it through above")
         .clone();
     if cli.json {
-        emit(&Json::Subject(&SubjectRecord {
-            run_id: None,
-            ts: timestamp(),
-            line: None,
-            column: None,
-            input: written(target).to_owned(),
-            subject: Some(subject.as_str().to_owned()),
-            kind: Some(subject.kind().to_owned()),
-            status: Status::Erased,
-            request_id: Some(request.request_id),
-            error: None,
-            first_line: None,
-            before: erasure.before,
-            guard: erasure.guard,
-        }));
+        let record = record(target, &erasure, Status::Erased, Some(request.request_id));
+        emit(&Json::Subject(&record));
     } else {
         say!(
             "Erasure requested for {subject}. Gong requestId (keep it as the receipt): {}",
@@ -154,4 +149,28 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
         );
     }
     Ok(exit::DONE)
+}
+
+/// The `--json` record of a single erasure (the journal's subject record, outside any run).
+fn record(
+    target: &Target,
+    erasure: &Erasure,
+    status: Status,
+    request_id: Option<String>,
+) -> SubjectRecord {
+    SubjectRecord {
+        run_id: None,
+        ts: timestamp(),
+        line: None,
+        column: None,
+        input: written(target).to_owned(),
+        subject: Some(erasure.subject.as_str().to_owned()),
+        kind: Some(erasure.subject.kind().to_owned()),
+        status,
+        request_id,
+        error: None,
+        first_line: None,
+        before: erasure.before.clone(),
+        guard: erasure.guard.clone(),
+    }
 }
