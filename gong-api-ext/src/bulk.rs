@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::{self, Either};
 use futures_util::stream::{self, Stream, StreamExt};
 use gong_api::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::GongClient;
 use crate::error::{Error, InvalidInput};
@@ -116,7 +116,7 @@ pub type ErasureOutcome = BulkOutcome<ErasureReceipt>;
 pub type LookupOutcome = BulkOutcome<ReferenceCounts>;
 
 /// How much Gong holds about one subject.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferenceCounts {
     /// Email messages.

@@ -112,12 +112,16 @@ mod email;
 mod error;
 mod excerpt;
 mod executor;
+#[cfg(feature = "lifecycle")]
+pub mod lifecycle;
 #[cfg(feature = "oauth")]
 pub mod oauth;
 mod phone;
 pub mod quota;
 mod rate_limit;
 mod receipt;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod retry;
 mod subject;
 #[cfg(feature = "testing")]

@@ -78,6 +78,21 @@ impl AsRef<str> for Subject {
     }
 }
 
+/// Serialised as its canonical text.
+impl serde::Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Read back with [`Subject::parse`]: a stored subject is validated again, never trusted.
+impl<'de> serde::Deserialize<'de> for Subject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl From<EmailAddress> for Subject {
     fn from(e: EmailAddress) -> Self {
         Self::Email(e)
@@ -124,5 +139,18 @@ mod tests {
             Subject::parse("+tag@example.com").unwrap(),
             Subject::Email(_)
         ));
+    }
+
+    #[test]
+    fn serialises_as_its_text_and_is_validated_when_read() {
+        let subject = Subject::parse("+1 (425) 555-2671").unwrap();
+        assert_eq!(
+            serde_json::to_string(&subject).unwrap(),
+            r#""+14255552671""#
+        );
+        let back: Subject = serde_json::from_str(r#""Jane@Example.com""#).unwrap();
+        assert_eq!(back.as_str(), "Jane@example.com");
+        let err = serde_json::from_str::<Subject>(r#""+1 425 555 2671 ext 2""#).unwrap_err();
+        assert!(err.to_string().contains("extension"), "{err}");
     }
 }

@@ -7,7 +7,19 @@
 //! - `"run"` ([`RunRecord`]): written when a run starts or resumes. It carries the schema
 //!   version `"v"` ([`SCHEMA_VERSION`]), the run's id, the operation, the SHA-256 of the input
 //!   file, the source, the process id and the tool.
-//! - `"subject"` ([`SubjectRecord`]): one outcome of one row, tagged with its run's id.
+//! - `"subject"` ([`SubjectRecord`]): one outcome of one row, tagged with its run's id. Since
+//!   schema 2 an erasure also records what Gong held before it (`before`, a
+//!   [`Snapshot`]) and the blast-radius guard's decision (`guard`);
+//!   a subject the guard held back has the status `heldBack`.
+//! - `"verify"` ([`VerifyRecord`], schema 2): one verification of an erased subject, by a
+//!   verify pass (`gong-privacy verify`) of an erase run.
+//!
+//! **Schema versions.** 1: runs and subject outcomes. 2: adds the fields above, the run's Gong
+//! host, operator and guard settings, and verify runs and records. Schema 2 is a superset: this
+//! version reads version-1 journals as they are (the new fields are absent) and appends
+//! version-2 run records to them. A journal holding a version-2 run record is refused by a
+//! version-1 reader (an older `gong-privacy`) as a whole, rather than misread: it would not
+//! know that a held-back subject must not simply be sent again.
 //!
 //! ```json
 //! {"type":"run","v":1,"runId":"erase-5f1c9d6e0b7a4c23","operation":"erase","inputSha256":"5f1c…","generation":1,"source":"dsr.csv","resumed":false,"ts":"2026-11-24T00:59:08.744Z","pid":4242,"tool":"gong-privacy 0.1.0"}
@@ -45,10 +57,12 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use super::run::RunIdentity;
+use crate::lifecycle::{Guard, GuardOutcome, Snapshot, Verification};
 
-/// The journal schema version this crate writes and reads. A journal whose `run` records carry
-/// a higher `"v"` was written by a newer version and is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The journal schema version this crate writes, and the highest it reads (it reads every
+/// earlier one). A journal whose `run` records carry a higher `"v"` was written by a newer
+/// version and is refused rather than misread.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One line of the journal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,6 +72,8 @@ pub enum Record {
     Run(RunRecord),
     /// One row's outcome.
     Subject(SubjectRecord),
+    /// One verification of an erased subject (schema 2).
+    Verify(VerifyRecord),
 }
 
 /// A run starts (or resumes): what it acts on.
@@ -84,6 +100,21 @@ pub struct RunRecord {
     pub pid: u32,
     /// The program and version that wrote them.
     pub tool: String,
+    /// The Gong API host the run talks to, e.g. `https://us-55616.api.gong.io` (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Who ran it, as they gave it (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// Erase runs: whether each subject was looked up first (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<bool>,
+    /// Erase runs: the blast-radius guard's settings (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<Guard>,
+    /// Verify runs: the erase run verified (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<String>,
 }
 
 /// What happened to one row.
@@ -100,6 +131,9 @@ pub enum Status {
     Duplicate,
     /// Not sent yet, e.g. the daily budget was reached (`error` says why); a rerun sends it.
     Deferred,
+    /// Not erased: the blast-radius guard held it back for review (`guard` says why). A rerun
+    /// looks it up again, and erases it when allowed explicitly (schema 2).
+    HeldBack,
 }
 
 impl Status {
@@ -111,6 +145,7 @@ impl Status {
             Self::Invalid => "invalid",
             Self::Duplicate => "duplicate",
             Self::Deferred => "deferred",
+            Self::HeldBack => "heldBack",
         }
     }
 }
@@ -149,6 +184,43 @@ pub struct SubjectRecord {
     /// For duplicates: the line of the first occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_line: Option<u64>,
+    /// What Gong held before the erase: the lookup made first (schema 2; absent with
+    /// `--no-preview`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<Snapshot>,
+    /// The blast-radius guard's decision (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<GuardOutcome>,
+}
+
+/// One verification of a subject an erase run erased (schema 2).
+///
+/// ```json
+/// {"type":"verify","runId":"verify-55568bb0cc47297f-1","verifies":"erase-55568bb0cc47297f","line":2,"column":"E-mail","subject":"jane@example.com","kind":"email","eraseRequestId":"4al00850a4cffb73cb","at":"2026-11-25T14:02:11.532Z","result":"stillPresent","found":{"at":"2026-11-25T14:02:11.532Z","requestId":"4al0f00d","counts":{"emails":2,"calls":1,"meetings":0,"crmObjects":0,"engagementEvents":0}},"sinceEraseSecs":10842}
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyRecord {
+    /// The verify pass (a run of its own).
+    pub run_id: String,
+    /// The erase run whose subject this verifies.
+    pub verifies: String,
+    /// The subject's row in the erase run's input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The CSV column it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The normalised subject.
+    pub subject: String,
+    /// `email` or `phone`.
+    pub kind: String,
+    /// Gong's `requestId` of the erasure verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erase_request_id: Option<String>,
+    /// What the verification found, when, and how long after the erase.
+    #[serde(flatten)]
+    pub verification: Verification,
 }
 
 /// Now, as the journal writes it: RFC 3339 UTC with milliseconds.
@@ -214,6 +286,15 @@ pub struct Contents {
 }
 
 impl Contents {
+    /// Contents holding `records`, as if read from a journal: for records kept elsewhere (a
+    /// database), to plan, verify or report on them with this module's functions.
+    pub fn from_records(records: Vec<Record>) -> Self {
+        Self {
+            records,
+            ..Self::default()
+        }
+    }
+
     /// The latest run record of each run id, in the order runs were first recorded.
     pub fn runs(&self) -> Vec<&RunRecord> {
         let mut order: Vec<&str> = Vec::new();
@@ -263,7 +344,7 @@ impl Contents {
                         state.settled_rows.insert((line, record.column.clone()));
                     }
                 }
-                Status::Failed | Status::Deferred => {}
+                Status::Failed | Status::Deferred | Status::HeldBack => {}
             }
         }
         state
@@ -273,7 +354,7 @@ impl Contents {
     fn last_pid(&self) -> Option<u32> {
         self.records.iter().rev().find_map(|r| match r {
             Record::Run(run) => Some(run.pid),
-            Record::Subject(_) => None,
+            Record::Subject(_) | Record::Verify(_) => None,
         })
     }
 }
@@ -458,6 +539,11 @@ impl Journal {
             ts: timestamp(),
             pid: std::process::id(),
             tool: tool.to_owned(),
+            host: None,
+            operator: None,
+            preview: None,
+            guard: None,
+            verifies: None,
         }
     }
 }

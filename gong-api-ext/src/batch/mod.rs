@@ -8,6 +8,8 @@
 //!   rerun resumes it, and what is left to send.
 //! - [`journal`]: the locked, crash-safe JSON Lines audit journal a run records every outcome
 //!   in, and resumes from. Its records are versioned serde types a program can read back.
+//! - [`verify`]: each row of an erase run as its journal tells it now (outcome, the lookup
+//!   before, the guard's decision, verifications), and the resumable verify passes.
 //!
 //! ```no_run
 //! use gong_api_ext::batch::input::{parse, InputOptions};
@@ -33,3 +35,4 @@
 pub mod input;
 pub mod journal;
 pub mod run;
+pub mod verify;

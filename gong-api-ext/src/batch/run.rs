@@ -213,5 +213,7 @@ pub fn row_record(run_id: Option<&str>, row: &Row, status: Status) -> SubjectRec
         request_id: None,
         error: row.subject.as_ref().err().map(ToString::to_string),
         first_line: None,
+        before: None,
+        guard: None,
     }
 }

@@ -196,7 +196,7 @@ fn subjects_of(journal: &Path) -> Vec<SubjectRecord> {
         .into_iter()
         .filter_map(|r| match r {
             Record::Subject(s) => Some(s),
-            Record::Run(_) => None,
+            Record::Run(_) | Record::Verify(_) => None,
         })
         .collect()
 }

@@ -1,6 +1,10 @@
 //! The shared quota from the command line: two CLI processes on one local file store keep one
 //! pace and one daily budget; a batch stops once at the budget and the next day's rerun
 //! continues (the store's day is moved back instead of waiting for midnight).
+//!
+//! The batches run with `--no-preview` (one erase call a subject, no lookup first), so that the
+//! budget arithmetic below counts erasures only; the preview's own calls are counted by the
+//! plan and checked in `proof.rs`.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -87,6 +91,7 @@ async fn two_cli_processes_share_one_pace_and_one_daily_budget() {
             &server,
             &[
                 "erase",
+                "--no-preview",
                 "--from",
                 file,
                 "--yes",
@@ -136,6 +141,7 @@ async fn two_cli_processes_share_one_pace_and_one_daily_budget() {
         &server,
         &[
             "erase",
+            "--no-preview",
             "--from",
             &c,
             "--yes",
@@ -180,6 +186,7 @@ async fn a_batch_stops_once_at_the_budget_and_the_next_days_rerun_continues() {
             &server,
             &[
                 "erase",
+                "--no-preview",
                 "--from",
                 &file,
                 "--yes",
@@ -200,8 +207,8 @@ async fn a_batch_stops_once_at_the_budget_and_the_next_days_rerun_continues() {
     assert_eq!(code, 4, "{err}");
     assert!(
         err.contains(
-            "5 to erase now: under a second at 50 requests/s; only 3 calls are left in today's \
-             budget: the rest will wait for tomorrow"
+            "5 to erase now: 5 calls (no lookups: --no-preview), under a second at 50 \
+             requests/s; only 3 calls are left in today's budget: the rest will wait for tomorrow"
         ),
         "{err}"
     );
@@ -220,7 +227,10 @@ async fn a_batch_stops_once_at_the_budget_and_the_next_days_rerun_continues() {
         ),
         "{err}"
     );
-    assert!(out.contains("3 erased, 0 failed, 2 deferred"), "{out}");
+    assert!(
+        out.contains("3 erased, 0 held back, 0 failed, 2 deferred"),
+        "{out}"
+    );
     assert_eq!(outcomes(&journal), (3, 2));
     assert_eq!(arrivals.lock().unwrap().len(), 3);
 
@@ -241,10 +251,13 @@ async fn a_batch_stops_once_at_the_budget_and_the_next_days_rerun_continues() {
     let (code, out, err) = run(batch());
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("3 erased earlier in this run; 2 to erase now: under a second at 50 requests/s, 2 of the 3 calls left in today's budget"),
+        err.contains("3 erased earlier in this run; 2 to erase now: 2 calls (no lookups: --no-preview), under a second at 50 requests/s, 2 of the 3 calls left in today's budget"),
         "{err}"
     );
-    assert!(out.contains("2 erased, 0 failed, 0 deferred"), "{out}");
+    assert!(
+        out.contains("2 erased, 0 held back, 0 failed, 0 deferred"),
+        "{out}"
+    );
     assert_eq!(outcomes(&journal), (5, 0));
     let sent = crate::util::erased_subjects(&server).await;
     let mut unique = sent.clone();

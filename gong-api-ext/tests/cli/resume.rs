@@ -130,6 +130,7 @@ async fn a_cut_off_journal_line_is_reported_and_its_subject_sent_again() {
     let last = text.trim_end().rsplit_once('\n').unwrap().0.len() + 1;
     std::fs::write(&journal_path, &text[..last + 40]).unwrap();
     server.reset().await;
+    answer_lookups(&server).await;
     Mock::given(method("POST"))
         .respond_with(json(r#"{"requestId":"erase-1"}"#))
         .mount(&server)
@@ -140,7 +141,7 @@ async fn a_cut_off_journal_line_is_reported_and_its_subject_sent_again() {
     assert!(err.contains("was cut off by an interrupted run"), "{err}");
     assert!(
         out.contains(
-            "1 erased, 0 failed, 0 deferred, 0 invalid, 0 duplicate, 1 erased earlier in this run"
+            "1 erased, 0 held back, 0 failed, 0 deferred, 0 invalid, 0 duplicate, 1 erased earlier in this run"
         ),
         "{out}"
     );
@@ -158,6 +159,7 @@ async fn a_cut_off_journal_line_is_reported_and_its_subject_sent_again() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rerun_retries_failures_only_and_records_rows_once() {
     let server = MockServer::start().await;
+    answer_lookups(&server).await;
     Mock::given(method("POST"))
         .and(query_param("emailAddress", "joe@example.com"))
         .respond_with(gong_error(400, "try later"))

@@ -35,6 +35,7 @@ fn latest(records: &[Value]) -> BTreeMap<String, String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn gongs_daily_limit_stops_once_and_a_rerun_continues() {
     let server = MockServer::start().await;
+    answer_lookups(&server).await;
     Mock::given(method("POST"))
         .respond_with(json(r#"{"requestId":"ok"}"#))
         .up_to_n_times(3)
@@ -73,7 +74,10 @@ async fn gongs_daily_limit_stops_once_and_a_rerun_continues() {
             )),
         "{err}"
     );
-    assert!(out.contains("3 erased, 0 failed, 7 deferred"), "{out}");
+    assert!(
+        out.contains("3 erased, 0 held back, 0 failed, 7 deferred"),
+        "{out}"
+    );
     let records = subject_records(&dir.join("q.txt.journal.jsonl"));
     assert_eq!(records.len(), 10);
     let states = latest(&records);
@@ -87,6 +91,7 @@ async fn gongs_daily_limit_stops_once_and_a_rerun_continues() {
 
     // The next day: the rerun sends exactly the deferred ones.
     server.reset().await;
+    answer_lookups(&server).await;
     Mock::given(method("POST"))
         .respond_with(json(r#"{"requestId":"ok"}"#))
         .mount(&server)
@@ -101,6 +106,7 @@ async fn gongs_daily_limit_stops_once_and_a_rerun_continues() {
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_credentials_stop_the_batch_with_their_own_code() {
     let server = MockServer::start().await;
+    answer_lookups(&server).await;
     Mock::given(method("POST"))
         .respond_with(gong_error(401, "bad key"))
         .mount(&server)
@@ -389,7 +395,7 @@ async fn the_plan_comes_before_the_question_and_declining_writes_nothing() {
     for expected in [
         "  2 unique subjects (2 email addresses, 0 phone numbers), 1 duplicate, 1 invalid row:".to_owned(),
         format!("    {file}:5: invalid email address \"nobody\": it has no @"),
-        "0 erased earlier in this run; 2 to erase now: under a second at 3 requests/s, 2 of the 10000 calls left in today's budget".to_owned(),
+        "0 erased earlier in this run; 2 to erase now: 4 calls (a lookup before each erasure), about 2s at 3 requests/s, 4 of the 10000 calls left in today's budget".to_owned(),
         "Erase everything Gong holds for 2 subjects? This cannot be undone. [y/N] ".to_owned(),
         "Declined: nothing sent, nothing written.".to_owned(),
     ] {

@@ -154,10 +154,21 @@ pub fn gong_error(status: u16, message: &str) -> ResponseTemplate {
     )
 }
 
+/// Lookups answer that Gong holds nothing (the lookup `erase` makes before each erasure),
+/// unless a mock mounted with a higher priority answers them.
+pub async fn answer_lookups(server: &MockServer) {
+    Mock::given(method("GET"))
+        .respond_with(json(r#"{"requestId":"look-0"}"#))
+        .with_priority(10)
+        .mount(server)
+        .await;
+}
+
 /// Erasures succeed after `delay`, except those of subjects containing `fail`: 400, not
-/// retried.
+/// retried. Lookups find nothing.
 pub async fn erasing_gong(delay: Duration) -> MockServer {
     let server = MockServer::start().await;
+    answer_lookups(&server).await;
     for param in ["emailAddress", "phoneNumber"] {
         Mock::given(method("POST"))
             .and(query_param_contains(param, "fail"))

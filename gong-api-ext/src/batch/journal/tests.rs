@@ -32,6 +32,8 @@ fn subject(run: &RunIdentity, line: u64, subject: &str, status: Status) -> Recor
         request_id: (status == Status::Erased).then(|| "r".into()),
         error: None,
         first_line: None,
+        before: None,
+        guard: None,
     })
 }
 
@@ -257,7 +259,7 @@ fn a_plan_skips_what_its_run_erased_and_records_rows_once() {
         .iter()
         .map(|r| match r {
             Record::Subject(s) => (s.status, s.line, s.first_line),
-            Record::Run(_) => unreachable!(),
+            Record::Run(_) | Record::Verify(_) => unreachable!(),
         })
         .collect();
     assert_eq!(
@@ -285,4 +287,176 @@ fn a_plan_skips_what_its_run_erased_and_records_rows_once() {
     assert_eq!(resumed.to_send, [1, 4]);
     assert_eq!(resumed.already_erased, [0]);
     assert!(resumed.unrecorded.is_empty());
+}
+
+/// A journal written by schema 1 (gong-privacy before the lifecycle): read as it is, its
+/// subjects erased and verifiable; schema-2 records append to it.
+#[test]
+fn version_1_journals_are_read_and_extended() {
+    let path = scratch("v1");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"type":"run","v":1,"runId":"erase-55568bb0cc47297f","operation":"erase","inputSha256":"55568bb0cc47297fd81141197e4fe048416f3de50b6d14c871db58b894edda50","generation":1,"source":"dsr.csv","resumed":false,"ts":"2026-11-25T11:01:29.086Z","pid":12732,"tool":"gong-privacy 0.1.0"}"#,
+            "\n",
+            r#"{"type":"subject","runId":"erase-55568bb0cc47297f","ts":"2026-11-25T11:01:29.149Z","line":2,"column":"E-mail","input":"jane@example.com","subject":"jane@example.com","kind":"email","status":"erased","requestId":"4al00850a4cffb73cb"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let mut journal = Journal::open(&path).unwrap();
+    let contents = journal.contents();
+    assert!(contents.warnings.is_empty(), "{:?}", contents.warnings);
+    let rows = crate::batch::verify::rows(contents, "erase-55568bb0cc47297f");
+    assert_eq!(rows.len(), 1);
+    let erasure = rows[0].erasure().unwrap();
+    assert_eq!(
+        (
+            erasure.before,
+            erasure.guard,
+            erasure.request.unwrap().request_id
+        ),
+        (None, None, "4al00850a4cffb73cb".to_owned())
+    );
+    let run = contents.run("erase-55568bb0cc47297f").unwrap().clone();
+    let pass = crate::batch::verify::VerifyPass::choose(contents, &run.run_id, &rows);
+    let header = pass.run_record(&run, "t");
+    assert_eq!((header.v, header.operation.as_str()), (2, "verify"));
+    journal.append_one(Record::Run(header)).unwrap();
+    assert_eq!(Journal::read(&path).unwrap().runs().len(), 2);
+}
+
+#[test]
+fn held_back_subjects_and_verifications_have_a_stable_shape() {
+    use crate::lifecycle::{Guard, Snapshot, Verification};
+    let run = identity(1);
+    let before = Snapshot {
+        at: "2026-11-25T10:00:00Z".parse().unwrap(),
+        request_id: Some("look".into()),
+        counts: crate::ReferenceCounts {
+            emails: 500,
+            ..Default::default()
+        },
+        linked_email_addresses: vec![],
+        matching_phone_numbers: vec![],
+        other: 0,
+    };
+    let Record::Subject(mut held) = subject(&run, 2, "sales@example.com", Status::HeldBack) else {
+        unreachable!()
+    };
+    held.guard = Some(Guard::default().check(&before));
+    held.before = Some(before.clone());
+    let line = serde_json::to_string(&Record::Subject(held.clone())).unwrap();
+    assert!(line.contains(r#""status":"heldBack""#), "{line}");
+    assert!(
+        line.contains(r#""guard":{"decision":"heldBack","reasons":[{"reason":"manyObjects","objects":500,"max":200}]}"#),
+        "{line}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Record>(&line).unwrap(),
+        Record::Subject(held)
+    );
+    let verify = Record::Verify(VerifyRecord {
+        run_id: "verify-abababababababab-1".into(),
+        verifies: run.run_id(),
+        line: Some(2),
+        column: None,
+        subject: "sales@example.com".into(),
+        kind: "email".into(),
+        erase_request_id: Some("r".into()),
+        verification: Verification::classify(
+            before,
+            Some("2026-11-25T09:00:00Z".parse().unwrap()),
+            &[],
+        ),
+    });
+    let line = serde_json::to_string(&verify).unwrap();
+    assert!(
+        line.starts_with(r#"{"type":"verify","runId":"verify-abababababababab-1","verifies":"erase-abababababababab","#),
+        "{line}"
+    );
+    assert!(line.contains(r#""result":"stillPresent""#), "{line}");
+    assert!(line.contains(r#""sinceEraseSecs":3600"#), "{line}");
+    assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), verify);
+}
+
+#[test]
+fn rows_keep_their_latest_outcome_and_verify_passes_resume_then_start_anew() {
+    use crate::batch::run::RunStart;
+    use crate::batch::verify::{VerifyPass, rows};
+    use crate::lifecycle::Verification;
+
+    let run = identity(1);
+    let id = run.run_id();
+    let mut contents = Contents::from_records(vec![
+        Record::Run(Journal::run_record(&run, "q.csv", false, "t")),
+        subject(&run, 2, "a@example.com", Status::Erased),
+        subject(&run, 3, "b@example.com", Status::Failed),
+        subject(&run, 4, "c@example.com", Status::HeldBack),
+        subject(&run, 3, "b@example.com", Status::Erased),
+    ]);
+    let all = rows(&contents, &id);
+    let lines: Vec<(u64, Status, usize)> = all
+        .iter()
+        .map(|r| (r.record.line.unwrap(), r.record.status, r.earlier.len()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (2, Status::Erased, 0),
+            (3, Status::Erased, 1),
+            (4, Status::HeldBack, 0)
+        ]
+    );
+    let first = VerifyPass::choose(&contents, &id, &all);
+    assert_eq!(
+        (first.pass, &first.start, &first.to_verify[..]),
+        (1, &RunStart::New, &[0, 1][..])
+    );
+    // Pass 1 found a clean, and failed to look b up: it resumes with b only.
+    let at = "2026-11-25T12:00:00Z".parse().unwrap();
+    let clean = Verification::classify(
+        crate::lifecycle::Snapshot {
+            at,
+            request_id: None,
+            counts: Default::default(),
+            linked_email_addresses: vec![],
+            matching_phone_numbers: vec![],
+            other: 0,
+        },
+        None,
+        &[],
+    );
+    let pass_records = vec![
+        Record::Run(first.run_record(contents.run(&id).unwrap(), "t")),
+        Record::Verify(first.record(&all[0], clean.clone())),
+        Record::Verify(first.record(&all[1], Verification::failed(at, None, "500"))),
+    ];
+    contents.records.extend(pass_records);
+    let all = rows(&contents, &id);
+    assert_eq!(all[0].verifications.len(), 1);
+    let resumed = VerifyPass::choose(&contents, &id, &all);
+    assert_eq!(
+        (
+            resumed.pass,
+            &resumed.start,
+            &resumed.to_verify[..],
+            resumed.verified
+        ),
+        (1, &RunStart::Resume, &[1][..], 1)
+    );
+    let record = Record::Verify(resumed.record(&all[1], clean));
+    contents.records.push(record);
+    let all = rows(&contents, &id);
+    let next = VerifyPass::choose(&contents, &id, &all);
+    assert_eq!(
+        (next.pass, &next.start, &next.to_verify[..], next.run_id()),
+        (
+            2,
+            &RunStart::New,
+            &[0, 1][..],
+            "verify-abababababababab-2".to_owned()
+        )
+    );
+    assert_eq!(all[1].erasure().unwrap().verifications.len(), 2);
 }

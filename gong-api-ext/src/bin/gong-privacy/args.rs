@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use gong_api_ext::lifecycle::DEFAULT_MAX_OBJECTS;
 
 use crate::exit::EXIT_CODES_HELP;
 
@@ -64,6 +65,14 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub quota_store: String,
+    /// Who runs this: recorded in the journal's run records and shown in evidence reports.
+    #[arg(
+        long,
+        global = true,
+        env = "GONG_PRIVACY_OPERATOR",
+        value_name = "NAME"
+    )]
+    pub operator: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -76,6 +85,13 @@ pub enum Command {
     Lookup(Target),
     /// Erase a data subject's data: one subject, or a batch with --from.
     Erase(EraseArgs),
+    /// Look every subject an erase run erased up again, and journal whether it is gone.
+    Verify(VerifyArgs),
+    /// Write the evidence report of an erase run: HTML for people, JSON and CSV for machines.
+    Report(ReportArgs),
+    /// Access requests: save what Gong holds about a subject (Gong's whole answer as JSON,
+    /// and a readable HTML summary).
+    Export(ExportArgs),
     /// Generic CRM integrations.
     #[command(subcommand)]
     Crm(CrmCommand),
@@ -155,6 +171,87 @@ pub struct EraseArgs {
     pub yes: bool,
 
     /// Requests in flight at once in a batch (the rate limit sets the pace).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+
+    /// Erase without looking each subject up first: one call per subject instead of two, but
+    /// no before-counts in the journal and report, and no blast-radius guard.
+    #[arg(long, global = true)]
+    pub no_preview: bool,
+
+    /// Erase the subjects the blast-radius guard holds back (more than --max-objects objects,
+    /// or a phone number belonging to several people), once someone has reviewed them.
+    #[arg(long, global = true, conflicts_with = "no_preview")]
+    pub allow_large: bool,
+
+    /// The blast-radius guard's threshold: a subject with more objects than this (emails,
+    /// calls, meetings, CRM objects, engagement events) is held back for review.
+    #[arg(long, global = true, default_value_t = DEFAULT_MAX_OBJECTS, value_name = "N", conflicts_with = "no_preview")]
+    pub max_objects: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The erase run's journal (JSON Lines, as `erase --from` wrote it).
+    pub journal: PathBuf,
+
+    /// The erase run to verify (default: the journal's latest erase run).
+    #[arg(long, value_name = "RUN_ID")]
+    pub run: Option<String>,
+
+    /// Lookups in flight at once (the rate limit sets the pace).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The erase run's journal.
+    pub journal: PathBuf,
+
+    /// The erase run to report on (default: the journal's latest erase run).
+    #[arg(long, value_name = "RUN_ID")]
+    pub run: Option<String>,
+
+    /// The directory to write the report into (default: the journal's directory).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace every subject by HMAC-SHA-256 keyed with your key, so the report can be shared
+    /// without naming the people it is about. The key comes from --redact-key-file or
+    /// GONG_PRIVACY_REDACT_KEY (at least 16 bytes; keep it to find a person's row later).
+    #[arg(long)]
+    pub redact: bool,
+
+    /// A file holding the redaction key.
+    #[arg(long, value_name = "FILE", requires = "redact")]
+    pub redact_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub target: Option<Target>,
+
+    /// A batch of subjects, read like `erase --from` (CSV or a plain list); each gets its own
+    /// files.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+
+    /// The directory to write into (created if missing). Required.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// The CSV delimiter of --from (default: detected from the header).
+    #[arg(long, value_name = "CHAR", requires = "from", value_parser = delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Read subjects from this column of --from only (repeatable).
+    #[arg(long = "column", value_name = "NAME", requires = "from")]
+    pub columns: Vec<String>,
+
+    /// Lookups in flight at once in a batch.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
 }

@@ -13,9 +13,12 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::{StreamExt as _, future, stream};
 use gong_api_ext::batch::input::BatchInput;
-use gong_api_ext::batch::journal::{Journal, JournalError, Record, Status, SubjectRecord};
+use gong_api_ext::batch::journal::{
+    Journal, JournalError, Record, RunRecord, Status, SubjectRecord,
+};
 use gong_api_ext::batch::run::{Plan, RunChoice, row_record};
-use gong_api_ext::{BulkOptions, BulkStatus, ErasureReceipt};
+use gong_api_ext::lifecycle::{Erasure, Guard};
+use gong_api_ext::{Error, GongClient};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{Cli, EraseArgs};
@@ -76,11 +79,16 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
             "--from - reads the subjects from standard input, so nobody can confirm there: add --yes",
         ));
     }
+    if args.dry_run && args.no_preview {
+        return Err(Failure::usage(
+            "--no-preview skips the lookups, and a --dry-run is nothing but lookups: give one",
+        ));
+    }
     if !args.dry_run {
         require_confirmation_possible(args.yes)?;
     }
     let source = source_name(from);
-    let input = read_input(from, args)?;
+    let input = read_input(from, args.delimiter, &args.columns)?;
     if input.rows.iter().all(|r| r.subject.is_err()) {
         let plan = Plan::new(&input, &Default::default());
         return Err(Failure::usage(format!(
@@ -116,8 +124,9 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
     let today = quota_today(&limiter).await?;
     eprintln!(
         "{}",
-        describe_sending(&plan, cli.rate, today.remaining_today())
+        describe_sending(&plan, cli.rate, today.remaining_today(), !args.no_preview)
     );
+    let guard = guard(args);
 
     let mut batch = Batch {
         cli,
@@ -127,7 +136,9 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
         plan: &plan,
         run_id,
         journal_path: journal_path.display().to_string(),
+        guard,
         erased: 0,
+        held_back: 0,
         failed: 0,
         deferred: 0,
     };
@@ -157,12 +168,20 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
         return Ok(exit::DECLINED);
     }
 
-    let header = Journal::run_record(
-        &choice.identity,
-        &batch.source,
-        journal.contents().run(&batch.run_id).is_some(),
-        TOOL,
-    );
+    let header = RunRecord {
+        preview: Some(!args.no_preview),
+        guard: (!args.no_preview).then_some(guard),
+        ..run_record(
+            cli,
+            &client,
+            Journal::run_record(
+                &choice.identity,
+                &batch.source,
+                journal.contents().run(&batch.run_id).is_some(),
+                TOOL,
+            ),
+        )
+    };
     let mut opening = vec![Record::Run(header)];
     opening.extend(plan.unrecorded_records(&input, &batch.run_id));
     journal.append(&opening).map_err(journal_failure)?;
@@ -177,7 +196,36 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
     Ok(batch.finish(stop))
 }
 
-fn journal_failure(error: JournalError) -> Failure {
+/// The blast-radius guard the erase options ask for.
+pub fn guard(args: &EraseArgs) -> Guard {
+    Guard {
+        max_objects: args.max_objects,
+        allow: args.allow_large,
+        ..Guard::default()
+    }
+}
+
+/// `record` with where and by whom the run is done: the Gong host (scheme, host and port
+/// only) and the operator.
+pub fn run_record(cli: &Cli, client: &GongClient, record: RunRecord) -> RunRecord {
+    RunRecord {
+        host: gong_host(client),
+        operator: cli.operator.clone(),
+        ..record
+    }
+}
+
+/// The Gong host `client` asks: scheme, host and port, without a path or user info.
+pub fn gong_host(client: &GongClient) -> Option<String> {
+    let url = url::Url::parse(client.base_url()).ok()?;
+    let mut host = format!("{}://{}", url.scheme(), url.host_str()?);
+    if let Some(port) = url.port() {
+        host.push_str(&format!(":{port}"));
+    }
+    Some(host)
+}
+
+pub fn journal_failure(error: JournalError) -> Failure {
     match error {
         JournalError::Io { .. } => Failure::failed(error.to_string()),
         _ => Failure::usage(error.to_string()),
@@ -192,7 +240,9 @@ struct Batch<'a> {
     plan: &'a Plan,
     run_id: String,
     journal_path: String,
+    guard: Guard,
     erased: usize,
+    held_back: usize,
     failed: usize,
     deferred: usize,
 }
@@ -207,26 +257,38 @@ impl Batch<'_> {
         )
     }
 
-    /// Turns one outcome into its record, and says whether it stops the batch.
+    /// Turns one subject's lifecycle so far into its record, and says whether it stops the
+    /// batch.
     fn outcome(
         &mut self,
         index: usize,
-        status: BulkStatus<ErasureReceipt>,
+        erasure: Erasure,
+        result: Result<bool, Error>,
     ) -> (SubjectRecord, Option<Stop>) {
         let mut record = self.record(index, Status::Erased);
         let mut stop = None;
-        match status {
-            BulkStatus::Done(receipt) => {
-                record.request_id = Some(receipt.request_id);
+        let looked_up = erasure.before.is_some();
+        record.before = erasure.before;
+        record.guard = erasure.guard;
+        match result {
+            Ok(true) => {
+                record.request_id = erasure.request.map(|r| r.request_id);
                 self.erased += 1;
             }
-            BulkStatus::Failed(error) => {
-                let why = describe(&error);
+            Ok(false) => {
+                record.status = Status::HeldBack;
+                self.held_back += 1;
+            }
+            Err(error) => {
+                let mut why = describe(&error);
+                if !self.args.no_preview && !looked_up {
+                    why = format!("the lookup before the erasure failed: {why}");
+                }
                 record.error = Some(why.clone());
                 record.request_id = error.request_id().map(str::to_owned);
                 match code_of(&error) {
                     exit::BUDGET => {
-                        // Nothing was done for this subject: a rerun sends it.
+                        // Nothing was erased for this subject: a rerun sends it.
                         record.status = Status::Deferred;
                         record.error = Some(Stop::Budget(why.clone()).deferred_reason());
                         self.deferred += 1;
@@ -245,15 +307,6 @@ impl Batch<'_> {
                     }
                 }
             }
-            // The subjects sent are distinct and valid; kept for completeness.
-            BulkStatus::Invalid(why) => {
-                record.status = Status::Invalid;
-                record.error = Some(why.to_string());
-            }
-            BulkStatus::Duplicate { first_index } => {
-                record.status = Status::Duplicate;
-                record.first_line = Some(self.input.rows[self.plan.to_send[first_index]].line);
-            }
         }
         (record, stop)
     }
@@ -265,16 +318,15 @@ impl Batch<'_> {
         journal: &mut Journal,
     ) -> Option<Stop> {
         let total = self.plan.to_send.len();
-        let subjects: Vec<String> = self
+        let subjects: Vec<gong_api_ext::Subject> = self
             .plan
             .to_send
             .iter()
             .map(|&i| {
-                let subject = self.input.rows[i]
+                self.input.rows[i]
                     .subject
-                    .as_ref()
-                    .expect("planned rows are valid");
-                subject.as_str().to_owned()
+                    .clone()
+                    .expect("planned rows are valid")
             })
             .collect();
         // No subject is taken once `gate` closes; `fed` counts those taken.
@@ -288,14 +340,23 @@ impl Batch<'_> {
             });
         let bar = progress_bar(total);
         let mut interrupts = Interrupts::new(bar.clone());
-        let mut outcomes = client.erase_stream(
-            feed,
-            Some(total),
-            BulkOptions {
-                concurrency: usize::from(self.args.concurrency),
-                on_progress: None,
-            },
-        );
+        // Each subject's lifecycle up to the erase: lookup, guard, erase (the client's rate
+        // limiter paces every call).
+        let (guard, preview, client) = (self.guard, !self.args.no_preview, client.clone());
+        let mut outcomes = feed
+            .enumerate()
+            .map(move |(index, subject)| {
+                let client = client.clone();
+                async move {
+                    let mut erasure = Erasure::new(subject);
+                    let result = erasure
+                        .run(&client, &guard, preview)
+                        .await
+                        .map(|sent| sent.is_some());
+                    (index, erasure, result)
+                }
+            })
+            .buffer_unordered(usize::from(self.args.concurrency));
         let mut received = vec![false; total];
         let mut stop: Option<Stop> = None;
         let grace = tokio::time::sleep(Duration::MAX);
@@ -304,9 +365,9 @@ impl Batch<'_> {
         loop {
             tokio::select! {
                 next = outcomes.next() => {
-                    let Some(outcome) = next else { break };
-                    received[outcome.index] = true;
-                    let (record, stops) = self.outcome(outcome.index, outcome.status);
+                    let Some((index, erasure, result)) = next else { break };
+                    received[index] = true;
+                    let (record, stops) = self.outcome(index, erasure, result);
                     if let Some(why) = stops.filter(|_| stop.is_none()) {
                         gate.store(true, Ordering::SeqCst);
                         stop = Some(why);
@@ -319,7 +380,10 @@ impl Batch<'_> {
                         }
                     }
                     bar.inc(1);
-                    bar.set_message(format!("{} erased, {} failed", self.erased, self.failed));
+                    bar.set_message(format!(
+                        "{} erased, {} held back, {} failed",
+                        self.erased, self.held_back, self.failed
+                    ));
                 }
                 () = interrupts.next(), if stop.is_none() => {
                     gate.store(true, Ordering::SeqCst);
@@ -409,6 +473,13 @@ impl Batch<'_> {
         if status == Status::Failed {
             let why = error.unwrap_or_default();
             bar.suspend(|| eprintln!("{}:{line}: {subject}: {why}", self.source));
+        } else if let (Status::HeldBack, Record::Subject(s)) = (status, &record) {
+            let why = s
+                .guard
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            bar.suspend(|| eprintln!("{}:{line}: {subject}: {why}", self.source));
         }
         written
     }
@@ -418,6 +489,7 @@ impl Batch<'_> {
         let plan = self.plan;
         let code = match &stop {
             None if self.failed > 0 => exit::FAILED,
+            None if self.held_back > 0 => exit::HELD_BACK,
             None => exit::DONE,
             Some(Stop::Budget(_)) => exit::BUDGET,
             Some(Stop::Auth(code, _)) => *code,
@@ -435,6 +507,7 @@ impl Batch<'_> {
                 invalid: plan.invalid.len(),
                 duplicates: plan.duplicates.len(),
                 erased: Some(self.erased),
+                held_back: Some(self.held_back),
                 already_erased: Some(plan.already_erased.len()),
                 failed: self.failed,
                 deferred: Some(self.deferred),
@@ -443,9 +516,10 @@ impl Batch<'_> {
             }));
         } else {
             say!(
-                "{}: {} erased, {} failed, {} deferred, {} invalid, {} duplicate, {} erased earlier in this run. Run {}, journal {}",
+                "{}: {} erased, {} held back, {} failed, {} deferred, {} invalid, {} duplicate, {} erased earlier in this run. Run {}, journal {}",
                 self.source,
                 self.erased,
+                self.held_back,
                 self.failed,
                 self.deferred,
                 plan.invalid.len(),
@@ -460,6 +534,14 @@ impl Batch<'_> {
             None if self.failed > 0 => eprintln!(
                 "{} failed; rerun the same command to retry them: {again}",
                 plural(self.failed, "subject")
+            ),
+            None if self.held_back > 0 => eprintln!(
+                "{} held back for review, not erased (the blast-radius guard: more than {} \
+                 objects, or a phone number belonging to several people; the journal's `before` \
+                 and `guard` fields show what Gong holds). After review, erase them with: \
+                 {again} --allow-large",
+                plural(self.held_back, "subject"),
+                self.guard.max_objects,
             ),
             None => {}
             Some(Stop::Budget(why)) => eprintln!(
@@ -520,7 +602,7 @@ fn budget_message(error: &gong_api_ext::Error, why: &str, budget: u32) -> String
     )
 }
 
-fn progress_bar(len: usize) -> ProgressBar {
+pub fn progress_bar(len: usize) -> ProgressBar {
     use std::io::IsTerminal as _;
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -535,12 +617,12 @@ fn progress_bar(len: usize) -> ProgressBar {
 
 /// Ctrl-C (SIGINT) and SIGTERM. The first is reported through [`next`](Self::next); the second
 /// exits at once with code 130. Registered when created, so none is missed.
-struct Interrupts {
+pub struct Interrupts {
     first: tokio::sync::mpsc::Receiver<()>,
 }
 
 impl Interrupts {
-    fn new(bar: ProgressBar) -> Self {
+    pub fn new(bar: ProgressBar) -> Self {
         let (tx, first) = tokio::sync::mpsc::channel(1);
         let mut signals = signals();
         tokio::spawn(async move {
@@ -558,7 +640,7 @@ impl Interrupts {
     }
 
     /// The first interrupt.
-    async fn next(&mut self) {
+    pub async fn next(&mut self) {
         if self.first.recv().await.is_none() {
             future::pending::<()>().await;
         }

@@ -15,12 +15,15 @@ mod crm;
 mod doctor;
 mod dry_run;
 mod exit;
+mod export;
 #[cfg(feature = "keychain")]
 mod keychain;
 mod login;
 mod output;
 mod plan;
+mod report;
 mod single;
+mod verify;
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::process::ExitCode;
@@ -69,12 +72,15 @@ async fn run(cli: Cli) -> Outcome {
     match &cli.command {
         Command::Lookup(target) => single::lookup(&cli, target).await,
         Command::Erase(args) => match (&args.target, &args.from) {
-            (Some(target), None) => single::erase(&cli, target, args.yes).await,
+            (Some(target), None) => single::erase(&cli, target, args).await,
             (None, Some(path)) => batch::run(&cli, args, path).await,
             _ => Err(Failure::usage(
                 "name one subject (`erase email ADDRESS`, `erase phone NUMBER`) or a batch (`erase --from FILE`)",
             )),
         },
+        Command::Verify(args) => verify::run(&cli, args).await,
+        Command::Report(args) => report::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args).await,
         Command::Crm(command) => crm::run(&cli, command).await,
         Command::Auth(command) => auth::run(&cli, command).await,
         Command::Doctor { probe } => doctor::run(&cli, *probe).await,

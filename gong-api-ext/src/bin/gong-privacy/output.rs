@@ -4,7 +4,7 @@
 use std::io::Write as _;
 
 use gong_api_ext::ReferenceCounts;
-use gong_api_ext::batch::journal::SubjectRecord;
+use gong_api_ext::batch::journal::{SubjectRecord, VerifyRecord};
 use serde::Serialize;
 
 /// One line of `--json` output.
@@ -15,6 +15,37 @@ pub enum Json<'a> {
     Subject(&'a SubjectRecord),
     /// One subject's lookup.
     Lookup(Lookup),
+    /// One verification: the journal's verify record.
+    Verify(&'a VerifyRecord),
+    /// `report`: the files written.
+    #[serde(rename_all = "camelCase")]
+    Report {
+        run_id: String,
+        files: Vec<String>,
+        redacted: bool,
+    },
+    /// `export`: one subject's files.
+    Export {
+        subject: String,
+        objects: usize,
+        json: String,
+        html: String,
+    },
+    /// The end of a verify invocation: the pass's results so far.
+    #[serde(rename_all = "camelCase")]
+    VerifySummary {
+        run_id: String,
+        verifies: String,
+        pass: u32,
+        journal: String,
+        erased: usize,
+        clean: usize,
+        still_present: usize,
+        present_again: usize,
+        failed: usize,
+        not_verified: usize,
+        exit_code: u8,
+    },
     /// The end of a batch.
     Summary(Summary),
     /// `crm list`: Gong's answer.
@@ -119,6 +150,9 @@ pub struct Summary {
     /// Erased now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub erased: Option<usize>,
+    /// Held back for review by the blast-radius guard, not erased.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_back: Option<usize>,
     /// Erased earlier in this run, not sent again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub already_erased: Option<usize>,

@@ -7,7 +7,6 @@ use std::time::Duration;
 use gong_api_ext::batch::input::{BatchInput, InputOptions, Layout, parse};
 use gong_api_ext::batch::run::{Plan, RunChoice, RunStart};
 
-use crate::args::EraseArgs;
 use crate::exit::Failure;
 use crate::plural;
 
@@ -20,7 +19,11 @@ pub fn source_name(from: &Path) -> String {
 }
 
 /// Reads and parses the input: refused as a whole (exit 2) when its structure is broken.
-pub fn read_input(from: &Path, args: &EraseArgs) -> Result<BatchInput, Failure> {
+pub fn read_input(
+    from: &Path,
+    delimiter: Option<u8>,
+    columns: &[String],
+) -> Result<BatchInput, Failure> {
     let source = source_name(from);
     let bytes = if from == Path::new("-") {
         let mut bytes = Vec::new();
@@ -37,8 +40,8 @@ pub fn read_input(from: &Path, args: &EraseArgs) -> Result<BatchInput, Failure> 
         std::fs::read(from).map_err(|e| Failure::usage(format!("{source}: cannot read: {e}")))?
     };
     let options = InputOptions {
-        delimiter: args.delimiter,
-        columns: args.columns.clone(),
+        delimiter,
+        columns: columns.to_vec(),
         ..InputOptions::default()
     };
     parse(&bytes, &options).map_err(|e| {
@@ -158,15 +161,22 @@ pub fn estimate(calls: usize, rate: f64) -> String {
     }
 }
 
-/// The sending line: already done, to do, time and budget.
-pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>) -> String {
-    let calls = plan.to_send.len();
-    if calls == 0 {
+/// The sending line: already done, to do, the calls it takes (a lookup before each erasure
+/// unless `--no-preview`), time and budget.
+pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>, preview: bool) -> String {
+    let subjects = plan.to_send.len();
+    if subjects == 0 {
         return format!(
             "  {} erased earlier in this run; nothing left to erase: the run is complete",
             plan.already_erased.len()
         );
     }
+    let calls = if preview { subjects * 2 } else { subjects };
+    let how = if preview {
+        "a lookup before each erasure"
+    } else {
+        "no lookups: --no-preview"
+    };
     let budget = match left_today {
         Some(0) => "; today's budget is used up: nothing can be sent before 00:00 UTC".to_owned(),
         Some(left) if (left as usize) < calls => format!(
@@ -176,9 +186,9 @@ pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>) -> Stri
         None => String::new(),
     };
     format!(
-        "  {} erased earlier in this run; {} to erase now: {} at {rate} requests/s{budget}",
+        "  {} erased earlier in this run; {subjects} to erase now: {} ({how}), {} at {rate} requests/s{budget}",
         plan.already_erased.len(),
-        calls,
+        plural(calls, "call"),
         estimate(calls, rate),
     )
 }

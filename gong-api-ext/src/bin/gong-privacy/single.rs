@@ -1,15 +1,16 @@
 //! One-subject commands: `lookup` and `erase email|phone`.
 
 use gong_api_ext::batch::journal::{Status, SubjectRecord, timestamp};
+use gong_api_ext::lifecycle::{Erasure, Snapshot};
 use gong_api_ext::{EmailAddress, GongClient, PhoneNumber, ReferenceCounts, Subject};
 
-use crate::args::{Cli, Target};
+use crate::args::{Cli, EraseArgs, Target};
 use crate::exit::{self, Failure};
 use crate::output::{Json, Lookup, emit, say};
 use crate::{Outcome, client, confirm, plural, require_confirmation_possible};
 
 /// Validates the target before any network call.
-fn subject(target: &Target) -> Result<Subject, Failure> {
+pub fn subject(target: &Target) -> Result<Subject, Failure> {
     match target {
         Target::Email { address } => EmailAddress::parse(address).map(Subject::Email),
         Target::Phone { number } => PhoneNumber::parse(number).map(Subject::Phone),
@@ -18,7 +19,7 @@ fn subject(target: &Target) -> Result<Subject, Failure> {
 }
 
 /// The subject as typed.
-fn written(target: &Target) -> &str {
+pub fn written(target: &Target) -> &str {
     match target {
         Target::Email { address } => address,
         Target::Phone { number } => number,
@@ -63,6 +64,23 @@ pub fn describe(c: &ReferenceCounts) -> String {
     .join(", ")
 }
 
+/// "2 emails, 1 call, …", and the people a phone number is linked to.
+pub fn describe_snapshot(s: &Snapshot) -> String {
+    let mut text = describe(&s.counts);
+    if s.other > 0 {
+        text.push_str(&format!(", {} of kinds this tool does not know", s.other));
+    }
+    if !s.linked_email_addresses.is_empty() {
+        let n = s.linked_email_addresses.len();
+        text.push_str(&format!(
+            "; linked to {n} email address{}: {}",
+            if n == 1 { "" } else { "es" },
+            s.linked_email_addresses.join(", ")
+        ));
+    }
+    text
+}
+
 pub async fn lookup(cli: &Cli, target: &Target) -> Outcome {
     let subject = subject(target)?;
     let (client, _) = client(cli)?;
@@ -83,13 +101,31 @@ pub async fn lookup(cli: &Cli, target: &Target) -> Outcome {
     Ok(exit::DONE)
 }
 
-pub async fn erase(cli: &Cli, target: &Target, yes: bool) -> Outcome {
+pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
     let subject = subject(target)?;
-    require_confirmation_possible(yes)?;
+    require_confirmation_possible(args.yes)?;
     let (client, _) = client(cli)?;
-    let (counts, _) = find(&client, &subject).await?;
-    eprintln!("Gong holds for {subject}: {}", describe(&counts));
-    if !yes
+    let mut erasure = Erasure::new(subject.clone());
+    if args.no_preview {
+        eprintln!("Not looked up first (--no-preview): the blast-radius guard cannot check it.");
+    } else {
+        let before = erasure.preview(&client).await.map_err(Failure::from_sdk)?;
+        eprintln!("Gong holds for {subject}: {}", describe_snapshot(before));
+        let guard = erasure.check(&crate::batch::guard(args));
+        if guard.is_held_back() {
+            eprintln!("{subject}: {guard}. Not erased. After review, erase it with --allow-large.");
+            if cli.json {
+                emit(&Json::Subject(&record(
+                    target,
+                    &erasure,
+                    Status::HeldBack,
+                    None,
+                )));
+            }
+            return Ok(exit::HELD_BACK);
+        }
+    }
+    if !args.yes
         && !confirm(&format!(
             "Erase everything Gong holds for {subject}? This cannot be undone."
         ))
@@ -97,30 +133,44 @@ pub async fn erase(cli: &Cli, target: &Target, yes: bool) -> Outcome {
         eprintln!("Declined: nothing erased.");
         return Ok(exit::DECLINED);
     }
-    let receipt = client
-        .erase(subject.clone())
+    let request = erasure
+        .erase(&client)
         .await
-        .map_err(Failure::from_sdk)?;
+        .map_err(Failure::from_sdk)?
+        .expect("the guard let it through above")
+        .clone();
     if cli.json {
-        emit(&Json::Subject(&SubjectRecord {
-            run_id: None,
-            ts: timestamp(),
-            line: None,
-            column: None,
-            input: written(target).to_owned(),
-            subject: Some(receipt.subject.as_str().to_owned()),
-            kind: Some(receipt.subject.kind().to_owned()),
-            status: Status::Erased,
-            request_id: Some(receipt.request_id),
-            error: None,
-            first_line: None,
-        }));
+        let record = record(target, &erasure, Status::Erased, Some(request.request_id));
+        emit(&Json::Subject(&record));
     } else {
         say!(
-            "Erasure requested for {}. Gong requestId (keep it as the receipt): {}",
-            receipt.subject,
-            receipt.request_id
+            "Erasure requested for {subject}. Gong requestId (keep it as the receipt): {}",
+            request.request_id
         );
     }
     Ok(exit::DONE)
+}
+
+/// The `--json` record of a single erasure (the journal's subject record, outside any run).
+fn record(
+    target: &Target,
+    erasure: &Erasure,
+    status: Status,
+    request_id: Option<String>,
+) -> SubjectRecord {
+    SubjectRecord {
+        run_id: None,
+        ts: timestamp(),
+        line: None,
+        column: None,
+        input: written(target).to_owned(),
+        subject: Some(erasure.subject.as_str().to_owned()),
+        kind: Some(erasure.subject.kind().to_owned()),
+        status,
+        request_id,
+        error: None,
+        first_line: None,
+        before: erasure.before.clone(),
+        guard: erasure.guard.clone(),
+    }
 }
