@@ -1,15 +1,47 @@
 //! Rows: a plain list line by line, or CSV records through the csv crate, each value validated.
 
-use super::header::choose_columns;
+use super::header::{choose_columns, split_line};
 use super::{
-    ColumnKind, InputError, InputErrorKind, InputOptions, Layout, MAX_VALUE_CHARS, Row, RowError,
-    content_lines,
+    Column, ColumnKind, InputError, InputErrorKind, InputOptions, Layout, MAX_VALUE_CHARS, Row,
+    RowError, comment_holds_a_subject, comment_lines, content_lines,
 };
 
-pub(super) fn read_list(text: &str) -> Vec<Row> {
-    content_lines(text)
+pub(super) fn read_list(text: &str) -> Result<Vec<Row>, InputError> {
+    // `#` starts a comment, and may also start an email address: a comment that reads as a
+    // subject is ambiguous, and skipping it would lose that person silently.
+    for (line, comment) in comment_lines(text) {
+        if ColumnKind::Subject.parse(comment).is_ok() {
+            return Err(comment_holds_a_subject(line, comment, None));
+        }
+    }
+    Ok(content_lines(text)
         .map(|(line, value)| row(line, None, ColumnKind::Subject, value))
-        .collect()
+        .collect())
+}
+
+/// The csv crate skips records starting with `#` (comments). One whose subject columns hold a
+/// valid subject (`#42,jane@example.com`, or `#jane@example.com` in a one-column file) would
+/// lose that person silently, so it refuses the file.
+fn check_comments(
+    text: &str,
+    header_line: u64,
+    delimiter: u8,
+    columns: &[Column],
+) -> Result<(), InputError> {
+    for (i, line) in text.split('\n').enumerate() {
+        let number = i as u64 + 1;
+        if number <= header_line || !line.starts_with('#') {
+            continue;
+        }
+        let cells = split_line(line.strip_suffix('\r').unwrap_or(line), delimiter);
+        for column in columns {
+            let value = cells.get(column.index).map_or("", |v| v.trim());
+            if !value.is_empty() && column.kind.parse(value).is_ok() {
+                return Err(comment_holds_a_subject(number, value, Some(&column.name)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One value, validated.
@@ -80,6 +112,7 @@ pub(super) fn read_csv(
         break;
     }
     let columns = choose_columns(header_line, &header, options)?;
+    check_comments(text, header_line, delimiter, &columns)?;
     let names = columns
         .iter()
         .map(|c| c.name.trim().to_owned())
