@@ -139,7 +139,7 @@ impl PolicyExecutor {
         request: reqwest::Request,
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
-        let sensitive = Sensitive::of_url(request.url());
+        let mut sensitive = Sensitive::of_url(request.url());
         let _ = TRACE.try_with(|t| {
             let mut t = t.borrow_mut();
             t.write = request.method() != Method::GET;
@@ -168,6 +168,13 @@ impl PolicyExecutor {
             if let Err(e) = self.prepare(&mut attempt, &authorization) {
                 return Ok(auth_failed(e));
             }
+            // An answer that echoes the credentials must not carry them into a message.
+            sensitive.add_credential(authorization.header());
+            let _ = TRACE.try_with(|t| {
+                t.borrow_mut()
+                    .sensitive
+                    .add_credential(authorization.header())
+            });
             // After `prepare`: OAuth may have sent it to the customer's host.
             let sent = attempt.url().clone();
             let reader = Reader {

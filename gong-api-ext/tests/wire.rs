@@ -527,6 +527,78 @@ async fn error_messages_never_quote_the_subject_from_an_echoing_page() {
     }
 }
 
+/// An error page (or a JSON error) that echoes the request's `Authorization` header must not
+/// carry the credentials into error messages, which end up in journals, logs and tickets.
+#[tokio::test]
+async fn error_messages_never_quote_the_credentials_an_answer_echoes() {
+    struct Echo {
+        json: bool,
+        status: u16,
+    }
+    impl wiremock::Respond for Echo {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let auth = request
+                .headers
+                .get("authorization")
+                .unwrap()
+                .to_str()
+                .unwrap();
+            // Also the credential alone, form-encoded, and a Basic pair decoded.
+            let bare = auth.split_once(' ').unwrap().1;
+            let encoded: String = url::form_urlencoded::byte_serialize(bare.as_bytes()).collect();
+            let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, bare)
+                .map(|b| String::from_utf8(b).unwrap())
+                .unwrap_or_default();
+            let said = format!("{auth} | {bare} | {encoded} | {decoded}");
+            if self.json {
+                ResponseTemplate::new(self.status)
+                    .set_body_json(serde_json::json!({ "errors": [said] }))
+            } else {
+                ResponseTemplate::new(self.status).set_body_raw(
+                    format!("<html><body>Denied: {said}</body></html>"),
+                    "text/html",
+                )
+            }
+        }
+    }
+    for json in [false, true] {
+        for status in [200, 400, 401, 403, 503] {
+            let server = MockServer::start().await;
+            Mock::given(wiremock::matchers::any())
+                .respond_with(Echo { json, status })
+                .mount(&server)
+                .await;
+            let common = |b: gong_api_ext::GongClientBuilder| {
+                b.base_url(server.uri())
+                    .retry(RetryConfig::disabled())
+                    .no_rate_limit()
+                    .build()
+                    .unwrap()
+            };
+            for client in [
+                common(GongClient::builder().bearer_token("tok-Sekret-0123456789")),
+                common(GongClient::builder().basic_auth("ACCESS_KEY", "Sekret+/pass=word")),
+            ] {
+                let err = client.erase_email_address(VICTIM).await.unwrap_err();
+                let text = format!("{err} {err:?}");
+                assert!(
+                    !text.to_ascii_lowercase().contains("sekret")
+                        && !text.contains("QUNDRVNTX0tFWTpTZWtyZXQrL3Bhc3M9d29yZA"),
+                    "json {json}, {status}: {text}"
+                );
+                // A JSON 200 without a requestId quotes nothing; every other case quotes
+                // the echo, masked.
+                if !(json && status == 200) {
+                    assert!(
+                        text.contains("[credential]"),
+                        "json {json}, {status}: {text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_per_attempt_timeout_holds_for_a_caller_supplied_client() {
     // Stalls before the status line, and in the middle of a body.
