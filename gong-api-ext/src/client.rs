@@ -411,7 +411,9 @@ fn gong_error(
     errors: Vec<String>,
     trace: &CallTrace,
 ) -> Error {
-    if let Some(refusal) = crate::rate_limit::local_refusal(headers, &errors) {
+    if trace.local_refusal
+        && let Some(refusal) = crate::rate_limit::local_refusal(headers, &errors)
+    {
         return refusal;
     }
     let errors: Vec<String> = errors

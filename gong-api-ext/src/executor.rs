@@ -38,6 +38,11 @@ pub(crate) struct CallTrace {
     last_ambiguous: bool,
     /// Why no credential could be had (the executor then answered locally).
     pub auth_error: Option<AuthError>,
+    /// The limiter refused the attempt and the executor answered locally (nothing was sent):
+    /// only then do the marker headers of [`Refusal::response`] mean anything.
+    ///
+    /// [`Refusal::response`]: crate::rate_limit::Refusal::response
+    pub local_refusal: bool,
     /// Whether the request changes something at Gong (not a `GET`).
     pub write: bool,
     /// The request's query values, which error messages must not quote.
@@ -154,7 +159,10 @@ impl PolicyExecutor {
             let permit = match &self.limiter {
                 Some(limiter) => match limiter.acquire().await {
                     Ok(permit) => Some(permit),
-                    Err(refusal) => return Ok(refusal.response()),
+                    Err(refusal) => {
+                        let _ = TRACE.try_with(|t| t.borrow_mut().local_refusal = true);
+                        return Ok(refusal.response());
+                    }
                 },
                 None => None,
             };

@@ -491,22 +491,29 @@ async fn a_declared_length_over_the_cap_fails_before_reading() {
     );
 }
 
+/// The error of erasing [`VICTIM`] once (no retries) against a server answering `answer`.
+async fn erase_once_answered(answer: ResponseTemplate) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    client.erase_email_address(VICTIM).await.unwrap_err()
+}
+
 #[tokio::test]
 async fn error_messages_never_quote_the_subject_from_an_echoing_page() {
     let page = "<html><head><title>Sign in</title></head><body>Continue to \
         /v2/data-privacy/erase-data-for-email-address?emailAddress=victim%40example.com as \
         Victim@Example.com (victim), or call +1 425 555 2671</body></html>";
     for status in [200, 503, 403] {
-        let server = MockServer::start().await;
-        Mock::given(wiremock::matchers::any())
-            .respond_with(ResponseTemplate::new(status).set_body_raw(page, "text/html"))
-            .mount(&server)
-            .await;
-        let client = builder(&server)
-            .retry(RetryConfig::disabled())
-            .build()
-            .unwrap();
-        let err = client.erase_email_address(VICTIM).await.unwrap_err();
+        let err =
+            erase_once_answered(ResponseTemplate::new(status).set_body_raw(page, "text/html"))
+                .await;
         let excerpt = match &err {
             Error::BrokenResponse {
                 fault: AnswerFault::NotJson { excerpt },
@@ -596,6 +603,25 @@ async fn error_messages_never_quote_the_credentials_an_answer_echoes() {
                 }
             }
         }
+    }
+}
+
+/// The headers the limiter marks its own local refusals with mean nothing on a real answer: a
+/// server (or proxy) sending them must not turn its 500 into "the daily budget is used up, no
+/// request was sent" (which the CLI journals as deferred, not sent).
+#[tokio::test]
+async fn a_server_cannot_pass_its_answer_off_as_a_local_refusal() {
+    for header in ["x-gong-api-ext-budget", "x-gong-api-ext-quota-store"] {
+        let err = erase_once_answered(
+            ResponseTemplate::new(500)
+                .insert_header(header, "exhausted")
+                .set_body_json(serde_json::json!({"requestId": "r1", "errors": ["boom"]})),
+        )
+        .await;
+        assert!(
+            matches!(&err, Error::Api(e) if e.status == 500 && e.request_id.as_deref() == Some("r1")),
+            "{header}: {err:?}"
+        );
     }
 }
 
