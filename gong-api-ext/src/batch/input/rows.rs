@@ -104,6 +104,7 @@ pub(super) fn read_csv(
         let record = record.map_err(|e| csv_error(&lines, &e))?;
         let line = lines.record_line(record.position());
         check_fields(&record, line)?;
+        check_quotes(lines.text(line), delimiter, line)?;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -123,6 +124,7 @@ pub(super) fn read_csv(
         let record = record.map_err(|e| csv_error(&lines, &e))?;
         let line = lines.record_line(record.position());
         check_fields(&record, line)?;
+        check_quotes(lines.text(line), delimiter, line)?;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -205,6 +207,51 @@ fn check_fields(record: &csv::StringRecord, line: u64) -> Result<(), InputError>
     Ok(())
 }
 
+/// Text after a field's closing quote (`"joe@example.com"x`) is a stray or missing quote: the
+/// csv crate would glue it onto the value, which can make another valid subject
+/// (`joe@example.comx`), so the file is refused.
+fn check_quotes(line: &str, delimiter: u8, number: u64) -> Result<(), InputError> {
+    let bytes = line.strip_suffix('\r').unwrap_or(line).as_bytes();
+    let (mut i, mut field, mut at_start) = (0, 1, true);
+    while i < bytes.len() {
+        if at_start && bytes[i] == b'"' {
+            i += 1;
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    // Runs over the line: check_fields reports it.
+                    (None, _) => return Ok(()),
+                    (Some(b'"'), Some(b'"')) => i += 2,
+                    (Some(b'"'), _) => break,
+                    _ => i += 1,
+                }
+            }
+            i += 1;
+            // Spaces before the delimiter are trimmed with the value: harmless.
+            while bytes.get(i) == Some(&b' ') && delimiter != b' ' {
+                i += 1;
+            }
+            match bytes.get(i) {
+                None => return Ok(()),
+                Some(&b) if b == delimiter => {}
+                Some(_) => {
+                    return Err(InputError::new(
+                        InputErrorKind::Quote,
+                        Some(number),
+                        format!(
+                            "text follows the closing quote of field {field}: a quote is stray \
+                             or missing (the text would be glued onto the value)"
+                        ),
+                    ));
+                }
+            }
+        }
+        at_start = bytes[i] == delimiter;
+        field += usize::from(at_start);
+        i += 1;
+    }
+    Ok(())
+}
+
 fn csv_error(lines: &LineIndex<'_>, e: &csv::Error) -> InputError {
     let line = e.position().map(|p| lines.record_line(Some(p)));
     InputError::new(InputErrorKind::Quote, line, format!("unreadable CSV: {e}"))
@@ -225,6 +272,17 @@ impl<'a> LineIndex<'a> {
             .filter_map(|(i, &b)| (b == b'\n').then_some(i))
             .collect();
         Self { bytes, breaks }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    fn text(&self, line: u64) -> &'a str {
+        let index = (line as usize).saturating_sub(1);
+        let start = match index {
+            0 => 0,
+            i => self.breaks.get(i - 1).map_or(self.bytes.len(), |b| b + 1),
+        };
+        let end = self.breaks.get(index).copied().unwrap_or(self.bytes.len());
+        std::str::from_utf8(&self.bytes[start..end.max(start)]).unwrap_or_default()
     }
 
     fn line_at(&self, at: usize) -> u64 {

@@ -124,6 +124,19 @@ fn structural_problems_refuse_the_whole_file_with_the_line() {
             "a quoted field runs on to line 4",
         ),
         (
+            // The csv crate would glue the x onto the value: another, valid address.
+            &b"email,name\n\"joe@example.com\"x,y\n"[..],
+            Some(2),
+            InputErrorKind::Quote,
+            "text follows the closing quote of field 1",
+        ),
+        (
+            b"subject,name\n,\n\",\"Smith, J\"\n+1 425 555 2672,\n",
+            Some(3),
+            InputErrorKind::Quote,
+            "text follows the closing quote of field 1",
+        ),
+        (
             b"email,phone\na@example.com,+14255552671,extra\n",
             Some(2),
             InputErrorKind::FieldCount,
@@ -200,6 +213,15 @@ fn structural_problems_refuse_the_whole_file_with_the_line() {
         );
         assert!(message.contains(reason), "{message}");
     }
+}
+
+#[test]
+fn quoted_fields_may_end_with_spaces_and_hold_doubled_quotes() {
+    let input = read("email,name\n\"jane@example.com\" ,\"Doe, \"\"JJ\"\"\"\n").unwrap();
+    assert_eq!(
+        rows(&input),
+        [(2, "email".into(), "jane@example.com".into())]
+    );
 }
 
 #[test]
