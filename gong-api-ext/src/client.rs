@@ -422,9 +422,15 @@ fn gong_error(
     errors: Vec<String>,
     trace: &CallTrace,
 ) -> Error {
-    if let Some(refusal) = crate::rate_limit::local_refusal(headers, &errors) {
+    if trace.local_refusal
+        && let Some(refusal) = crate::rate_limit::local_refusal(headers, &errors)
+    {
         return refusal;
     }
+    let errors: Vec<String> = errors
+        .iter()
+        .map(|e| trace.sensitive.mask_credentials(e))
+        .collect();
     let request_id = request_id.or_else(|| trace_id(headers));
     let retry_after = retry::retry_after(headers, SystemTime::now());
     match status {

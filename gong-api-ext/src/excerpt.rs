@@ -9,7 +9,10 @@
 //!    styles removed, whitespace and control characters collapsed), taken from its first 4 KiB;
 //! 2. every value the request carried in its query (the subject; CRM ids) is replaced by
 //!    `[subject]` wherever it appears, in any ASCII case, as sent or form-encoded, and so are
-//!    an email address's local part and a phone number's bare digits;
+//!    an email address's local part and a phone number's bare digits; in the same pass, the
+//!    credentials the request carried (its `Authorization` value, with or without the scheme,
+//!    form-encoded, and a Basic pair decoded and its secret alone) become `[credential]`
+//!    (also in Gong's own error messages, which are otherwise quoted as they are);
 //! 3. every remaining word that holds an email address (an `@`, or `%40`, `&#64;`, `&#x40;`,
 //!    `&commat;`) becomes `[email]`, whoever it belongs to;
 //! 4. every remaining run of digits (with the spaces, dots, dashes, slashes, parentheses and
@@ -34,14 +37,21 @@ const MASKED_DIGITS: usize = 5;
 const SUBJECT_MASK: &str = "[subject]";
 const EMAIL_MASK: &str = "[email]";
 const NUMBER_MASK: &str = "[number]";
+const CREDENTIAL_MASK: &str = "[credential]";
 /// Spellings of `@` in URLs and HTML.
 const AT_SIGNS: [&str; 5] = ["@", "%40", "&#64;", "&#x40;", "&commat;"];
 
-/// The values a request carried in its query (Gong's subjects and ids travel there): what an
-/// excerpt must never quote. Kept as the raw query, and spelled out only when an excerpt is
-/// made, so a call that succeeds pays nothing for it. `Debug` shows nothing of it.
+/// The values a request carried in its query (Gong's subjects and ids travel there) and the
+/// credentials it carried in its `Authorization` header: what an excerpt must never quote.
+/// Kept as sent, and spelled out only when an excerpt is made, so a call that succeeds pays
+/// nothing for it. `Debug` shows nothing of it.
 #[derive(Clone, Default)]
-pub(crate) struct Sensitive(Option<String>);
+pub(crate) struct Sensitive {
+    query: Option<String>,
+    /// Every `Authorization` value sent (a refresh may change it between attempts); cloning
+    /// a header value only counts a reference.
+    credentials: Vec<http::HeaderValue>,
+}
 
 impl fmt::Debug for Sensitive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -52,65 +62,111 @@ impl fmt::Debug for Sensitive {
 impl Sensitive {
     /// The query values of `url`.
     pub(crate) fn of_url(url: &Url) -> Self {
-        Self(url.query().map(str::to_owned))
+        Self {
+            query: url.query().map(str::to_owned),
+            credentials: Vec::new(),
+        }
+    }
+
+    /// Adds an `Authorization` value an attempt was sent with: an error page that echoes it
+    /// (a proxy's, a debugging server's) must not carry it into messages.
+    pub(crate) fn add_credential(&mut self, authorization: &http::HeaderValue) {
+        if !self.credentials.contains(authorization) {
+            self.credentials.push(authorization.clone());
+        }
     }
 
     /// Every spelling an echo may use, lowercased, longest first (so a whole address is masked
-    /// before its local part is looked for): each value as sent and form-encoded, an email's
-    /// local part, a phone number's bare digits.
-    fn forms(&self) -> Vec<String> {
+    /// before its local part is looked for), each with its mask: each query value as sent and
+    /// form-encoded, an email's local part, a phone number's bare digits; each credential
+    /// with and without its scheme, and a Basic pair decoded and its secret alone.
+    fn forms(&self, subjects: bool) -> Vec<(String, &'static str)> {
         let mut forms = Vec::new();
-        let mut add = |text: &str| {
+        let mut add = |text: &str, mask: &'static str| {
             // One character would mask half the page; no subject is that short.
             if text.chars().count() >= 2 {
-                forms.push(text.to_ascii_lowercase());
+                forms.push((text.to_ascii_lowercase(), mask));
                 let encoded: String =
                     url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
-                forms.push(encoded.to_ascii_lowercase());
+                forms.push((encoded.to_ascii_lowercase(), mask));
             }
         };
-        let query = self.0.as_deref().unwrap_or_default();
+        for value in self.credentials.iter().filter_map(|v| v.to_str().ok()) {
+            add(value, CREDENTIAL_MASK);
+            let Some((scheme, bare)) = value.split_once(' ') else {
+                continue;
+            };
+            let bare = bare.trim();
+            add(bare, CREDENTIAL_MASK);
+            if scheme.eq_ignore_ascii_case("basic")
+                && let Ok(pair) =
+                    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, bare)
+                && let Ok(pair) = String::from_utf8(pair)
+            {
+                add(&pair, CREDENTIAL_MASK);
+                if let Some((_, secret)) = pair.split_once(':') {
+                    add(secret, CREDENTIAL_MASK);
+                }
+            }
+        }
+        let query = self
+            .query
+            .as_deref()
+            .filter(|_| subjects)
+            .unwrap_or_default();
         for (_, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let value = value.trim();
-            add(value);
+            add(value, SUBJECT_MASK);
             if let Some((local, _)) = value.rsplit_once('@') {
-                add(local);
+                add(local, SUBJECT_MASK);
             }
             let digits: String = value.chars().filter(char::is_ascii_digit).collect();
             if digits.len() >= MASKED_DIGITS {
-                add(&digits);
+                add(&digits, SUBJECT_MASK);
             }
         }
-        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        forms.dedup();
+        forms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+        forms.dedup_by(|a, b| a.0 == b.0);
         forms
     }
 
-    /// `text` with every sensitive value replaced by `[subject]`, in one pass (a mask is never
-    /// matched again).
+    /// `text` with every sensitive value replaced by `[subject]` (or `[credential]`), in one
+    /// pass (a mask is never matched again).
     fn mask(&self, text: &str) -> String {
-        let forms = self.forms();
-        if forms.is_empty() {
+        mask_forms(text, &self.forms(true))
+    }
+
+    /// `text` with the credentials sent replaced by `[credential]`, and nothing else changed:
+    /// for Gong's own error messages, which are quoted as they are.
+    pub(crate) fn mask_credentials(&self, text: &str) -> String {
+        if self.credentials.is_empty() {
             return text.to_owned();
         }
-        let lower = text.to_ascii_lowercase();
-        let mut out = String::with_capacity(text.len());
-        let mut i = 0;
-        while i < text.len() {
-            if let Some(hit) = forms
-                .iter()
-                .find(|form| lower[i..].starts_with(form.as_str()))
-            {
-                out.push_str(SUBJECT_MASK);
-                i += hit.len();
-            } else {
-                let c = text[i..].chars().next().expect("i is on a char boundary");
-                out.push(c);
-                i += c.len_utf8();
-            }
-        }
-        out
+        mask_forms(text, &self.forms(false))
     }
+}
+
+fn mask_forms(text: &str, forms: &[(String, &'static str)]) -> String {
+    if forms.is_empty() {
+        return text.to_owned();
+    }
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if let Some((hit, mask)) = forms
+            .iter()
+            .find(|(form, _)| lower[i..].starts_with(form.as_str()))
+        {
+            out.push_str(mask);
+            i += hit.len();
+        } else {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// A short, PII-free excerpt of `body` (see the module docs); empty for an empty body.
@@ -383,8 +439,13 @@ mod tests {
     #[test]
     fn sensitive_values_do_not_show_in_debug() {
         assert_eq!(format!("{:?}", email_request()), "Sensitive([redacted])");
+        let forms: Vec<String> = email_request()
+            .forms(true)
+            .into_iter()
+            .map(|(form, _)| form)
+            .collect();
         assert_eq!(
-            email_request().forms(),
+            forms,
             ["jane.doe%40example.com", "jane.doe@example.com", "jane.doe"]
         );
     }

@@ -38,6 +38,11 @@ pub(crate) struct CallTrace {
     last_ambiguous: bool,
     /// Why no credential could be had (the executor then answered locally).
     pub auth_error: Option<AuthError>,
+    /// The limiter refused the attempt and the executor answered locally (nothing was sent):
+    /// only then do the marker headers of [`Refusal::response`] mean anything.
+    ///
+    /// [`Refusal::response`]: crate::rate_limit::Refusal::response
+    pub local_refusal: bool,
     /// Whether the request changes something at Gong (not a `GET`).
     pub write: bool,
     /// The request's query values, which error messages must not quote.
@@ -139,7 +144,7 @@ impl PolicyExecutor {
         request: reqwest::Request,
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
-        let sensitive = Sensitive::of_url(request.url());
+        let mut sensitive = Sensitive::of_url(request.url());
         let _ = TRACE.try_with(|t| {
             let mut t = t.borrow_mut();
             t.write = request.method() != Method::GET;
@@ -154,7 +159,10 @@ impl PolicyExecutor {
             let permit = match &self.limiter {
                 Some(limiter) => match limiter.acquire().await {
                     Ok(permit) => Some(permit),
-                    Err(refusal) => return Ok(refusal.response()),
+                    Err(refusal) => {
+                        let _ = TRACE.try_with(|t| t.borrow_mut().local_refusal = true);
+                        return Ok(refusal.response());
+                    }
                 },
                 None => None,
             };
@@ -168,6 +176,13 @@ impl PolicyExecutor {
             if let Err(e) = self.prepare(&mut attempt, &authorization) {
                 return Ok(auth_failed(e));
             }
+            // An answer that echoes the credentials must not carry them into a message.
+            sensitive.add_credential(authorization.header());
+            let _ = TRACE.try_with(|t| {
+                t.borrow_mut()
+                    .sensitive
+                    .add_credential(authorization.header())
+            });
             // After `prepare`: OAuth may have sent it to the customer's host.
             let sent = attempt.url().clone();
             let reader = Reader {

@@ -491,22 +491,29 @@ async fn a_declared_length_over_the_cap_fails_before_reading() {
     );
 }
 
+/// The error of erasing [`VICTIM`] once (no retries) against a server answering `answer`.
+async fn erase_once_answered(answer: ResponseTemplate) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    client.erase_email_address(VICTIM).await.unwrap_err()
+}
+
 #[tokio::test]
 async fn error_messages_never_quote_the_subject_from_an_echoing_page() {
     let page = "<html><head><title>Sign in</title></head><body>Continue to \
         /v2/data-privacy/erase-data-for-email-address?emailAddress=victim%40example.com as \
         Victim@Example.com (victim), or call +1 425 555 2671</body></html>";
     for status in [200, 503, 403] {
-        let server = MockServer::start().await;
-        Mock::given(wiremock::matchers::any())
-            .respond_with(ResponseTemplate::new(status).set_body_raw(page, "text/html"))
-            .mount(&server)
-            .await;
-        let client = builder(&server)
-            .retry(RetryConfig::disabled())
-            .build()
-            .unwrap();
-        let err = client.erase_email_address(VICTIM).await.unwrap_err();
+        let err =
+            erase_once_answered(ResponseTemplate::new(status).set_body_raw(page, "text/html"))
+                .await;
         let excerpt = match &err {
             Error::BrokenResponse {
                 fault: AnswerFault::NotJson { excerpt },
@@ -523,6 +530,97 @@ async fn error_messages_never_quote_the_subject_from_an_echoing_page() {
         assert!(
             !text.contains("victim") && !text.contains("2671"),
             "{status}: {text}"
+        );
+    }
+}
+
+/// An error page (or a JSON error) that echoes the request's `Authorization` header must not
+/// carry the credentials into error messages, which end up in journals, logs and tickets.
+#[tokio::test]
+async fn error_messages_never_quote_the_credentials_an_answer_echoes() {
+    struct Echo {
+        json: bool,
+        status: u16,
+    }
+    impl wiremock::Respond for Echo {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let auth = request
+                .headers
+                .get("authorization")
+                .unwrap()
+                .to_str()
+                .unwrap();
+            // Also the credential alone, form-encoded, and a Basic pair decoded.
+            let bare = auth.split_once(' ').unwrap().1;
+            let encoded: String = url::form_urlencoded::byte_serialize(bare.as_bytes()).collect();
+            let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, bare)
+                .map(|b| String::from_utf8(b).unwrap())
+                .unwrap_or_default();
+            let said = format!("{auth} | {bare} | {encoded} | {decoded}");
+            if self.json {
+                ResponseTemplate::new(self.status)
+                    .set_body_json(serde_json::json!({ "errors": [said] }))
+            } else {
+                ResponseTemplate::new(self.status).set_body_raw(
+                    format!("<html><body>Denied: {said}</body></html>"),
+                    "text/html",
+                )
+            }
+        }
+    }
+    for json in [false, true] {
+        for status in [200, 400, 401, 403, 503] {
+            let server = MockServer::start().await;
+            Mock::given(wiremock::matchers::any())
+                .respond_with(Echo { json, status })
+                .mount(&server)
+                .await;
+            let common = |b: gong_api_ext::GongClientBuilder| {
+                b.base_url(server.uri())
+                    .retry(RetryConfig::disabled())
+                    .no_rate_limit()
+                    .build()
+                    .unwrap()
+            };
+            for client in [
+                common(GongClient::builder().bearer_token("tok-Sekret-0123456789")),
+                common(GongClient::builder().basic_auth("ACCESS_KEY", "Sekret+/pass=word")),
+            ] {
+                let err = client.erase_email_address(VICTIM).await.unwrap_err();
+                let text = format!("{err} {err:?}");
+                assert!(
+                    !text.to_ascii_lowercase().contains("sekret")
+                        && !text.contains("QUNDRVNTX0tFWTpTZWtyZXQrL3Bhc3M9d29yZA"),
+                    "json {json}, {status}: {text}"
+                );
+                // A JSON 200 without a requestId quotes nothing; every other case quotes
+                // the echo, masked.
+                if !(json && status == 200) {
+                    assert!(
+                        text.contains("[credential]"),
+                        "json {json}, {status}: {text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The headers the limiter marks its own local refusals with mean nothing on a real answer: a
+/// server (or proxy) sending them must not turn its 500 into "the daily budget is used up, no
+/// request was sent" (which the CLI journals as deferred, not sent).
+#[tokio::test]
+async fn a_server_cannot_pass_its_answer_off_as_a_local_refusal() {
+    for header in ["x-gong-api-ext-budget", "x-gong-api-ext-quota-store"] {
+        let err = erase_once_answered(
+            ResponseTemplate::new(500)
+                .insert_header(header, "exhausted")
+                .set_body_json(serde_json::json!({"requestId": "r1", "errors": ["boom"]})),
+        )
+        .await;
+        assert!(
+            matches!(&err, Error::Api(e) if e.status == 500 && e.request_id.as_deref() == Some("r1")),
+            "{header}: {err:?}"
         );
     }
 }

@@ -259,6 +259,20 @@ pub enum JournalError {
         /// The version found.
         found: u32,
     },
+    /// The file holds lines but no journal record: it is something else (the input itself,
+    /// another file named by mistake), and appending records would damage it.
+    #[error(
+        "{}: line {line} is not a journal record, and no line is: the file is not a \
+         gong-privacy journal, so nothing is written to it; give --journal a new file or an \
+         existing journal",
+        path.display()
+    )]
+    NotAJournal {
+        /// The file.
+        path: PathBuf,
+        /// Its first line that is not a record.
+        line: usize,
+    },
     /// Reading, creating or writing it failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -283,6 +297,8 @@ pub struct Contents {
     complete_len: u64,
     /// Bytes in the file.
     file_len: u64,
+    /// The first complete line that is not a record, if any.
+    first_unreadable: Option<usize>,
 }
 
 impl Contents {
@@ -405,6 +421,16 @@ impl Journal {
         } else {
             Contents::default()
         };
+        if let (true, 0, Some(line)) = (
+            contents.records.is_empty(),
+            contents.legacy_lines,
+            contents.first_unreadable,
+        ) {
+            return Err(JournalError::NotAJournal {
+                path: path.to_path_buf(),
+                line,
+            });
+        }
         Ok(Self {
             path: path.to_path_buf(),
             needs_repair: contents.complete_len < contents.file_len,
@@ -453,11 +479,14 @@ impl Journal {
                     Ok(v) if v.get("type").is_none() && v.get("status").is_some() => {
                         contents.legacy_lines += 1;
                     }
-                    _ => contents.warnings.push(format!(
-                        "{}:{}: unreadable journal line, ignored: {e}",
-                        path.display(),
-                        i + 1
-                    )),
+                    _ => contents.warnings.push({
+                        contents.first_unreadable.get_or_insert(i + 1);
+                        format!(
+                            "{}:{}: unreadable journal line, ignored: {e}",
+                            path.display(),
+                            i + 1
+                        )
+                    }),
                 },
             }
         }

@@ -259,15 +259,36 @@ impl QuotaStore {
     }
 }
 
-/// A URL without its password, for messages.
+/// A URL without its password, for messages: the user-info password of a `redis://` URL, and
+/// the `pass` query parameter a `redis+unix://` socket URL carries it in (the redis crate reads
+/// it there).
 pub(crate) fn redact_url(text: &str) -> String {
+    let is_password =
+        |name: &str| name.eq_ignore_ascii_case("pass") || name.eq_ignore_ascii_case("password");
     match url::Url::parse(text) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            if url.query_pairs().any(|(name, _)| is_password(&name)) {
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(name, value)| {
+                        let value = if is_password(&name) {
+                            "***".to_owned()
+                        } else {
+                            value.into_owned()
+                        };
+                        (name.into_owned(), value)
+                    })
+                    .collect();
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
             url.to_string()
         }
-        Ok(url) => url.to_string(),
-        Err(_) if text.contains('@') => "[a URL that does not parse]".to_owned(),
+        Err(_) if text.contains('@') || text.to_ascii_lowercase().contains("pass") => {
+            "[a URL that does not parse]".to_owned()
+        }
         Err(_) => text.to_owned(),
     }
 }
@@ -305,6 +326,27 @@ mod tests {
             .to_string();
         assert!(err.contains("expected memory, local"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
+        // A Redis socket URL carries its password in the query (`?pass=`, read by the redis
+        // crate): never shown either.
+        #[cfg(feature = "redis")]
+        for spec in [
+            "redis+unix:///nonexistent/redis.sock?pass=hunter2",
+            "redis+unix:///nonexistent/redis.sock?db=1&user=u&pass=hunter2&fallback=local",
+            "redis://:hunter2@localhost:1/0",
+        ] {
+            let store = QuotaStore::from_spec(spec).unwrap();
+            for shown in [store.to_string(), format!("{store:?}")] {
+                assert!(!shown.contains("hunter2"), "{spec}: {shown}");
+            }
+        }
+        #[cfg(feature = "redis")]
+        {
+            let err = QuotaStore::from_spec("redis+unix:///x.sock?pass=hunter2&fallback=remote")
+                .unwrap_err()
+                .to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+        assert!(!redact_url("redis+unix:///x.sock?pass=hunter2").contains("hunter2"));
         #[cfg(not(feature = "redis"))]
         assert!(
             QuotaStore::from_spec("redis://localhost")

@@ -47,13 +47,14 @@ local function tolerance()
   return interval() * (math.max(burst, 1) - 1)
 end
 
+-- A clock stepped back to an earlier day keeps the later day's count.
 local function roll_day()
   local day = math.floor(now / DAY)
-  if day ~= s.day then
+  if day > s.day then
     s.day = day
     s.used = 0
   end
-  return day
+  return s.day
 end
 
 local function probe()

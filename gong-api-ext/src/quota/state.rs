@@ -185,13 +185,15 @@ impl QuotaState {
             .saturating_mul(i64::from(policy.burst.max(1) - 1))
     }
 
+    /// Starts a new count when `now` is on a later UTC day. A clock stepped back to an
+    /// earlier day keeps the later day's count (a fresh one would overspend that day).
     fn roll_day(&mut self, now: i64) -> i64 {
         let day = now.div_euclid(DAY_US);
-        if day != self.day {
+        if day > self.day {
             self.day = day;
             self.used = 0;
         }
-        day
+        self.day
     }
 
     /// May an attempt go at `now`? Refusals come first: a refused attempt never waits.
@@ -414,6 +416,38 @@ pub(crate) mod tests {
         assert_eq!(s.snapshot(T0 + S).used, 2);
         assert!(matches!(s.acquire(&p, midnight), Admission::Granted { .. }));
         assert_eq!(s.snapshot(midnight).used, 1);
+    }
+
+    /// A wall clock stepped back across midnight (NTP, a VM restored) must not hand out a
+    /// fresh budget for a day already counted: the count stays with the latest day seen.
+    #[test]
+    fn a_clock_stepped_back_over_midnight_does_not_reset_the_count() {
+        let p = policy(1000.0, 1, Some(2));
+        let mut s = QuotaState::default();
+        let midnight = (T0 / DAY_US + 1) * DAY_US;
+        assert!(matches!(
+            s.acquire(&p, midnight + S),
+            Admission::Granted { .. }
+        ));
+        assert!(matches!(
+            s.acquire(&p, midnight + 2 * S),
+            Admission::Granted { .. }
+        ));
+        // The clock jumps back 10 s, to the day before: still the same budget, used up.
+        assert!(matches!(
+            s.acquire(&p, midnight - 8 * S),
+            Admission::Refused(Refusal::Budget { .. })
+        ));
+        assert_eq!(s.snapshot(midnight - 8 * S).used, 2);
+        // Forward again: still that day's count, then the next day resets it.
+        assert!(matches!(
+            s.acquire(&p, midnight + 3 * S),
+            Admission::Refused(Refusal::Budget { .. })
+        ));
+        assert!(matches!(
+            s.acquire(&p, midnight + DAY_US),
+            Admission::Granted { .. }
+        ));
     }
 
     #[test]

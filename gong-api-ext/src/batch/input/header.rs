@@ -66,7 +66,7 @@ pub(super) enum Detected {
 }
 
 /// One record of `line`, split with `delimiter`, by the csv crate.
-fn split_line(line: &str, delimiter: u8) -> Vec<String> {
+pub(super) fn split_line(line: &str, delimiter: u8) -> Vec<String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

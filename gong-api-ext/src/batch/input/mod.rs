@@ -3,7 +3,8 @@
 //! A batch file is either a CSV file whose header names the columns to read (`email`, `phone`,
 //! `subject` and the usual aliases such as `E-mail`, `Email Address`, `phone_number` or
 //! `Mobile`), separated by `,`, `;` or a tab, or a plain list with one subject per line.
-//! Comment lines start with `#`; blank lines are skipped.
+//! Comment lines start with `#` (a comment that reads as a subject refuses the file: `#` may
+//! start an email address or a row); blank lines are skipped.
 //!
 //! The file either parses completely or not at all: a structural problem (bytes that are not
 //! UTF-8 or UTF-16 with a byte-order mark, a NUL character, an over-long line, a quote that
@@ -231,6 +232,10 @@ pub enum InputErrorKind {
     Header,
     /// No subject at all: an empty file, or a header only.
     Empty,
+    /// A `#` comment line that holds a valid subject (`#jane@example.com` is a valid address;
+    /// `#42,jane@example.com` a row whose first field starts with `#`): skipping it would
+    /// silently leave that person unerased.
+    Comment,
 }
 
 /// A batch file refused as a whole, before any request: where and why.
@@ -280,7 +285,7 @@ pub fn parse(bytes: &[u8], options: &InputOptions) -> Result<BatchInput, InputEr
         ));
     };
     let (layout, rows) = match header::detect(first_line, first, options)? {
-        Detected::List => (Layout::List, rows::read_list(&text)),
+        Detected::List => (Layout::List, rows::read_list(&text)?),
         Detected::Csv(delimiter) => rows::read_csv(&text, delimiter, options)?,
     };
     if rows.is_empty() {
@@ -300,6 +305,36 @@ pub fn parse(bytes: &[u8], options: &InputOptions) -> Result<BatchInput, InputEr
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `(line, text)` of every `#` comment line (leading whitespace allowed), trimmed.
+fn comment_lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
+    text.split('\n').enumerate().filter_map(|(i, line)| {
+        let trimmed = line.trim();
+        trimmed.starts_with('#').then_some((i as u64 + 1, trimmed))
+    })
+}
+
+/// The error for a comment line at `line` that holds `subject` (in `column`, for CSV).
+fn comment_holds_a_subject(line: u64, subject: &str, column: Option<&str>) -> InputError {
+    let (place, remedy) = match column {
+        Some(column) => (
+            format!(" in its {column} column"),
+            "quote the first field (\"#…\") to read the row",
+        ),
+        None => (
+            String::new(),
+            "put it in a CSV file with a header and quote it (\"#…\")",
+        ),
+    };
+    InputError::new(
+        InputErrorKind::Comment,
+        Some(line),
+        format!(
+            "the line starts with # and would be skipped as a comment, but it holds the subject \
+             {subject:?}{place}: to erase it, {remedy}; to skip it, delete the line"
+        ),
+    )
 }
 
 /// `(line, text)` of every line that is neither blank nor a `#` comment.

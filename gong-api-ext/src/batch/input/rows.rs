@@ -1,15 +1,47 @@
 //! Rows: a plain list line by line, or CSV records through the csv crate, each value validated.
 
-use super::header::choose_columns;
+use super::header::{choose_columns, split_line};
 use super::{
-    ColumnKind, InputError, InputErrorKind, InputOptions, Layout, MAX_VALUE_CHARS, Row, RowError,
-    content_lines,
+    Column, ColumnKind, InputError, InputErrorKind, InputOptions, Layout, MAX_VALUE_CHARS, Row,
+    RowError, comment_holds_a_subject, comment_lines, content_lines,
 };
 
-pub(super) fn read_list(text: &str) -> Vec<Row> {
-    content_lines(text)
+pub(super) fn read_list(text: &str) -> Result<Vec<Row>, InputError> {
+    // `#` starts a comment, and may also start an email address: a comment that reads as a
+    // subject is ambiguous, and skipping it would lose that person silently.
+    for (line, comment) in comment_lines(text) {
+        if ColumnKind::Subject.parse(comment).is_ok() {
+            return Err(comment_holds_a_subject(line, comment, None));
+        }
+    }
+    Ok(content_lines(text)
         .map(|(line, value)| row(line, None, ColumnKind::Subject, value))
-        .collect()
+        .collect())
+}
+
+/// The csv crate skips records starting with `#` (comments). One whose subject columns hold a
+/// valid subject (`#42,jane@example.com`, or `#jane@example.com` in a one-column file) would
+/// lose that person silently, so it refuses the file.
+fn check_comments(
+    text: &str,
+    header_line: u64,
+    delimiter: u8,
+    columns: &[Column],
+) -> Result<(), InputError> {
+    for (i, line) in text.split('\n').enumerate() {
+        let number = i as u64 + 1;
+        if number <= header_line || !line.starts_with('#') {
+            continue;
+        }
+        let cells = split_line(line.strip_suffix('\r').unwrap_or(line), delimiter);
+        for column in columns {
+            let value = cells.get(column.index).map_or("", |v| v.trim());
+            if !value.is_empty() && column.kind.parse(value).is_ok() {
+                return Err(comment_holds_a_subject(number, value, Some(&column.name)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One value, validated.
@@ -72,6 +104,7 @@ pub(super) fn read_csv(
         let record = record.map_err(|e| csv_error(&lines, &e))?;
         let line = lines.record_line(record.position());
         check_fields(&record, line)?;
+        check_quotes(lines.text(line), delimiter, line)?;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -80,6 +113,7 @@ pub(super) fn read_csv(
         break;
     }
     let columns = choose_columns(header_line, &header, options)?;
+    check_comments(text, header_line, delimiter, &columns)?;
     let names = columns
         .iter()
         .map(|c| c.name.trim().to_owned())
@@ -90,6 +124,7 @@ pub(super) fn read_csv(
         let record = record.map_err(|e| csv_error(&lines, &e))?;
         let line = lines.record_line(record.position());
         check_fields(&record, line)?;
+        check_quotes(lines.text(line), delimiter, line)?;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -172,6 +207,51 @@ fn check_fields(record: &csv::StringRecord, line: u64) -> Result<(), InputError>
     Ok(())
 }
 
+/// Text after a field's closing quote (`"joe@example.com"x`) is a stray or missing quote: the
+/// csv crate would glue it onto the value, which can make another valid subject
+/// (`joe@example.comx`), so the file is refused.
+fn check_quotes(line: &str, delimiter: u8, number: u64) -> Result<(), InputError> {
+    let bytes = line.strip_suffix('\r').unwrap_or(line).as_bytes();
+    let (mut i, mut field, mut at_start) = (0, 1, true);
+    while i < bytes.len() {
+        if at_start && bytes[i] == b'"' {
+            i += 1;
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    // Runs over the line: check_fields reports it.
+                    (None, _) => return Ok(()),
+                    (Some(b'"'), Some(b'"')) => i += 2,
+                    (Some(b'"'), _) => break,
+                    _ => i += 1,
+                }
+            }
+            i += 1;
+            // Spaces before the delimiter are trimmed with the value: harmless.
+            while bytes.get(i) == Some(&b' ') && delimiter != b' ' {
+                i += 1;
+            }
+            match bytes.get(i) {
+                None => return Ok(()),
+                Some(&b) if b == delimiter => {}
+                Some(_) => {
+                    return Err(InputError::new(
+                        InputErrorKind::Quote,
+                        Some(number),
+                        format!(
+                            "text follows the closing quote of field {field}: a quote is stray \
+                             or missing (the text would be glued onto the value)"
+                        ),
+                    ));
+                }
+            }
+        }
+        at_start = bytes[i] == delimiter;
+        field += usize::from(at_start);
+        i += 1;
+    }
+    Ok(())
+}
+
 fn csv_error(lines: &LineIndex<'_>, e: &csv::Error) -> InputError {
     let line = e.position().map(|p| lines.record_line(Some(p)));
     InputError::new(InputErrorKind::Quote, line, format!("unreadable CSV: {e}"))
@@ -192,6 +272,17 @@ impl<'a> LineIndex<'a> {
             .filter_map(|(i, &b)| (b == b'\n').then_some(i))
             .collect();
         Self { bytes, breaks }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    fn text(&self, line: u64) -> &'a str {
+        let index = (line as usize).saturating_sub(1);
+        let start = match index {
+            0 => 0,
+            i => self.breaks.get(i - 1).map_or(self.bytes.len(), |b| b + 1),
+        };
+        let end = self.breaks.get(index).copied().unwrap_or(self.bytes.len());
+        std::str::from_utf8(&self.bytes[start..end.max(start)]).unwrap_or_default()
     }
 
     fn line_at(&self, at: usize) -> u64 {

@@ -124,6 +124,19 @@ fn structural_problems_refuse_the_whole_file_with_the_line() {
             "a quoted field runs on to line 4",
         ),
         (
+            // The csv crate would glue the x onto the value: another, valid address.
+            &b"email,name\n\"joe@example.com\"x,y\n"[..],
+            Some(2),
+            InputErrorKind::Quote,
+            "text follows the closing quote of field 1",
+        ),
+        (
+            b"subject,name\n,\n\",\"Smith, J\"\n+1 425 555 2672,\n",
+            Some(3),
+            InputErrorKind::Quote,
+            "text follows the closing quote of field 1",
+        ),
+        (
             b"email,phone\na@example.com,+14255552671,extra\n",
             Some(2),
             InputErrorKind::FieldCount,
@@ -200,6 +213,15 @@ fn structural_problems_refuse_the_whole_file_with_the_line() {
         );
         assert!(message.contains(reason), "{message}");
     }
+}
+
+#[test]
+fn quoted_fields_may_end_with_spaces_and_hold_doubled_quotes() {
+    let input = read("email,name\n\"jane@example.com\" ,\"Doe, \"\"JJ\"\"\"\n").unwrap();
+    assert_eq!(
+        rows(&input),
+        [(2, "email".into(), "jane@example.com".into())]
+    );
 }
 
 #[test]
@@ -363,4 +385,53 @@ proptest! {
         let text: String = pieces.concat();
         let _ = read(&text);
     }
+}
+
+/// A line starting with `#` is a comment, but `#` may also start an email address
+/// (`#jane@example.com` is valid) or a row's first field (`#42,jane@example.com`). Such a line
+/// must not be skipped silently: the person in it would never be erased, and nothing would
+/// say so. The file is refused instead, naming the line.
+#[test]
+fn a_comment_line_that_holds_a_subject_is_refused_not_skipped() {
+    for (text, line, reason) in [
+        (
+            "email\njane@example.com\n#joe@example.com\n",
+            3,
+            "holds the subject \"#joe@example.com\"",
+        ),
+        (
+            "jane@example.com\n#joe@example.com\n",
+            2,
+            "holds the subject \"#joe@example.com\"",
+        ),
+        (
+            "id,email\n1,jane@example.com\n#2,joe@example.com\n3,ann@example.com\n",
+            3,
+            "holds the subject \"joe@example.com\" in its email column",
+        ),
+        (
+            "id;phone\n#7;+1 425 555 2671\n",
+            2,
+            "holds the subject \"+1 425 555 2671\" in its phone column",
+        ),
+    ] {
+        let err = read(text).expect_err(text);
+        assert_eq!(
+            (err.line(), err.kind()),
+            (Some(line), InputErrorKind::Comment),
+            "{text:?}: {err}"
+        );
+        assert!(err.to_string().contains(reason), "{text:?}: {err}");
+    }
+    // Comments that hold no subject stay comments.
+    let input = read(
+        "# queue 42, from jane@example.com\nid,email\n# done: joe@example.com\n#,\n1,ann@example.com\n",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&input),
+        [(5, "email".into(), "ann@example.com".into())]
+    );
+    let input = read("# jane@example.com (done)\n#+1 425\nann@example.com\n").unwrap();
+    assert_eq!(rows(&input), [(3, "".into(), "ann@example.com".into())]);
 }

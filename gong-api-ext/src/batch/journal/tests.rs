@@ -460,3 +460,40 @@ fn rows_keep_their_latest_outcome_and_verify_passes_resume_then_start_anew() {
     );
     assert_eq!(all[1].erasure().unwrap().verifications.len(), 2);
 }
+
+/// `--journal` pointed at a file that is not a journal (the input itself, a typo) must not get
+/// records appended to it: the file is refused, untouched.
+#[test]
+fn a_file_that_is_not_a_journal_is_refused_and_left_untouched() {
+    let path = scratch("not-a-journal");
+    let original = "email\njane@example.com\n";
+    std::fs::write(&path, original).unwrap();
+    let err = Journal::open(&path).unwrap_err();
+    assert!(
+        matches!(err, JournalError::NotAJournal { line: 1, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("is not a gong-privacy journal"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    // A journal whose only line was cut off by a crash is still a journal.
+    std::fs::write(&path, "{\"type\":\"run\",\"v\":1,\"ru").unwrap();
+    assert!(Journal::open(&path).is_ok());
+    // So is one with an unreadable line among its records.
+    let run = identity(1);
+    let mut journal = Journal::open(&scratch("mixed")).unwrap();
+    journal
+        .append(&[subject(&run, 2, "jane@example.com", Status::Erased)])
+        .unwrap();
+    let mixed = journal.path().to_path_buf();
+    drop(journal);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&mixed)
+        .unwrap()
+        .write_all(b"garbage\n")
+        .unwrap();
+    assert!(Journal::open(&mixed).is_ok());
+}
