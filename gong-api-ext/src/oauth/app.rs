@@ -326,11 +326,11 @@ fn endpoint_error(status: StatusCode, body: &[u8], secrets: &[&str]) -> AuthErro
     let code = parsed
         .as_ref()
         .and_then(|b| b.error.as_deref())
-        .map(|c| scrub(&printable(c), secrets));
+        .map(|c| printable(&scrub(c, secrets)));
     let description = match parsed.as_ref().and_then(|b| b.error_description.as_deref()) {
-        Some(description) => scrub(&printable(description), secrets),
+        Some(description) => printable(&scrub(description, secrets)),
         None if parsed.is_some() => String::new(),
-        None => scrub(&printable(&String::from_utf8_lossy(body)), secrets),
+        None => printable(&scrub(&String::from_utf8_lossy(body), secrets)),
     };
     if code.as_deref() == Some("invalid_grant") {
         let reason = if description.is_empty() {
@@ -347,13 +347,19 @@ fn endpoint_error(status: StatusCode, body: &[u8], secrets: &[&str]) -> AuthErro
     }
 }
 
-/// `text` with every occurrence of a secret replaced.
+/// `text` with every occurrence of a secret replaced, as sent and as the token request's
+/// query encodes it (a proxy's error page may echo the URL). Done before any cut to
+/// [`printable`] length, so no prefix of a secret survives.
 fn scrub(text: &str, secrets: &[&str]) -> String {
     secrets
         .iter()
         .filter(|s| s.len() >= 4)
+        .flat_map(|secret| {
+            let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            [secret.to_string(), encoded]
+        })
         .fold(text.to_owned(), |text, secret| {
-            text.replace(secret, "[REDACTED]")
+            text.replace(&secret, "[REDACTED]")
         })
 }
 
@@ -580,6 +586,22 @@ mod tests {
         );
         let text = err.to_string();
         assert!(text.contains("502") && text.contains("upstream"), "{text}");
+        assert!(!text.contains("sekret"), "{text}");
+    }
+
+    /// A proxy's error page that echoes the request: the secret past the 100-character cut
+    /// (a prefix would survive a scrub after the cut) and in its query-encoded form.
+    #[test]
+    fn endpoint_errors_scrub_secrets_cut_off_or_query_encoded() {
+        let secrets = ["rt-sekret/9+x=", "client-sekret"];
+        let echoed = format!("<html>{}rt-sekret/9+x=</html>", "x".repeat(88));
+        let text = endpoint_error(StatusCode::BAD_GATEWAY, echoed.as_bytes(), &secrets).to_string();
+        assert!(!text.contains("rt-sek"), "{text}");
+        let encoded = b"<html>POST /oauth2/generate-customer-token?grant_type=refresh_token&refresh_token=rt-sekret%2F9%2Bx%3D</html>";
+        let text = endpoint_error(StatusCode::BAD_GATEWAY, encoded, &secrets).to_string();
+        assert!(!text.contains("sekret"), "{text}");
+        let json = br#"{"error":"invalid_request","error_description":"bad refresh_token=rt-sekret%2F9%2Bx%3D"}"#;
+        let text = endpoint_error(StatusCode::BAD_REQUEST, json, &secrets).to_string();
         assert!(!text.contains("sekret"), "{text}");
     }
 }

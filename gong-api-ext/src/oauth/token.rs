@@ -144,10 +144,13 @@ impl Serialize for TokenSet {
 impl<'de> Deserialize<'de> for TokenSet {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let stored = Stored::<String>::deserialize(deserializer)?;
+        let expires_at = UNIX_EPOCH
+            .checked_add(Duration::from_secs(stored.expires_at))
+            .ok_or_else(|| serde::de::Error::custom("expires_at is out of range"))?;
         TokenSet::new(
             stored.access_token.into(),
             stored.refresh_token.into(),
-            UNIX_EPOCH + Duration::from_secs(stored.expires_at),
+            expires_at,
             split_scopes(&stored.scope),
             stored.api_base_url_for_customer,
         )
@@ -202,9 +205,12 @@ pub(crate) fn from_response(
         (None, Some(previous)) => previous.refresh_token.clone(),
         (None, None) => return Err(AuthError::InvalidTokenResponse("no refresh_token".into())),
     };
+    // A lifetime past what `SystemTime` can hold counts as none (adding it would panic).
     let lifetime = match response.expires_in.as_ref().and_then(seconds) {
-        Some(seconds) => Duration::from_secs(seconds),
-        None => {
+        Some(seconds) if now.checked_add(Duration::from_secs(seconds)).is_some() => {
+            Duration::from_secs(seconds)
+        }
+        _ => {
             tracing::warn!(
                 assumed_s = ASSUMED_LIFETIME.as_secs(),
                 "Gong's token answer has no usable expires_in"
@@ -375,6 +381,22 @@ mod tests {
         }
         let err = from_response(br#"{"refresh_token":"rt-sekret"}"#, at(0), None).unwrap_err();
         assert!(err.to_string().contains("no access_token"));
+    }
+
+    /// An absurd `expires_in` must not panic (`SystemTime + Duration` overflows): the
+    /// answer carries the rotated refresh token, the only one left.
+    #[test]
+    fn an_absurd_expires_in_does_not_lose_the_answer() {
+        for expires_in in ["18446744073709551615", "1e300", "\"18446744073709551615\""] {
+            let body = format!(
+                r#"{{"access_token":"at-sekret-2","refresh_token":"rt-sekret-2","expires_in":{expires_in},"api_base_url_for_customer":"https://x.api.gong.io"}}"#
+            );
+            let tokens = from_response(body.as_bytes(), SystemTime::now(), None).unwrap();
+            assert_eq!(tokens.refresh_token().expose_secret(), "rt-sekret-2");
+        }
+        // A stored file with such an expiry is an error, not a panic.
+        let stored = r#"{"access_token":"a","refresh_token":"r","expires_at":18446744073709551615,"scope":"","api_base_url_for_customer":"https://x.api.gong.io"}"#;
+        assert!(serde_json::from_str::<TokenSet>(stored).is_err());
     }
 
     #[test]
