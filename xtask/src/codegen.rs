@@ -1,12 +1,15 @@
 //! The down-converted spec -> progenitor -> formatted Rust source, and the crates that source
 //! uses.
 
+use std::collections::{BTreeSet, VecDeque};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
+use crate::spec;
 
 /// The first lines of the generated file.
 pub const HEADER: &str = "\
@@ -50,33 +53,142 @@ fn settings() -> GenerationSettings {
     settings
 }
 
-/// Runs `generate` with a fresh progenitor generator. progenitor asserts on shapes it does not
-/// support; the rules in `operations` and `responses` remove the known ones first, and this
-/// turns any other panic into an error, not a backtrace.
+/// Runs `generate` on `spec` with a fresh progenitor generator. progenitor asserts on shapes
+/// it does not support; the rules in `operations` and `responses` remove the known ones first,
+/// and this turns any other panic into an error, not a backtrace: one that names the smallest
+/// piece of `spec` progenitor panics on alone (see [`locate_panic`]) and where it panicked.
 fn run_progenitor<T>(
-    generate: impl FnOnce(&mut Generator) -> Result<T, progenitor::Error>,
+    spec: &Value,
+    generate: impl Fn(&mut Generator, &openapiv3::OpenAPI) -> Result<T, progenitor::Error>,
 ) -> Result<T> {
+    let parsed = parse(spec.clone())?;
     let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings());
-        generate(&mut generator)
+    let location = Arc::new(Mutex::new(None));
+    let seen = location.clone();
+    let this_thread = std::thread::current().id();
+    panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() != this_thread {
+            return;
+        }
+        if let (Ok(mut seen), Some(at)) = (seen.lock(), info.location()) {
+            seen.get_or_insert_with(|| crate_relative(at.file(), at.line()));
+        }
     }));
+    let result = attempt(&parsed, &generate);
+    let located = match &result {
+        Err(_) => locate_panic(spec, |piece| {
+            parse(piece).is_ok_and(|piece| attempt(&piece, &generate).is_err())
+        }),
+        Ok(_) => None,
+    };
     panic::set_hook(previous_hook);
     match result {
         Ok(Ok(generated)) => Ok(generated),
         Ok(Err(e)) => Err(Error::msg(format!("progenitor rejected the spec: {e}"))),
-        Err(payload) => {
-            let reason = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown panic");
-            Err(Error::msg(format!(
-                "progenitor cannot generate a client for this spec shape: {reason}"
-            )))
+        Err(reason) => {
+            let at = location.lock().ok().and_then(|l| l.clone());
+            let mut message =
+                format!("progenitor cannot generate a client for this spec shape: {reason}");
+            if let Some(at) = at {
+                message.push_str(&format!(" (panicked at {at})"));
+            }
+            match located {
+                Some(piece) => message.push_str(&format!("; it panics on {piece} alone")),
+                None => message.push_str("; no single schema or operation panics alone"),
+            }
+            Err(Error::msg(message))
         }
     }
+}
+
+/// One progenitor run; a panic becomes its message.
+fn attempt<T>(
+    spec: &openapiv3::OpenAPI,
+    generate: &impl Fn(&mut Generator, &openapiv3::OpenAPI) -> Result<T, progenitor::Error>,
+) -> Result<Result<T, progenitor::Error>, String> {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut generator = Generator::new(&settings());
+        generate(&mut generator, spec)
+    }))
+    .map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
+}
+
+/// `…/registry/src/index…/typify-impl-0.5.0/src/convert.rs` -> `typify-impl-0.5.0/src/convert.rs:LINE`.
+fn crate_relative(file: &str, line: u32) -> String {
+    let file = file.replace('\\', "/");
+    let short = file
+        .split_once("/registry/src/")
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map_or(file.as_str(), |(_, rest)| rest);
+    format!("{short}:{line}")
+}
+
+/// After a panic on the whole spec: the smallest piece that panics alone, as a JSON pointer
+/// with a word of context. Component schemas first, each with the schemas it references
+/// (smallest first), then each operation with every component. Only runs on failure, so the
+/// cost (one progenitor run per piece) is paid when a maintainer needs the answer.
+fn locate_panic(spec: &Value, panics: impl Fn(Value) -> bool) -> Option<String> {
+    let empty = Map::new();
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let mut base = spec.clone();
+    base["paths"] = json!({});
+    if let Some(Value::Object(components)) = base.get_mut("components") {
+        components.insert("schemas".into(), json!({}));
+    }
+    let mut pieces: Vec<(&String, BTreeSet<String>)> = schemas
+        .iter()
+        .map(|(name, _)| (name, references(schemas, name)))
+        .collect();
+    pieces.sort_by_key(|(name, closure)| (closure.len(), *name));
+    for (name, closure) in pieces {
+        let mut piece = base.clone();
+        piece["components"]["schemas"] = closure
+            .iter()
+            .filter_map(|n| Some((n.clone(), schemas.get(n)?.clone())))
+            .collect();
+        if panics(piece) {
+            return Some(format!(
+                "/components/schemas/{} (with the {} schema(s) it references)",
+                spec::escape(name),
+                closure.len() - 1
+            ));
+        }
+    }
+    for (path, method) in spec::operations(spec) {
+        let mut piece = spec.clone();
+        let mut item = spec["paths"][&path].clone();
+        if let Value::Object(item) = &mut item {
+            item.retain(|key, _| *key == method || !spec::METHODS.contains(&key.as_str()));
+        }
+        piece["paths"] = json!({ path.clone(): item });
+        if panics(piece) {
+            return Some(format!("/paths/{}/{method}", spec::escape(&path)));
+        }
+    }
+    None
+}
+
+/// `name` and every component schema it reaches through `$ref`s.
+fn references(schemas: &Map<String, Value>, name: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from([name.to_owned()]);
+    while let Some(next) = queue.pop_front() {
+        if let Some(schema) = schemas.get(&next)
+            && seen.insert(next)
+        {
+            spec::collect_refs(schema, &mut queue);
+        }
+    }
+    seen
 }
 
 fn parse(spec: Value) -> Result<openapiv3::OpenAPI> {
@@ -95,9 +207,8 @@ fn format(tokens: proc_macro2::TokenStream, header: &str) -> Result<String> {
 
 /// Generates the raw client's source from a spec progenitor can read (OpenAPI 3.0.x).
 pub fn generate_client(spec: Value) -> Result<Client> {
-    let spec = parse(spec)?;
-    let (tokens, uses, websockets) = run_progenitor(|generator| {
-        generator.generate_tokens(&spec).map(|tokens| {
+    let (tokens, uses, websockets) = run_progenitor(&spec, |generator, spec| {
+        generator.generate_tokens(spec).map(|tokens| {
             let types = generator.get_type_space();
             let uses = Uses {
                 chrono: types.uses_chrono(),
@@ -145,8 +256,7 @@ pub fn generate_mock(mut spec: Value) -> Result<String> {
             .map(|(path, item)| (format!("{base}{path}"), item))
             .collect();
     }
-    let spec = parse(spec)?;
-    let tokens = run_progenitor(|generator| generator.httpmock(&spec, "crate"))?;
+    let tokens = run_progenitor(&spec, |generator, spec| generator.httpmock(spec, "crate"))?;
     format(tokens, MOCK_HEADER)
 }
 

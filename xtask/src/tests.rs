@@ -227,3 +227,35 @@ fn an_unexpressible_construct_is_an_error_naming_file_and_pointer() {
         "{err}"
     );
 }
+
+/// A shape progenitor (typify 0.8) panics on, found in Discord's public 3.1 spec: the error
+/// names the component schema it panics on alone and where it panicked, not just
+/// "entered unreachable code".
+#[test]
+fn a_progenitor_panic_names_the_schema_it_panics_on() {
+    let mut doc = bundled();
+    let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
+    schemas.insert(
+        "Scope".into(),
+        json!({"type": "string", "enum": ["a", "b"]}),
+    );
+    schemas.insert(
+        "InstallParams".into(),
+        json!({"type": "object", "properties": {"scopes": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["a"], "allOf": [{"$ref": "#/components/schemas/Scope"}]},
+            "uniqueItems": true
+        }}}),
+    );
+    let err = pipeline::generate_client_source(doc, &mut Report::default(), BUNDLED)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains(
+            "it panics on /components/schemas/InstallParams (with the 1 schema(s) it references) alone"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("(panicked at typify-impl-"), "{err}");
+}
