@@ -68,7 +68,7 @@ pub fn generate(spec: &Value, source: &str) -> Result<String> {
             } else {
                 names
                     .iter()
-                    .find(|n| *rust == snake(n))
+                    .find(|n| *rust == spec::rust_snake(n))
                     .cloned()
                     .ok_or_else(|| {
                         Error::msg(format!(
@@ -184,28 +184,6 @@ fn parameter_names(spec: &Value, path: &str, http: &str) -> Vec<String> {
         .collect()
 }
 
-/// `clientRequestId` -> `client_request_id`, as progenitor names arguments.
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if previous_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            previous_lower = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-            previous_lower = true;
-        } else {
-            out.push('_');
-            previous_lower = false;
-        }
-    }
-    out
-}
-
 /// The generated client's operation methods.
 fn methods(source: &str) -> Result<Vec<Method>> {
     let file = syn::parse_file(source)
@@ -287,9 +265,6 @@ mod tests {
 
     #[test]
     fn names_and_doc_lines() {
-        assert_eq!(snake("clientRequestId"), "client_request_id");
-        assert_eq!(snake("emailAddress"), "email_address");
-        assert_eq!(snake("page-size"), "page_size");
         assert_eq!(
             sends("Get it\n\nSends a `GET` request to `/crm/integrations`\n").as_deref(),
             Some("GET /crm/integrations")

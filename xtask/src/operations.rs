@@ -135,8 +135,8 @@ fn operation_ids(doc: &mut Value, report: &mut Report) {
             .map(str::to_owned);
         let base = given.clone().unwrap_or_else(|| derived_id(&method, &path));
         // Distinct after progenitor's snake_case, which is what names the methods.
-        let id = spec::unique_name(&base, |n| seen.contains(&snake(n)));
-        seen.insert(snake(&id));
+        let id = spec::unique_name(&base, |n| seen.contains(&spec::rust_snake(n)));
+        seen.insert(spec::rust_snake(&id));
         if given.as_deref() != Some(id.as_str()) {
             report.fired(
                 "operation-ids",
@@ -160,27 +160,6 @@ fn derived_id(method: &str, path: &str) -> String {
         );
     }
     id.trim_end_matches('_').to_owned()
-}
-
-/// An approximation of the snake_case progenitor names methods with, to find clashes.
-fn snake(id: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in id.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && previous_lower {
-                out.push('_');
-            }
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            out.push(c.to_ascii_lowercase());
-        } else {
-            if !out.ends_with('_') {
-                out.push('_');
-            }
-            previous_lower = false;
-        }
-    }
-    out.trim_matches('_').to_owned()
 }
 
 /// Whether progenitor can send a request body of `media` with `schema` (resolved).

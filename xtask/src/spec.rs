@@ -78,6 +78,32 @@ pub fn collect_refs(value: &Value, out: &mut VecDeque<String>) {
     }
 }
 
+/// The snake_case identifier progenitor 0.15 makes of a spec name (an `operationId`, a
+/// parameter name), as its `sanitize(_, Case::Snake)` does: characters that cannot continue
+/// an identifier become word breaks, heck's snake case, `_` before a leading character that
+/// cannot start one, `_` after a keyword (typify's list, which adds `gen`).
+pub fn rust_snake(name: &str) -> String {
+    use heck::ToSnakeCase as _;
+    let out = match name {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ => name
+            .replace('\'', "")
+            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+            .to_snake_case(),
+    };
+    let out = match out.chars().next() {
+        None => "x".to_owned(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("_{out}"),
+    };
+    if out == "_" || out == "gen" || syn::parse_str::<syn::Ident>(&out).is_err() {
+        format!("{out}_")
+    } else {
+        out
+    }
+}
+
 /// `name`, or `name2`, `name3`, … : the first that `taken` does not hold.
 pub fn unique_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(name) {
@@ -112,6 +138,23 @@ pub fn pascal(id: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rust_snake_names_as_progenitor_does() {
+        for (name, rust) in [
+            ("clientRequestId", "client_request_id"),
+            ("page-size", "page_size"),
+            ("getHTTPStatus", "get_http_status"),
+            ("get_pets_petId", "get_pets_pet_id"),
+            ("type", "type_"),
+            ("gen", "gen_"),
+            ("2fa", "_2fa"),
+            ("+1", "plus1"),
+            ("", "x"),
+        ] {
+            assert_eq!(rust_snake(name), rust, "{name}");
+        }
+    }
 
     #[test]
     fn helpers() {

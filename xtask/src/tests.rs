@@ -259,3 +259,42 @@ fn a_progenitor_panic_names_the_schema_it_panics_on() {
     );
     assert!(err.contains("(panicked at typify-impl-"), "{err}");
 }
+
+/// Names progenitor derives with heck and a keyword check, where the xtask's own approximation
+/// differed: `getHTTPStatus` and `get_http_status` are both `get_http_status` (two methods of
+/// one name: a client that does not build), and the parameters `type` and `2fa` are the
+/// arguments `type_` and `_2fa` (the example glue found no parameter for them).
+#[test]
+fn names_follow_progenitors_own_rules() {
+    let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}});
+    let doc = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "names", "version": "1"},
+        "servers": [{"url": "https://api.example.com/v1"}],
+        "paths": {
+            "/a": {"get": {"operationId": "getHTTPStatus", "responses": ok.clone(), "parameters": [
+                {"name": "type", "in": "query", "schema": {"type": "string"}},
+                {"name": "2fa", "in": "query", "schema": {"type": "string"}},
+                {"name": "page-size", "in": "query", "schema": {"type": "integer"}}
+            ]}},
+            "/b": {"get": {"operationId": "get_http_status", "responses": ok}}
+        }
+    });
+    let mut report = Report::default();
+    let client = pipeline::generate_client_source(doc.clone(), &mut report, "names.yaml").unwrap();
+    assert_eq!(
+        report.details("operation-ids"),
+        ["GET /b -> get_http_status2"]
+    );
+    assert_eq!(
+        client
+            .source
+            .matches("pub async fn get_http_status<")
+            .count(),
+        1
+    );
+    let glue = crate::example_glue::generate(&doc, &client.source).unwrap();
+    for name in ["\"type\"", "\"2fa\"", "\"page-size\""] {
+        assert!(glue.contains(name), "{name} in {glue}");
+    }
+}
