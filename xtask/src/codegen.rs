@@ -55,8 +55,9 @@ fn settings() -> GenerationSettings {
 
 /// Runs `generate` on `spec` with a fresh progenitor generator. progenitor asserts on shapes
 /// it does not support; the rules in `operations` and `responses` remove the known ones first,
-/// and this turns any other panic into an error, not a backtrace: one that names the smallest
-/// piece of `spec` progenitor panics on alone (see [`locate_panic`]) and where it panicked.
+/// and this turns any other panic into an error, not a backtrace. A panic or an error names
+/// the smallest piece of `spec` progenitor fails on alone (see [`locate_failure`]) and where
+/// it panicked.
 fn run_progenitor<T>(
     spec: &Value,
     generate: impl Fn(&mut Generator, &openapiv3::OpenAPI) -> Result<T, progenitor::Error>,
@@ -76,15 +77,15 @@ fn run_progenitor<T>(
     }));
     let result = attempt(&parsed, &generate);
     let located = match &result {
-        Err(_) => locate_panic(spec, |piece| {
-            parse(piece).is_ok_and(|piece| attempt(&piece, &generate).is_err())
-        }),
-        Ok(_) => None,
+        Ok(Ok(_)) => None,
+        _ => Some(locate_failure(spec, |piece| {
+            parse(piece).is_ok_and(|piece| !matches!(attempt(&piece, &generate), Ok(Ok(_))))
+        })),
     };
     panic::set_hook(previous_hook);
-    match result {
-        Ok(Ok(generated)) => Ok(generated),
-        Ok(Err(e)) => Err(Error::msg(format!("progenitor rejected the spec: {e}"))),
+    let mut message = match result {
+        Ok(Ok(generated)) => return Ok(generated),
+        Ok(Err(e)) => format!("progenitor rejected the spec: {e}"),
         Err(reason) => {
             let at = location.lock().ok().and_then(|l| l.clone());
             let mut message =
@@ -92,13 +93,14 @@ fn run_progenitor<T>(
             if let Some(at) = at {
                 message.push_str(&format!(" (panicked at {at})"));
             }
-            match located {
-                Some(piece) => message.push_str(&format!("; it panics on {piece} alone")),
-                None => message.push_str("; no single schema or operation panics alone"),
-            }
-            Err(Error::msg(message))
+            message
         }
+    };
+    match located.flatten() {
+        Some(piece) => message.push_str(&format!("; it fails on {piece} alone")),
+        None => message.push_str("; no single schema or operation fails alone"),
     }
+    Err(Error::msg(message))
 }
 
 /// One progenitor run; a panic becomes its message.
@@ -129,11 +131,11 @@ fn crate_relative(file: &str, line: u32) -> String {
     format!("{short}:{line}")
 }
 
-/// After a panic on the whole spec: the smallest piece that panics alone, as a JSON pointer
+/// After a failure (a panic or an error) on the whole spec: the smallest piece that fails alone, as a JSON pointer
 /// with a word of context. Component schemas first, each with the schemas it references
 /// (smallest first), then each operation with every component. Only runs on failure, so the
 /// cost (one progenitor run per piece) is paid when a maintainer needs the answer.
-fn locate_panic(spec: &Value, panics: impl Fn(Value) -> bool) -> Option<String> {
+fn locate_failure(spec: &Value, fails: impl Fn(Value) -> bool) -> Option<String> {
     let empty = Map::new();
     let schemas = spec
         .pointer("/components/schemas")
@@ -155,7 +157,7 @@ fn locate_panic(spec: &Value, panics: impl Fn(Value) -> bool) -> Option<String> 
             .iter()
             .filter_map(|n| Some((n.clone(), schemas.get(n)?.clone())))
             .collect();
-        if panics(piece) {
+        if fails(piece) {
             return Some(format!(
                 "/components/schemas/{} (with the {} schema(s) it references)",
                 spec::escape(name),
@@ -170,7 +172,7 @@ fn locate_panic(spec: &Value, panics: impl Fn(Value) -> bool) -> Option<String> 
             item.retain(|key, _| *key == method || !spec::METHODS.contains(&key.as_str()));
         }
         piece["paths"] = json!({ path.clone(): item });
-        if panics(piece) {
+        if fails(piece) {
             return Some(format!("/paths/{}/{method}", spec::escape(&path)));
         }
     }

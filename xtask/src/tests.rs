@@ -253,7 +253,7 @@ fn a_progenitor_panic_names_the_schema_it_panics_on() {
         .to_string();
     assert!(
         err.contains(
-            "it panics on /components/schemas/InstallParams (with the 1 schema(s) it references) alone"
+            "it fails on /components/schemas/InstallParams (with the 1 schema(s) it references) alone"
         ),
         "{err}"
     );
@@ -297,4 +297,26 @@ fn names_follow_progenitors_own_rules() {
     for name in ["\"type\"", "\"2fa\"", "\"page-size\""] {
         assert!(glue.contains(name), "{name} in {glue}");
     }
+}
+
+/// progenitor refuses (an error, not a panic) a `default` beside an `anyOf`, from OpenAI's
+/// public 3.0 spec: the error names the schema, not just "value does not conform".
+#[test]
+fn a_progenitor_error_names_the_schema_it_fails_on() {
+    let mut doc = bundled();
+    doc["components"]["schemas"]["FineTune"] = json!({"type": "object", "properties": {"model": {
+        "default": "curie",
+        "anyOf": [{"type": "string"}, {"type": "string", "enum": ["ada", "curie"]}]
+    }}});
+    let err = pipeline::generate_client_source(doc, &mut Report::default(), BUNDLED)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("progenitor rejected the spec: ")
+            && err.ends_with(
+                "; it fails on /components/schemas/FineTune (with the 0 schema(s) it references) alone"
+            ),
+        "{err}"
+    );
 }
