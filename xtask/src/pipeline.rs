@@ -72,7 +72,7 @@ pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
     let mut report = Report::default();
     let form = progenitor_form(bundled.clone(), &mut report).map_err(|e| e.with_file(label))?;
     let client = codegen::generate_client(form.clone()).map_err(|e| e.with_file(label))?;
-    let mock = codegen::generate_mock(form).map_err(|e| e.with_file(label))?;
+    let mock = mock_source(form, &mut report).map_err(|e| e.with_file(label))?;
     let glue = example_glue::generate(&bundled, &client.source).map_err(|e| e.with_file(label))?;
     let dependencies = manifest::lines(client.uses);
     let manifest = manifest::update(&read(root, MANIFEST)?, &dependencies)?;
@@ -146,6 +146,13 @@ pub fn generate_client_source(
 ) -> Result<codegen::Client> {
     let spec = progenitor_form(spec, report).map_err(|e| e.with_file(label))?;
     codegen::generate_client(spec).map_err(|e| e.with_file(label))
+}
+
+/// The typed mocks of the progenitor form `form`, less those progenitor's httpmock code for
+/// would not compile (rule `unmockable-operations`).
+pub fn mock_source(mut form: Value, report: &mut Report) -> Result<String> {
+    operations::leave_out_unmockable(&mut form, report)?;
+    codegen::generate_mock(form)
 }
 
 /// Runs the rules, in order, on a copy of the bundled spec made for progenitor.
