@@ -161,11 +161,11 @@ async fn persistent_html_errors_end_as_undecodable_after_all_attempts() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(attempts(&server).await, 4);
-    // Three backoffs: 0.5 s, 1 s, 2 s, each with up to 25 % jitter taken off.
+    assert_eq!(attempts(&server).await, 5);
+    // Four backoffs: 0.5 s, 1 s, 2 s, 4 s, each with up to 25 % jitter taken off.
     let waited = start.elapsed();
     assert!(
-        waited <= Duration::from_millis(3500) && waited >= Duration::from_millis(2625),
+        waited <= Duration::from_millis(7500) && waited >= Duration::from_millis(5625),
         "{waited:?}"
     );
 }
@@ -549,7 +549,7 @@ async fn an_answer_that_stays_broken_ends_saying_what_happened() {
                 ..
             } => {
                 assert_eq!(*operation, "purge_email_address", "{case}");
-                assert_eq!(*attempts, 4, "{case}");
+                assert_eq!(*attempts, 5, "{case}");
                 assert_eq!(status.as_u16(), 200, "{case}");
                 assert_eq!(f, &fault, "{case}");
                 assert!(may_have_taken_effect, "{case}");
@@ -558,7 +558,7 @@ async fn an_answer_that_stays_broken_ends_saying_what_happened() {
         }
         let text = err.to_string();
         assert!(
-            text.ends_with("(purge_email_address answered 200 OK; 4 attempt(s))"),
+            text.ends_with("(purge_email_address answered 200 OK; 5 attempt(s))"),
             "{text}"
         );
         assert!(text.contains("; the erasure may have been done"), "{text}");
@@ -566,7 +566,7 @@ async fn an_answer_that_stays_broken_ends_saying_what_happened() {
             !text.contains("false-receipt") && !text.contains("jane"),
             "{text}"
         );
-        assert_eq!(server.requests().len(), 4, "{case}");
+        assert_eq!(server.requests().len(), 5, "{case}");
     }
 
     let server = RawServer::start(|_| reset_after_status_line());
@@ -575,7 +575,7 @@ async fn an_answer_that_stays_broken_ends_saying_what_happened() {
     assert_eq!(
         err.to_string(),
         "the connection closed while Gong's answer was read; the erasure may have been done \
-         (purge_phone_number answered 200 OK; 4 attempt(s))"
+         (purge_phone_number answered 200 OK; 5 attempt(s))"
     );
     // A read changes nothing.
     let err = client
@@ -585,7 +585,7 @@ async fn an_answer_that_stays_broken_ends_saying_what_happened() {
     assert_eq!(
         err.to_string(),
         "the connection closed while Gong's answer was read \
-         (find_all_references_to_phone_number answered 200 OK; 4 attempt(s))"
+         (find_all_references_to_phone_number answered 200 OK; 5 attempt(s))"
     );
 }
 
@@ -742,18 +742,34 @@ fn lane_reply(seed: u64, subject: u64, attempt: u64) -> (Option<&'static str>, R
 #[derive(Default)]
 struct Lane {
     attempts: BTreeMap<u64, u64>,
+    /// 429s per subject: with the limiter on they are sent again outside the attempt limit.
+    throttled: BTreeMap<u64, u64>,
     receipts: BTreeMap<u64, BTreeSet<String>>,
     faults: BTreeMap<&'static str, usize>,
 }
 
+/// The seeds CI runs: 1 to 8, taken in order, not chosen by their outcome. Over seeds 1-100
+/// (the README's fault lane paragraph) no run fell below the bar with the default attempts.
+const LANE_SEEDS: std::ops::RangeInclusive<u64> = 1..=8;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_lane_one_run_finishes_with_a_receipt_for_every_subject() {
+    // `FAULT_LANE_SEED=n` replays one run; without it the fixed seeds run, four at a time.
+    let seeds: Vec<u64> = match std::env::var("FAULT_LANE_SEED") {
+        Ok(seed) => vec![seed.parse().expect("FAULT_LANE_SEED is a number")],
+        Err(_) => LANE_SEEDS.collect(),
+    };
+    futures_util::stream::iter(seeds)
+        .map(fault_lane_run)
+        .buffer_unordered(4)
+        .collect::<Vec<()>>()
+        .await;
+}
+
+/// One run of the lane: 300 subjects through `erase_many` against a server that fails 30 % of
+/// attempts, as `seed` draws them.
+async fn fault_lane_run(seed: u64) {
     const SUBJECTS: u64 = 300;
-    // `FAULT_LANE_SEED=n` replays another run; the default is fixed so the test is too.
-    let seed: u64 = std::env::var("FAULT_LANE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20261124);
     let lane = std::sync::Arc::new(Mutex::new(Lane::default()));
     let log = lane.clone();
     let server = RawServer::start(move |request| {
@@ -769,7 +785,12 @@ async fn fault_lane_one_run_finishes_with_a_receipt_for_every_subject() {
         *attempt += 1;
         let (fault, reply) = lane_reply(seed, subject, *attempt);
         match fault {
-            Some(fault) => *lane.faults.entry(fault).or_default() += 1,
+            Some(fault) => {
+                if fault == "429" {
+                    *lane.throttled.entry(subject).or_default() += 1;
+                }
+                *lane.faults.entry(fault).or_default() += 1
+            }
             None => {
                 let id = format!("rq-{subject}-{attempt}");
                 lane.receipts.entry(subject).or_default().insert(id);
@@ -805,7 +826,10 @@ async fn fault_lane_one_run_finishes_with_a_receipt_for_every_subject() {
     let mut indices = BTreeSet::new();
     let (mut erased, mut failed) = (0, Vec::new());
     for outcome in &outcomes {
-        assert!(indices.insert(outcome.index), "one record per subject");
+        assert!(
+            indices.insert(outcome.index),
+            "seed {seed}: one record per subject"
+        );
         let subject = outcome.index as u64;
         match &outcome.status {
             BulkStatus::Done(receipt) => {
@@ -813,20 +837,26 @@ async fn fault_lane_one_run_finishes_with_a_receipt_for_every_subject() {
                 let issued = lane.receipts.get(&subject);
                 assert!(
                     issued.is_some_and(|ids| ids.contains(&receipt.request_id)),
-                    "false receipt {} for subject {subject}",
+                    "seed {seed}: false receipt {} for subject {subject}",
                     receipt.request_id
                 );
                 erased += 1;
             }
             BulkStatus::Failed(error) => {
-                assert_eq!(lane.attempts[&subject], 4, "{error}");
+                // Every attempt the limit counts was used; 429s came on top of them.
+                let throttled = lane.throttled.get(&subject).copied().unwrap_or(0);
+                assert_eq!(
+                    lane.attempts[&subject] - throttled,
+                    u64::from(RetryConfig::DEFAULT_MAX_ATTEMPTS),
+                    "seed {seed}: {error}"
+                );
                 assert!(
                     !lane.receipts.contains_key(&subject),
-                    "lost receipt: {error}"
+                    "seed {seed}: lost receipt: {error}"
                 );
                 failed.push(error.to_string());
             }
-            other => panic!("subject {subject}: {other:?}"),
+            other => panic!("seed {seed}, subject {subject}: {other:?}"),
         }
     }
     let attempts: u64 = lane.attempts.values().sum();
@@ -838,15 +868,15 @@ async fn fault_lane_one_run_finishes_with_a_receipt_for_every_subject() {
     assert_eq!(
         indices.len() as u64,
         SUBJECTS,
-        "0 subjects without a record"
+        "seed {seed}: 0 subjects without a record"
     );
     assert!(
         lane.faults.len() == FAULTS.len(),
-        "every fault kind occurred: {:?}",
+        "seed {seed}: every fault kind occurred: {:?}",
         lane.faults
     );
     assert!(
         erased * 100 >= SUBJECTS as usize * 99,
-        "{erased} of {SUBJECTS} erased"
+        "seed {seed}: {erased} of {SUBJECTS} erased"
     );
 }

@@ -412,7 +412,7 @@ async fn connection_failures_name_their_cause() {
     let (code, _, err) = run(gong_privacy_at(&uri, &["lookup", "email", "a@example.com"]));
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("could not reach Gong after 4 attempt(s): connection refused: is --base-url"),
+        err.contains("could not reach Gong after 5 attempt(s): connection refused: is --base-url"),
         "{err}"
     );
     assert!(
