@@ -197,8 +197,10 @@ pub enum Error {
     #[error(transparent)]
     Auth(#[from] AuthError),
 
-    /// 429, and retrying stopped: either the attempts ran out, or Gong asked for a wait longer
-    /// than the configured cap (`retry_after` says how long).
+    /// 429, and retrying stopped: either the attempts ran out (with the rate limiter, after
+    /// [`RetryConfig::max_429_resends`](crate::RetryConfig::max_429_resends) more 429s sent
+    /// again outside them), or Gong asked for a wait longer than the configured cap
+    /// (`retry_after` says how long).
     #[error("rate limited by Gong after {attempts} attempt(s){}", fmt_wait(.retry_after))]
     RateLimited {
         /// How long Gong asked to wait, when it said.

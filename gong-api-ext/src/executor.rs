@@ -151,6 +151,8 @@ impl PolicyExecutor {
             t.sensitive = sensitive.clone();
         });
         let mut attempts = 0;
+        // 429s sent again outside `attempts`.
+        let mut resends = 0;
         let mut reauthorized = false;
         let mut next = Some(request);
         loop {
@@ -225,8 +227,9 @@ impl PolicyExecutor {
 
             let headers = result.headers();
             // A 429 pauses every user of the quota. The request goes again after the pause,
-            // outside the attempt limit: only the daily budget (every attempt counts) or a wait
-            // beyond the cap ends it.
+            // outside the attempt limit, `max_429_resends` times; then 429s count as attempts,
+            // so a server that refuses everything ends the call. A wait beyond the cap ends it
+            // at once.
             if let (Some(limiter), Some(permit), Some(StatusCode::TOO_MANY_REQUESTS)) =
                 (&self.limiter, permit, outcome.status())
             {
@@ -235,7 +238,9 @@ impl PolicyExecutor {
                     .throttled(permit, wait, self.retry.max_retry_after)
                     .await
                     && retry_copy.is_some()
+                    && resends < self.retry.max_429_resends
                 {
+                    resends += 1;
                     drop(result);
                     next = retry_copy;
                     continue;

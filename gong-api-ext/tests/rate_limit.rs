@@ -162,3 +162,60 @@ async fn an_exhausted_daily_budget_fails_fast_and_sends_nothing() {
     assert_eq!(raw.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_answers_429_to_everything_ends_the_call_after_a_bounded_number_of_requests()
+{
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_body_raw(
+                    r#"{"requestId":"r429","errors":["limit"]}"#,
+                    "application/json",
+                ),
+        )
+        // Many more than the bound: unbounded resends would end with this receipt (or, with
+        // no end to the 429s, never).
+        .up_to_n_times(100)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    respond_ok(&server).await;
+    // Gong's pace and no daily budget: only the bound ends this call.
+    let client = builder(&server)
+        .rate_limit(config(3.0, 1, None))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = client
+        .erase_email_address("a@example.com")
+        .await
+        .unwrap_err();
+    let retry = RetryConfig::default();
+    let bound = retry.max_attempts + retry.max_429_resends;
+    assert!(
+        matches!(
+            &err,
+            Error::RateLimited { attempts, request_id: Some(id), retry_after: Some(wait) }
+                if *attempts == bound && id == "r429" && *wait == Duration::from_secs(1)
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("rate limited by Gong after {bound} attempt(s); Gong asked to wait 1s")
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        bound as usize
+    );
+    // Each request waited out Gong's second, or the pace the 429s slowed down: under a
+    // minute in all (the bound in `RetryConfig::max_429_resends`).
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(u64::from(bound - 1)) && elapsed < Duration::from_secs(60),
+        "{elapsed:?}"
+    );
+}
