@@ -10,6 +10,7 @@ local DAY = 86400000000
 local FLOOR, SHALLOW, DEEP = 0.05, 0.95, 0.7
 local STRIKE_WINDOW, PROBE_EVERY = 10000000, 5000000
 local FIRST_STEP, MAX_STEP, HEADROOM, MEMORY = 0.02, 0.32, 0.95, 300000000
+local STEP = 1000000
 
 local key, op = KEYS[1], ARGV[1]
 local now = tonumber(ARGV[2])
@@ -21,12 +22,25 @@ local rate, burst, margin = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[
 local budget, adaptive = tonumber(ARGV[6]), ARGV[7] == '1'
 
 local names = {'tat', 'paused_until', 'blocked_until', 'day', 'used', 'level', 'good', 'step',
-  'bad', 'bad_until', 'level_since', 'last_429'}
-local defaults = {0, 0, 0, 0, 0, 1, 1, FIRST_STEP, 0, 0, 0, 0}
+  'bad', 'bad_until', 'level_since', 'last_429', 'seen'}
+local defaults = {0, 0, 0, 0, 0, 1, 1, FIRST_STEP, 0, 0, 0, 0, 0}
 local raw = redis.call('HMGET', key, unpack(names))
 local s = {}
 for i, name in ipairs(names) do
   s[name] = tonumber(raw[i]) or defaults[i]
+end
+
+-- A clock set back by more than STEP moves every time in the state back with it, so that the
+-- step delays nothing.
+local back = s.seen - now
+if back > STEP then
+  for _, name in ipairs({'tat', 'paused_until', 'blocked_until', 'bad_until', 'level_since',
+      'last_429'}) do
+    s[name] = s[name] - back
+  end
+  s.seen = now
+else
+  s.seen = math.max(s.seen, now)
 end
 
 local function save()
@@ -81,6 +95,7 @@ end
 if op == 'acquire' then
   -- {1, granted_at} | {2, wait} | {3, blocked for} | {4, budget, resets in}
   if s.blocked_until > now then
+    save()
     return {3, s.blocked_until - now}
   end
   local day = roll_day()

@@ -53,6 +53,19 @@
 //! which is what Gong (or any server) can count, and it also bounds how long a request may be
 //! retried after 429s. The day is the UTC day, as Gong's. A refused attempt (budget, block) is
 //! refused before any wait for the pace.
+//!
+//! ## Two clocks
+//!
+//! Each operation gets a [`Clock`]: `pace` times the intervals, pauses and blocks, `wall`
+//! decides the UTC day. The memory store gives a monotonic `pace` and the wall clock's date,
+//! so neither a clock set back (an NTP correction) stalls the pace nor a suspend (which stops
+//! monotonic clocks) delays the day. The file and Redis stores share the state between
+//! processes and machines, which share no monotonic clock, so both are their wall clock
+//! (Redis's `TIME`); for them a `pace` more than [`STEP_US`] earlier than the latest one seen
+//! is a clock set back, and every time in the state moves back with it: the next attempt waits
+//! what it would have waited, not the size of the step. A clock set forward ends waits early
+//! (a pause, the pace) and never stalls. A day, once counted, is never counted afresh by a
+//! clock set back (see `roll_day`).
 
 use std::time::Duration;
 
@@ -62,6 +75,27 @@ pub(crate) use crate::rate_limit::Refusal;
 
 /// Microseconds in a day.
 pub(crate) const DAY_US: i64 = 86_400_000_000;
+
+/// A `pace` time this much earlier than the latest seen is a clock set back (mirrored in
+/// `redis.lua`). Smaller differences are the order in which callers read the clock.
+pub(crate) const STEP_US: i64 = 1_000_000;
+
+/// The store's time for one operation, in microseconds since the Unix epoch: `pace` for
+/// intervals, `wall` for the UTC day (see the module docs). A bare `i64` is both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Clock {
+    pub pace: i64,
+    pub wall: i64,
+}
+
+impl From<i64> for Clock {
+    fn from(now: i64) -> Self {
+        Self {
+            pace: now,
+            wall: now,
+        }
+    }
+}
 
 /// The adaptive level's constants (mirrored in `redis.lua`).
 pub(crate) const FLOOR: f64 = 0.05;
@@ -113,6 +147,8 @@ pub(crate) struct QuotaState {
     pub level_since: i64,
     /// When the last 429 that moved the level came.
     pub last_429: i64,
+    /// The latest `pace` time seen (a much earlier one is a clock set back).
+    pub seen: i64,
 }
 
 impl Default for QuotaState {
@@ -130,6 +166,7 @@ impl Default for QuotaState {
             bad_until: 0,
             level_since: 0,
             last_429: 0,
+            seen: 0,
         }
     }
 }
@@ -185,10 +222,10 @@ impl QuotaState {
             .saturating_mul(i64::from(policy.burst.max(1) - 1))
     }
 
-    /// Starts a new count when `now` is on a later UTC day. A clock stepped back to an
+    /// Starts a new count when `wall` is on a later UTC day. A clock stepped back to an
     /// earlier day keeps the later day's count (a fresh one would overspend that day).
-    fn roll_day(&mut self, now: i64) -> i64 {
-        let day = now.div_euclid(DAY_US);
+    fn roll_day(&mut self, wall: i64) -> i64 {
+        let day = wall.div_euclid(DAY_US);
         if day > self.day {
             self.day = day;
             self.used = 0;
@@ -196,18 +233,42 @@ impl QuotaState {
         self.day
     }
 
-    /// May an attempt go at `now`? Refusals come first: a refused attempt never waits.
-    pub fn acquire(&mut self, policy: &Policy, now: i64) -> Admission {
+    /// Moves every time in the state back with a `pace` clock set back by more than
+    /// [`STEP_US`], so that the step delays nothing; returns `pace`.
+    fn follow(&mut self, pace: i64) -> i64 {
+        let back = self.seen - pace;
+        if back > STEP_US {
+            for time in [
+                &mut self.tat,
+                &mut self.paused_until,
+                &mut self.blocked_until,
+                &mut self.bad_until,
+                &mut self.level_since,
+                &mut self.last_429,
+            ] {
+                *time = time.saturating_sub(back);
+            }
+            self.seen = pace;
+        } else {
+            self.seen = self.seen.max(pace);
+        }
+        pace
+    }
+
+    /// May an attempt go at `at`? Refusals come first: a refused attempt never waits.
+    pub fn acquire(&mut self, policy: &Policy, at: impl Into<Clock>) -> Admission {
+        let Clock { pace, wall } = at.into();
+        let now = self.follow(pace);
         if self.blocked_until > now {
             return Admission::Refused(Refusal::Blocked(duration(self.blocked_until - now)));
         }
-        let day = self.roll_day(now);
+        let day = self.roll_day(wall);
         if let Some(budget) = policy.budget
             && self.used >= budget
         {
             return Admission::Refused(Refusal::Budget {
                 budget,
-                resets_in: duration((day + 1) * DAY_US - now),
+                resets_in: duration((day + 1) * DAY_US - wall),
             });
         }
         if policy.adaptive && now >= self.paused_until {
@@ -248,7 +309,8 @@ impl QuotaState {
 
     /// Records a 429 answered at `now`: a pause for everyone (or a block beyond the cap) and,
     /// when adaptive, a lower level. Returns `true` for a pause, `false` for a block.
-    pub fn throttled(&mut self, policy: &Policy, now: i64, throttle: Throttle) -> bool {
+    pub fn throttled(&mut self, policy: &Policy, at: impl Into<Clock>, throttle: Throttle) -> bool {
+        let now = self.follow(at.into().pace);
         let wait = micros(throttle.wait);
         if wait > micros(throttle.cap) {
             self.blocked_until = self.blocked_until.max(now.saturating_add(wait));
@@ -289,11 +351,13 @@ impl QuotaState {
     }
 
     /// The state as [`Usage`](crate::quota::Usage) reports it.
-    pub fn snapshot(&mut self, now: i64) -> Snapshot {
-        let day = self.roll_day(now);
+    pub fn snapshot(&mut self, at: impl Into<Clock>) -> Snapshot {
+        let Clock { pace, wall } = at.into();
+        let now = self.follow(pace);
+        let day = self.roll_day(wall);
         Snapshot {
             used: self.used,
-            resets_in: duration((day + 1) * DAY_US - now),
+            resets_in: duration((day + 1) * DAY_US - wall),
             level: self.level,
             paused_for: duration(self.paused_until - now),
             blocked_for: duration(self.blocked_until - now),
@@ -317,6 +381,42 @@ pub(crate) mod tests {
             budget,
             adaptive: true,
         }
+    }
+
+    #[test]
+    fn a_clock_set_back_an_hour_delays_nothing() {
+        let p = policy(3.0, 1, Some(100));
+        let mut s = QuotaState::default();
+        assert!(matches!(s.acquire(&p, T0), Admission::Granted { .. }));
+        // NTP sets the clock back an hour: the next attempt waits one interval of 3/s, as it
+        // would have without the step.
+        let back = T0 - 3600 * S;
+        assert_eq!(
+            s.acquire(&p, back),
+            Admission::Wait(Duration::from_micros(333_334))
+        );
+        assert!(matches!(
+            s.acquire(&p, back + 333_334),
+            Admission::Granted { .. }
+        ));
+        // A 429's pause in progress lasts what is left of it, not an hour more.
+        let throttle = Throttle {
+            granted_at: back + 333_334,
+            wait: Duration::from_secs(2),
+            cap: Duration::from_secs(60),
+        };
+        assert!(s.throttled(&p, back + S, throttle));
+        let again = back + S - 3600 * S;
+        assert_eq!(
+            s.acquire(&p, again),
+            Admission::Wait(Duration::from_secs(2))
+        );
+        // The day's count stays.
+        assert_eq!(s.snapshot(again).used, 2);
+        // A little out of order (readers of one clock): nothing moves.
+        let tat = s.tat;
+        s.snapshot(again - STEP_US);
+        assert_eq!(s.tat, tat);
     }
 
     /// Grants as many attempts as the state allows from `from` to `until`, each as soon as
