@@ -91,10 +91,26 @@ struct Shared {
     /// One task of this process at a time asks the store (in FIFO order); the others wait
     /// here, so a store is asked about once per attempt and process, not once per task.
     turn: tokio::sync::Mutex<()>,
-    /// A refusal that holds until an instant (the budget, with its size, until midnight; a
-    /// block until its end): later calls get it without asking the store.
-    refused: Mutex<Option<(Instant, Option<u32>)>>,
+    /// A refusal that holds for a while (the budget until midnight, a block until its end):
+    /// later calls get it without asking the store.
+    refused: Mutex<Option<Remembered>>,
 }
+
+/// A remembered refusal.
+#[derive(Clone, Copy)]
+struct Remembered {
+    /// When it ends, on the monotonic clock.
+    until: Instant,
+    /// When the store is asked again: for the budget, at most [`RECHECK_BUDGET`] from now.
+    recheck: Instant,
+    /// The budget's size, for a budget refusal.
+    budget: Option<u32>,
+}
+
+/// How long a budget refusal is remembered before the store is asked again. The day ends by
+/// the wall clock, and a suspend (laptop sleep) moves the date but not the monotonic clock the
+/// refusal is remembered on: past midnight, calls resume within this long of waking.
+const RECHECK_BUDGET: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -341,9 +357,13 @@ impl RateLimiter {
 
     fn known_refusal(&self) -> Option<Refusal> {
         let mut remembered = self.shared.refused.lock().expect("refusal lock");
-        let (until, budget) = (*remembered)?;
+        let Remembered {
+            until,
+            recheck,
+            budget,
+        } = (*remembered)?;
         let now = Instant::now();
-        if now >= until {
+        if now >= until.min(recheck) {
             *remembered = None;
             return None;
         }
@@ -368,7 +388,15 @@ impl RateLimiter {
         let until = now
             .checked_add(lasts)
             .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 86_400));
-        *self.shared.refused.lock().expect("refusal lock") = Some((until, budget));
+        let recheck = match budget {
+            Some(_) => until.min(now + RECHECK_BUDGET),
+            None => until,
+        };
+        *self.shared.refused.lock().expect("refusal lock") = Some(Remembered {
+            until,
+            recheck,
+            budget,
+        });
     }
 }
 
@@ -523,6 +551,47 @@ mod tests {
         };
         assert!(refusal.message().contains("resets at 00:00 UTC"));
         tokio::time::advance(resets_in).await;
+        limiter.acquire().await.unwrap();
+        assert_eq!(limiter.usage().await.unwrap().used_today, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_budget_refusal_ends_soon_after_a_suspend_past_midnight() {
+        use std::sync::atomic::{AtomicI64, Ordering};
+        use std::time::SystemTime;
+
+        use crate::quota::state::{DAY_US, micros};
+        // 23:00 UTC today.
+        static WALL: AtomicI64 = AtomicI64::new(0);
+        let today = micros(
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap(),
+        );
+        WALL.store(
+            today - today % DAY_US + DAY_US - 3_600_000_000,
+            Ordering::SeqCst,
+        );
+        let wall =
+            || SystemTime::UNIX_EPOCH + Duration::from_micros(WALL.load(Ordering::SeqCst) as u64);
+        let store = QuotaStore {
+            inner: Arc::new(crate::quota::memory::MemoryStore::with_wall_clock(wall)),
+        };
+        let config = RateLimitConfig {
+            daily_budget: Some(1),
+            ..RateLimitConfig::default()
+        };
+        let limiter = RateLimiter::with_store(config, store, CompanyKey::new("h", "k")).unwrap();
+        limiter.acquire().await.unwrap();
+        let refusal = limiter.acquire().await.unwrap_err();
+        assert!(
+            matches!(refusal, Refusal::Budget { budget: 1, resets_in } if resets_in.abs_diff(Duration::from_secs(3600)) < Duration::from_secs(1)),
+            "{refusal:?}"
+        );
+        // The machine sleeps for two hours: tokio's (monotonic) clock stands still, the date
+        // moves on. The remembered refusal is asked again within a minute, not an hour.
+        WALL.fetch_add(2 * 3_600_000_000, Ordering::SeqCst);
+        tokio::time::advance(Duration::from_secs(60)).await;
         limiter.acquire().await.unwrap();
         assert_eq!(limiter.usage().await.unwrap().used_today, 1);
     }

@@ -26,7 +26,7 @@
 
 #[cfg(feature = "file-store")]
 mod file;
-mod memory;
+pub(crate) mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 pub(crate) mod state;
