@@ -144,6 +144,13 @@ impl Erasure {
         })))
     }
 
+    /// The calls [`run`](Self::run) makes when none is retried: 2 with the preview (the lookup
+    /// and the erase), 1 without. What a batch reserves of the daily budget before it starts a
+    /// subject (see [`BudgetGate`](crate::quota::BudgetGate)).
+    pub const fn calls(preview: bool) -> u32 {
+        if preview { 2 } else { 1 }
+    }
+
     /// The steps up to the erase in one call: [`preview`](Self::preview) (when `preview`),
     /// [`check`](Self::check) with `guard`, then [`erase`](Self::erase) unless held back. Two
     /// calls with the preview, one without. On an error the steps done so far stay recorded

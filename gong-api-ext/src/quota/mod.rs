@@ -26,6 +26,7 @@
 
 #[cfg(feature = "file-store")]
 mod file;
+mod gate;
 pub(crate) mod memory;
 #[cfg(feature = "redis")]
 mod redis;
@@ -40,6 +41,7 @@ use futures_util::future::BoxFuture;
 use crate::error::Error;
 use state::{Admission, Policy, Snapshot, Throttle};
 
+pub use self::gate::{Admit, BudgetGate, Reservation, Shortfall};
 #[cfg(feature = "redis")]
 pub use self::redis::RedisOptions;
 

@@ -265,3 +265,59 @@ async fn a_batch_stops_once_at_the_budget_and_the_next_days_rerun_continues() {
     unique.dedup();
     assert_eq!((sent.len(), unique.len()), (5, 5), "{sent:?}");
 }
+
+/// With the lookup before each erasure a subject costs 2 calls (`Erasure::calls`): with 3 left
+/// today, the first subject is looked up and erased (2 calls), and the second is not started,
+/// because its 2 calls do not fit the 1 left. Nothing is spent on a lookup whose erasure the
+/// budget would refuse; the last call stays unspent. Concurrency 4 (the default) too: a
+/// subject is admitted only when its calls fit, counting those reserved by subjects running.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_subject_is_started_only_when_its_lookup_and_erasure_both_fit_the_budget() {
+    let server = crate::util::mock_gong().await;
+    let dir = scratch("quota-preview");
+    let store = format!("local:{}", dir.join("quota").display());
+    let file = subjects(&dir, "p.txt", "p", 5);
+    let (code, out, err) = run(gong_privacy(
+        &server,
+        &[
+            "erase",
+            "--from",
+            &file,
+            "--yes",
+            "--rate",
+            "50",
+            "--daily-budget",
+            "3",
+            "--quota-store",
+            &store,
+        ],
+    ));
+    assert_eq!(code, 4, "{err}");
+    let sent = crate::util::requests(&server).await;
+    let lookups = sent.iter().filter(|(m, _)| m == "GET").count();
+    assert_eq!((lookups, sent.len() - lookups), (1, 1), "{sent:?}\n{err}");
+    assert!(
+        out.contains("1 erased, 0 held back, 0 failed, 4 deferred"),
+        "{out}"
+    );
+    assert_eq!(outcomes(&dir.join("p.txt.journal.jsonl")), (1, 4));
+    assert!(
+        err.contains(
+            "Daily budget reached: 1 of today's 3 calls is left, fewer than the 2 a subject \
+             needs (its lookup and its erasure); it restarts at 00:00 UTC; continue after "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("4 subjects not sent yet (journaled as deferred)"),
+        "{err}"
+    );
+    for record in subject_records(&dir.join("p.txt.journal.jsonl")) {
+        if record["status"] == "deferred" {
+            assert!(
+                record["error"].as_str().unwrap().starts_with("not sent: "),
+                "{record}"
+            );
+        }
+    }
+}

@@ -7,8 +7,8 @@
 //! finish, records what was not sent as deferred and prints the command that continues.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use futures_util::{StreamExt as _, future, stream};
@@ -18,7 +18,8 @@ use gong_api_ext::batch::journal::{
 };
 use gong_api_ext::batch::run::{Plan, RunChoice, row_record};
 use gong_api_ext::lifecycle::{Erasure, Guard};
-use gong_api_ext::{Error, GongClient};
+use gong_api_ext::quota::{Admit, BudgetGate, Shortfall};
+use gong_api_ext::{Error, GongClient, RateLimiter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{Cli, EraseArgs};
@@ -192,7 +193,7 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
             }
         }
     }
-    let stop = batch.send(&client, &mut journal).await;
+    let stop = batch.send(&client, &limiter, &mut journal).await;
     Ok(batch.finish(stop))
 }
 
@@ -315,6 +316,7 @@ impl Batch<'_> {
     async fn send(
         &mut self,
         client: &gong_api_ext::GongClient,
+        limiter: &RateLimiter,
         journal: &mut Journal,
     ) -> Option<Stop> {
         let total = self.plan.to_send.len();
@@ -329,12 +331,30 @@ impl Batch<'_> {
                     .expect("planned rows are valid")
             })
             .collect();
-        // No subject is taken once `gate` closes; `fed` counts those taken.
+        // No subject is taken once `gate` closes, nor once the budget cannot pay for all of a
+        // subject's calls (`short` says why); `fed` counts those taken.
         let gate = Arc::new(AtomicBool::new(false));
         let fed = Arc::new(AtomicUsize::new(0));
-        let (open, counter) = (gate.clone(), fed.clone());
+        let short: Arc<Mutex<Option<Shortfall>>> = Arc::default();
+        let (open, closed, counter, shortfall) =
+            (gate.clone(), gate.clone(), fed.clone(), short.clone());
+        let budget = BudgetGate::new(limiter.clone());
+        let calls = Erasure::calls(!self.args.no_preview);
         let feed = stream::iter(subjects)
             .take_while(move |_| future::ready(!open.load(Ordering::SeqCst)))
+            .then(move |subject| {
+                let budget = budget.clone();
+                // A store that cannot be read starts the subject: its calls meet the store's
+                // failure, recorded as usual.
+                async move { (subject, budget.admit(calls).await.ok()) }
+            })
+            .take_while(move |(_, admitted)| {
+                if let Some(Admit::Refused(why)) = admitted {
+                    *shortfall.lock().expect("not poisoned") = Some(why.clone());
+                    return future::ready(false);
+                }
+                future::ready(!closed.load(Ordering::SeqCst))
+            })
             .inspect(move |_| {
                 counter.fetch_add(1, Ordering::SeqCst);
             });
@@ -345,7 +365,7 @@ impl Batch<'_> {
         let (guard, preview, client) = (self.guard, !self.args.no_preview, client.clone());
         let mut outcomes = feed
             .enumerate()
-            .map(move |(index, subject)| {
+            .map(move |(index, (subject, reservation))| {
                 let client = client.clone();
                 async move {
                     let mut erasure = Erasure::new(subject);
@@ -353,10 +373,12 @@ impl Batch<'_> {
                         .run(&client, &guard, preview)
                         .await
                         .map(|sent| sent.is_some());
+                    drop(reservation);
                     (index, erasure, result)
                 }
             })
-            .buffer_unordered(usize::from(self.args.concurrency));
+            .buffer_unordered(usize::from(self.args.concurrency))
+            .boxed();
         let mut received = vec![false; total];
         let mut stop: Option<Stop> = None;
         let grace = tokio::time::sleep(Duration::MAX);
@@ -403,6 +425,9 @@ impl Batch<'_> {
         }
         drop(outcomes);
         bar.finish_and_clear();
+        if let (None, Some(short)) = (&stop, short.lock().expect("not poisoned").take()) {
+            stop = Some(Stop::Budget(shortfall_message(&short)));
+        }
         if matches!(stop, Some(Stop::Journal(_))) {
             return stop;
         }
@@ -578,15 +603,9 @@ impl Batch<'_> {
 
 /// "The daily budget … is used up; it resets at 2026-11-25T00:00:00Z".
 fn budget_message(error: &gong_api_ext::Error, why: &str, budget: u32) -> String {
-    let now = SystemTime::now();
     let until = match daily_limit_wait(error) {
-        Some(wait) => now + wait,
-        None => {
-            let secs = now
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            SystemTime::UNIX_EPOCH + Duration::from_secs((secs / 86_400 + 1) * 86_400)
-        }
+        Some(wait) => SystemTime::now() + wait,
+        None => next_utc_midnight(),
     };
     let why = match error {
         // The library's words are about one call ("no request was sent"); say it for the run.
@@ -600,6 +619,42 @@ fn budget_message(error: &gong_api_ext::Error, why: &str, budget: u32) -> String
         "Daily budget reached: {why}; continue after {}",
         humantime::format_rfc3339_seconds(until)
     )
+}
+
+/// "Daily budget reached: 1 of today's 3 calls is left, fewer than the 2 a subject needs …".
+fn shortfall_message(short: &Shortfall) -> String {
+    let why = if short.left == 0 {
+        format!(
+            "the {} calls of today's budget are used up (by this and other runs sharing the \
+             quota store)",
+            short.budget
+        )
+    } else {
+        format!(
+            "{} of today's {} calls {} left, fewer than the {} a subject needs{}",
+            short.left,
+            short.budget,
+            if short.left == 1 { "is" } else { "are" },
+            short.needed,
+            if short.needed > 1 {
+                " (its lookup and its erasure)"
+            } else {
+                ""
+            }
+        )
+    };
+    format!(
+        "Daily budget reached: {why}; it restarts at 00:00 UTC; continue after {}",
+        humantime::format_rfc3339_seconds(next_utc_midnight())
+    )
+}
+
+/// When the daily count restarts: the next 00:00 UTC.
+fn next_utc_midnight() -> SystemTime {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    SystemTime::UNIX_EPOCH + Duration::from_secs((secs / 86_400 + 1) * 86_400)
 }
 
 pub fn progress_bar(len: usize) -> ProgressBar {

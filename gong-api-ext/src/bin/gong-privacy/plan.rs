@@ -171,7 +171,7 @@ pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>, preview
             plan.already_erased.len()
         );
     }
-    let calls = if preview { subjects * 2 } else { subjects };
+    let calls = subjects * gong_api_ext::lifecycle::Erasure::calls(preview) as usize;
     let how = if preview {
         "a lookup before each erasure"
     } else {
