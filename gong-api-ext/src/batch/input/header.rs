@@ -203,15 +203,181 @@ fn missing_columns(line: u64, wanted: &[String], found: &[String]) -> InputError
     )
 }
 
+/// Words whose presence in a header makes it look like a column of email addresses or phone
+/// numbers (see [`looks_like_identity`]).
+const IDENTITY_WORDS: &[&str] = &[
+    "email",
+    "emails",
+    "mail",
+    "mails",
+    "phone",
+    "phones",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "cellphone",
+    "msisdn",
+];
+
+/// Whether a header looks like a column of email addresses or phone numbers, read or not: it
+/// is a known column name, or one of its words (split at spaces, punctuation and lower-to-upper
+/// case changes, trailing digits dropped, case ignored) is one of `email`, `mail`, `phone`,
+/// `telephone`, `tel`, `mobile`, `cell`, `msisdn` (or a plural), or starts or ends with
+/// `email`, `phone` or `mobile` (`SecondaryEmail`, `homephone`, `Email2`). `Name`, `Notes`,
+/// `Id`, `Mailing address` or `Hotel` do not.
+pub fn looks_like_identity(header: &str) -> bool {
+    if column_kind(header).is_some() {
+        return true;
+    }
+    words(header).iter().any(|word| {
+        let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
+        IDENTITY_WORDS.contains(&word)
+            || ["email", "phone", "mobile"]
+                .iter()
+                .any(|w| word.starts_with(w) || word.ends_with(w))
+    })
+}
+
+/// A header's words, lower case: `Secondary E-mail2` -> `secondary`, `e`, `mail2`;
+/// `workPhone` -> `work`, `phone`.
+fn words(header: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in header.chars() {
+        if !c.is_alphanumeric() || (c.is_uppercase() && previous_lower) {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Two header cells with one name (as columns are matched: case, spaces and punctuation
+/// ignored) make the file ambiguous: which one `--column` names, which one a record's column
+/// is. Empty cells are not names.
+fn check_duplicates(line: u64, header: &[String]) -> Result<(), InputError> {
+    for (index, name) in header.iter().enumerate() {
+        let key = normalize(name);
+        if key.is_empty() {
+            continue;
+        }
+        let same: Vec<usize> = (index..header.len())
+            .filter(|&i| normalize(&header[i]) == key)
+            .collect();
+        if same.len() > 1 {
+            let positions: Vec<String> = same.iter().map(|i| (i + 1).to_string()).collect();
+            let names: Vec<String> = same
+                .iter()
+                .map(|&i| format!("{:?}", header[i].trim()))
+                .collect();
+            return Err(InputError::new(
+                InputErrorKind::Header,
+                Some(line),
+                format!(
+                    "the header names the column {} {} times, as {} (columns {}): rename them \
+                     so that each name is used once (the tool reads columns by name)",
+                    names[0],
+                    same.len(),
+                    names.join(", "),
+                    join_and(&positions)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Columns that look like email addresses or phone numbers ([`looks_like_identity`]) but are
+/// not read refuse the file, unless named in `ignore`: the person's address there would never
+/// be erased, without a word.
+fn check_unread(
+    line: u64,
+    header: &[String],
+    columns: &[Column],
+    ignore: &[String],
+) -> Result<(), InputError> {
+    let unread: Vec<String> = header
+        .iter()
+        .enumerate()
+        .filter(|(index, name)| {
+            !columns.iter().any(|c| c.index == *index)
+                && looks_like_identity(name)
+                && !ignore.contains(&normalize(name))
+        })
+        .map(|(index, name)| format!("{:?} (column {})", name.trim(), index + 1))
+        .collect();
+    if unread.is_empty() {
+        return Ok(());
+    }
+    let read: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{:?}", c.name.trim()))
+        .collect();
+    Err(InputError::new(
+        InputErrorKind::Header,
+        Some(line),
+        format!(
+            "{} {} like email addresses or phone numbers but {} not read (the columns read: \
+             {}): a person's address there would not be erased. Read {} too with --column \
+             (naming every column to read), or leave {} out knowingly with --ignore-column \
+             NAME (repeatable)",
+            join_and(&unread),
+            if unread.len() == 1 { "looks" } else { "look" },
+            if unread.len() == 1 { "is" } else { "are" },
+            read.join(", "),
+            if unread.len() == 1 { "it" } else { "them" },
+            if unread.len() == 1 { "it" } else { "each" },
+        ),
+    ))
+}
+
 pub(super) fn choose_columns(
     line: u64,
     header: &[String],
     options: &InputOptions,
 ) -> Result<Vec<Column>, InputError> {
+    check_duplicates(line, header)?;
+    let ignore: Vec<String> = options
+        .ignore_columns
+        .iter()
+        .map(|c| normalize(c))
+        .collect();
+    for (wanted, key) in options.ignore_columns.iter().zip(&ignore) {
+        if !header.iter().any(|name| normalize(name) == *key) {
+            return Err(missing_columns(line, std::slice::from_ref(wanted), header));
+        }
+        if options.columns.iter().any(|c| normalize(c) == *key) {
+            return Err(InputError::new(
+                InputErrorKind::Header,
+                Some(line),
+                format!("{wanted:?} is named by both --column and --ignore-column: give one"),
+            ));
+        }
+    }
     let columns: Vec<Column> = if options.columns.is_empty() {
         header
             .iter()
             .enumerate()
+            .filter(|(_, name)| !ignore.contains(&normalize(name)))
             .filter_map(|(index, name)| {
                 column_kind(name).map(|kind| Column {
                     index,
@@ -245,6 +411,9 @@ pub(super) fn choose_columns(
         chosen.sort_by_key(|c| c.index);
         chosen
     };
+    if !columns.is_empty() {
+        check_unread(line, header, &columns, &ignore)?;
+    }
     if columns.is_empty() {
         return Err(InputError::new(
             InputErrorKind::Header,

@@ -43,7 +43,7 @@ mod header;
 mod rows;
 
 use header::Detected;
-pub use header::{KNOWN_HEADERS, column_kind};
+pub use header::{KNOWN_HEADERS, column_kind, looks_like_identity};
 
 /// The longest line accepted by default (64 KiB). A subject is a few dozen characters; a line
 /// this long is a runaway quote or binary data, and would otherwise become an error message or
@@ -66,6 +66,12 @@ pub struct InputOptions {
     /// every column whose header is a known name. A named column that is not a known name is
     /// read as `subject` (each value's kind detected).
     pub columns: Vec<String>,
+    /// Columns left out knowingly (header names, matched like `columns`). A column whose
+    /// header looks like email addresses or phone numbers
+    /// ([`looks_like_identity`]) and that is not read refuses the
+    /// file unless named here; a known column named here is not read. Each must be in the
+    /// header.
+    pub ignore_columns: Vec<String>,
     /// The longest line accepted, in bytes.
     pub max_line_bytes: usize,
 }
@@ -75,6 +81,7 @@ impl Default for InputOptions {
         Self {
             delimiter: None,
             columns: Vec::new(),
+            ignore_columns: Vec::new(),
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
         }
     }

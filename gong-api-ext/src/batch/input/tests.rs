@@ -101,6 +101,21 @@ fn named_columns_are_read_and_missing_ones_refused() {
         columns: vec!["contact".into()],
         ..InputOptions::default()
     };
+    // The email column is not read: refused, unless left out knowingly.
+    let err = parse(
+        b"email,Contact\nignored@example.com,+1 425 555 2671\n",
+        &options,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("line 1: \"email\" (column 1) looks like email addresses"),
+        "{err}"
+    );
+    let options = InputOptions {
+        ignore_columns: vec!["EMAIL".into()],
+        ..options
+    };
     let input = parse(
         b"email,Contact\nignored@example.com,+1 425 555 2671\n",
         &options,
@@ -434,4 +449,114 @@ fn a_comment_line_that_holds_a_subject_is_refused_not_skipped() {
     );
     let input = read("# jane@example.com (done)\n#+1 425\nann@example.com\n").unwrap();
     assert_eq!(rows(&input), [(3, "".into(), "ann@example.com".into())]);
+}
+
+#[test]
+fn identity_columns_not_read_refuse_the_file_unless_ignored_knowingly() {
+    let text = "Name,Email,Secondary Email,Notes,Customer Id,Alt. Phone2\nJane,jane@example.com,j@example.org,,7,+1 425 555 2671\n";
+    let err = read(text).unwrap_err();
+    assert_eq!(err.kind(), InputErrorKind::Header);
+    assert_eq!(
+        err.to_string(),
+        "line 1: \"Secondary Email\" (column 3) and \"Alt. Phone2\" (column 6) look like email \
+         addresses or phone numbers but are not read (the columns read: \"Email\"): a person's \
+         address there would not be erased. Read them too with --column (naming every column \
+         to read), or leave each out knowingly with --ignore-column NAME (repeatable)"
+    );
+    // Named columns: the others are checked the same way.
+    let options = InputOptions {
+        columns: vec!["email".into(), "secondary email".into()],
+        ..InputOptions::default()
+    };
+    let err = parse(text.as_bytes(), &options).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"Alt. Phone2\" (column 6) looks like"),
+        "{err}"
+    );
+    let options = InputOptions {
+        ignore_columns: vec!["alt phone2".into()],
+        ..options
+    };
+    let input = parse(text.as_bytes(), &options).unwrap();
+    assert_eq!(
+        rows(&input)
+            .iter()
+            .map(|r| r.2.as_str())
+            .collect::<Vec<_>>(),
+        ["jane@example.com", "j@example.org"]
+    );
+    // An ignored name must be in the header (a typo would leave the column unread), and not
+    // also be read.
+    let options = InputOptions {
+        ignore_columns: vec!["Secundary Email".into()],
+        ..InputOptions::default()
+    };
+    let err = parse(text.as_bytes(), &options).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no column named \"Secundary Email\""),
+        "{err}"
+    );
+    let options = InputOptions {
+        columns: vec!["email".into()],
+        ignore_columns: vec!["Email".into()],
+        ..InputOptions::default()
+    };
+    let err = parse(text.as_bytes(), &options).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("both --column and --ignore-column"),
+        "{err}"
+    );
+    // Headers that plainly hold no address do not trip it.
+    for header in [
+        "Name",
+        "Notes",
+        "Customer Id",
+        "Mailing address",
+        "Hotel",
+        "Cancellation",
+        "Ticket",
+        "Company",
+    ] {
+        assert!(!looks_like_identity(header), "{header}");
+    }
+    for header in [
+        "Secondary Email",
+        "E-mail 2",
+        "workPhone",
+        "homephone",
+        "Email2",
+        "Alt Tel",
+        "Cell #",
+        "MSISDN",
+        "Personal e-mails",
+    ] {
+        assert!(looks_like_identity(header), "{header}");
+    }
+}
+
+#[test]
+fn a_header_naming_a_column_twice_is_refused_with_both_positions() {
+    for (text, reason) in [
+        (
+            "Email,Name,Email\na@example.com,A,b@example.com\n",
+            "line 1: the header names the column \"Email\" 2 times, as \"Email\", \"Email\" \
+             (columns 1 and 3): rename them so that each name is used once (the tool reads \
+             columns by name)",
+        ),
+        (
+            "Name;Note;E-mail;email\nA;;a@example.com;b@example.com\n",
+            "line 1: the header names the column \"E-mail\" 2 times, as \"E-mail\", \"email\" \
+             (columns 3 and 4): rename them so that each name is used once (the tool reads \
+             columns by name)",
+        ),
+    ] {
+        let err = read(text).unwrap_err();
+        assert_eq!(err.kind(), InputErrorKind::Header, "{text}");
+        assert_eq!(err.to_string(), reason, "{text}");
+    }
+    // Empty header cells (a spreadsheet's trailing separators) are not names.
+    assert!(read("email,,\na@example.com,,\n").is_ok());
 }

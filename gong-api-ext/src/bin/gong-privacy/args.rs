@@ -166,6 +166,14 @@ pub struct EraseArgs {
     #[arg(long = "column", value_name = "NAME", requires = "from")]
     pub columns: Vec<String>,
 
+    /// Leave this column out knowingly (repeatable). A column whose header looks like email
+    /// addresses or phone numbers (a word such as email, e-mail, mail, phone, tel, telephone,
+    /// mobile, cell or msisdn, in any case: `Secondary Email`, `Alt Phone`) and that is not
+    /// read refuses the file, since the person's address there would not be erased; name it
+    /// here to go ahead without it.
+    #[arg(long = "ignore-column", value_name = "NAME", requires = "from")]
+    pub ignore_columns: Vec<String>,
+
     /// Do not ask for confirmation (required when standard input is not a terminal).
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
@@ -250,6 +258,10 @@ pub struct ExportArgs {
     /// Read subjects from this column of --from only (repeatable).
     #[arg(long = "column", value_name = "NAME", requires = "from")]
     pub columns: Vec<String>,
+
+    /// Leave this column of --from out knowingly (repeatable; see `erase --ignore-column`).
+    #[arg(long = "ignore-column", value_name = "NAME", requires = "from")]
+    pub ignore_columns: Vec<String>,
 
     /// Lookups in flight at once in a batch.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

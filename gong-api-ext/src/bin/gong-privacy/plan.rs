@@ -23,6 +23,7 @@ pub fn read_input(
     from: &Path,
     delimiter: Option<u8>,
     columns: &[String],
+    ignore_columns: &[String],
 ) -> Result<BatchInput, Failure> {
     let source = source_name(from);
     let bytes = if from == Path::new("-") {
@@ -42,6 +43,7 @@ pub fn read_input(
     let options = InputOptions {
         delimiter,
         columns: columns.to_vec(),
+        ignore_columns: ignore_columns.to_vec(),
         ..InputOptions::default()
     };
     parse(&bytes, &options).map_err(|e| {
