@@ -312,6 +312,41 @@ async fn a_subject_is_started_only_when_its_lookup_and_erasure_both_fit_the_budg
         err.contains("4 subjects not sent yet (journaled as deferred)"),
         "{err}"
     );
+    // The same day, 1 call left: fewer than one subject needs, so nothing is sent or written.
+    let journal = std::fs::read_to_string(dir.join("p.txt.journal.jsonl")).unwrap();
+    let (code, _, err) = run(gong_privacy(
+        &server,
+        &[
+            "erase",
+            "--from",
+            &file,
+            "--yes",
+            "--daily-budget",
+            "3",
+            "--quota-store",
+            &store,
+        ],
+    ));
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains(
+            "only 1 call is left in today's budget, fewer than the 2 a subject needs: nothing \
+             can be sent before 00:00 UTC"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "Daily budget reached: 1 of today's 3 calls is left, fewer than the 2 a subject \
+             needs (its lookup and its erasure); nothing was sent."
+        ),
+        "{err}"
+    );
+    assert_eq!(crate::util::requests(&server).await.len(), 2);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("p.txt.journal.jsonl")).unwrap(),
+        journal
+    );
     for record in subject_records(&dir.join("p.txt.journal.jsonl")) {
         if record["status"] == "deferred" {
             assert!(

@@ -146,13 +146,21 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
     if plan.to_send.is_empty() && plan.unrecorded.is_empty() {
         return Ok(batch.finish(None));
     }
-    if !plan.to_send.is_empty() && today.remaining_today() == Some(0) {
-        // Nothing could be sent today: stop before asking, and write nothing.
+    let needed = Erasure::calls(!args.no_preview);
+    if let Some(left) = today.remaining_today().filter(|&left| left < needed)
+        && !plan.to_send.is_empty()
+    {
+        // Not even one subject could be sent today: stop before asking, and write nothing.
+        let short = Shortfall {
+            left,
+            needed,
+            budget: cli.daily_budget,
+            resets_in: today.resets_in,
+        };
         eprintln!(
-            "Daily budget reached: the {} calls of today's budget are used up (by this and other \
-             runs sharing the quota store); nothing was sent. It restarts at 00:00 UTC: continue \
+            "Daily budget reached: {}; nothing was sent. It restarts at 00:00 UTC: continue \
              after {} with: {}",
-            cli.daily_budget,
+            shortfall_why(&short),
             humantime::format_rfc3339_seconds(SystemTime::now() + today.resets_in),
             batch.resume_command()
         );
@@ -623,7 +631,17 @@ fn budget_message(error: &gong_api_ext::Error, why: &str, budget: u32) -> String
 
 /// "Daily budget reached: 1 of today's 3 calls is left, fewer than the 2 a subject needs …".
 fn shortfall_message(short: &Shortfall) -> String {
-    let why = if short.left == 0 {
+    format!(
+        "Daily budget reached: {}; it restarts at 00:00 UTC; continue after {}",
+        shortfall_why(short),
+        humantime::format_rfc3339_seconds(next_utc_midnight())
+    )
+}
+
+/// Why no further subject is started: "the 3 calls of today's budget are used up …" or "1 of
+/// today's 3 calls is left, fewer than the 2 a subject needs …".
+fn shortfall_why(short: &Shortfall) -> String {
+    if short.left == 0 {
         format!(
             "the {} calls of today's budget are used up (by this and other runs sharing the \
              quota store)",
@@ -642,11 +660,7 @@ fn shortfall_message(short: &Shortfall) -> String {
                 ""
             }
         )
-    };
-    format!(
-        "Daily budget reached: {why}; it restarts at 00:00 UTC; continue after {}",
-        humantime::format_rfc3339_seconds(next_utc_midnight())
-    )
+    }
 }
 
 /// When the daily count restarts: the next 00:00 UTC.

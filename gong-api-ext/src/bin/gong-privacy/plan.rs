@@ -173,7 +173,8 @@ pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>, preview
             plan.already_erased.len()
         );
     }
-    let calls = subjects * gong_api_ext::lifecycle::Erasure::calls(preview) as usize;
+    let each = gong_api_ext::lifecycle::Erasure::calls(preview);
+    let calls = subjects * each as usize;
     let how = if preview {
         "a lookup before each erasure"
     } else {
@@ -181,8 +182,14 @@ pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>, preview
     };
     let budget = match left_today {
         Some(0) => "; today's budget is used up: nothing can be sent before 00:00 UTC".to_owned(),
+        Some(left) if left < each => format!(
+            "; only {} left in today's budget, fewer than the {each} a subject needs: nothing \
+             can be sent before 00:00 UTC",
+            calls_left(left)
+        ),
         Some(left) if (left as usize) < calls => format!(
-            "; only {left} calls are left in today's budget: the rest will wait for tomorrow"
+            "; only {} left in today's budget: the rest will wait for tomorrow",
+            calls_left(left)
         ),
         Some(left) => format!(", {calls} of the {left} calls left in today's budget"),
         None => String::new(),
@@ -193,4 +200,10 @@ pub fn describe_sending(plan: &Plan, rate: f64, left_today: Option<u32>, preview
         plural(calls, "call"),
         estimate(calls, rate),
     )
+}
+
+/// "1 call is" or "3 calls are".
+fn calls_left(left: u32) -> String {
+    let verb = if left == 1 { "is" } else { "are" };
+    format!("{} {verb}", plural(left as usize, "call"))
 }
