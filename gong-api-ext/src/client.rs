@@ -275,7 +275,11 @@ impl GongClient {
                     true,
                 ))
             }
-            Err(e) => Err(into_error(e, "delete_generic_crm_integration", &trace).await),
+            Err(e) => Err(unsettled(
+                into_error(e, "delete_generic_crm_integration", &trace).await,
+                "delete_generic_crm_integration",
+                &trace,
+            )),
         }
     }
 
@@ -344,7 +348,28 @@ async fn call<T>(
     let (result, trace) = traced(request).await;
     match result {
         Ok(response) => Ok(response),
-        Err(e) => Err(into_error(e, operation, &trace).await),
+        Err(e) => Err(unsettled(
+            into_error(e, operation, &trace).await,
+            operation,
+            &trace,
+        )),
+    }
+}
+
+/// A refusal that stopped the retries of a write after an attempt whose answer was lost is
+/// [`Error::OutcomeUnknown`]: its own words ("no request was sent") are about the last attempt
+/// only.
+fn unsettled(error: Error, operation: &'static str, trace: &CallTrace) -> Error {
+    match error {
+        Error::BudgetExhausted(_) | Error::RateLimited { .. } | Error::QuotaStoreUnavailable(_)
+            if trace.may_have_taken_effect() =>
+        {
+            Error::OutcomeUnknown {
+                operation,
+                cause: Box::new(error),
+            }
+        }
+        other => other,
     }
 }
 

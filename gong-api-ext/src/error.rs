@@ -311,6 +311,21 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// A write whose attempt was sent and its answer lost (a timeout, a cut connection, a 5xx),
+    /// and whose retries were then stopped by `cause` before another attempt got an answer:
+    /// the daily budget, Gong's long `Retry-After` or the quota store. Gong may have acted on
+    /// it; sending it again settles it (Gong's erasures are idempotent).
+    #[error(
+        "sent, outcome unknown: an attempt of {operation} was sent and its answer lost{}; retrying it stopped: {cause}",
+        effect_note(.operation, true)
+    )]
+    OutcomeUnknown {
+        /// The operation (the generated method's name).
+        operation: &'static str,
+        /// What stopped the retries.
+        cause: Box<Error>,
+    },
+
     /// A CRM request (e.g. an integration deletion) ended in `FAILED`.
     #[error("CRM request {client_request_id} failed: {}", .errors.join("; "))]
     CrmRequestFailed {
@@ -407,11 +422,45 @@ impl Error {
             Self::Unauthorized(e) | Self::Api(e) | Self::MissingScope { error: e, .. } => {
                 e.request_id.as_deref()
             }
+            Self::OutcomeUnknown { cause, .. } => cause.request_id(),
             Self::RateLimited { request_id, .. }
             | Self::UndecodableResponse { request_id, .. }
             | Self::BrokenResponse { request_id, .. }
             | Self::CrmRequestFailed { request_id, .. } => request_id.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Whether Gong may have acted on this failed call: a write with an attempt whose answer
+    /// was lost ([`OutcomeUnknown`](Self::OutcomeUnknown), and the `may_have_taken_effect` of
+    /// [`Transport`](Self::Transport), [`ResponseTooLarge`](Self::ResponseTooLarge) and
+    /// [`BrokenResponse`](Self::BrokenResponse)). Then "not sent" would be untrue: send it
+    /// again to settle it.
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Self::OutcomeUnknown { .. } => true,
+            Self::Transport {
+                may_have_taken_effect,
+                ..
+            }
+            | Self::ResponseTooLarge {
+                may_have_taken_effect,
+                ..
+            }
+            | Self::BrokenResponse {
+                may_have_taken_effect,
+                ..
+            } => *may_have_taken_effect,
+            _ => false,
+        }
+    }
+
+    /// What stopped the call: the `cause` of [`OutcomeUnknown`](Self::OutcomeUnknown) (the
+    /// budget, say), otherwise the error itself.
+    pub fn stopped_by(&self) -> &Error {
+        match self {
+            Self::OutcomeUnknown { cause, .. } => cause.stopped_by(),
+            other => other,
         }
     }
 

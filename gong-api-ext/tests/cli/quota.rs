@@ -356,3 +356,69 @@ async fn a_subject_is_started_only_when_its_lookup_and_erasure_both_fit_the_budg
         }
     }
 }
+
+/// An erase whose attempt was sent and timed out, and whose retry the budget then refused:
+/// Gong may have acted on it, so it is journaled `failed` with "sent, outcome unknown" (a
+/// rerun sends it again), never `deferred` with "not sent".
+#[tokio::test(flavor = "multi_thread")]
+async fn an_erase_sent_then_stopped_by_the_budget_is_outcome_unknown_not_deferred() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json(r#"{"requestId":"late"}"#).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let dir = scratch("quota-outcome-unknown");
+    let file = subjects(&dir, "u.txt", "u", 2);
+    let (code, out, err) = run(gong_privacy(
+        &server,
+        &[
+            "erase",
+            "--no-preview",
+            "--from",
+            &file,
+            "--yes",
+            "--timeout",
+            "300ms",
+            "--concurrency",
+            "1",
+            "--daily-budget",
+            "1",
+        ],
+    ));
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(
+        out.contains("0 erased, 0 held back, 1 failed, 1 deferred"),
+        "{out}"
+    );
+    let records = subject_records(&dir.join("u.txt.journal.jsonl"));
+    let first = records
+        .iter()
+        .find(|r| r["subject"] == "u0@example.com")
+        .unwrap();
+    assert_eq!(first["status"], "failed", "{first}");
+    let why = first["error"].as_str().unwrap();
+    assert!(
+        why.starts_with(
+            "sent, outcome unknown: the erase request was sent and its answer lost, so Gong \
+             may have done it; retrying it stopped: "
+        ) && why.ends_with(
+            "The rerun sends it again (the same request, safe to repeat) and settles it"
+        ),
+        "{why}"
+    );
+    assert!(!why.contains("not sent"), "{why}");
+    let second = records
+        .iter()
+        .find(|r| r["subject"] == "u1@example.com")
+        .unwrap();
+    assert_eq!(second["status"], "deferred", "{second}");
+    assert!(
+        err.contains(
+            "1 subject not sent yet (journaled as deferred); 1 subject failed or sent with the \
+             outcome unknown (journaled as failed, reasons above): the rerun sends them again \
+             and settles them"
+        ),
+        "{err}"
+    );
+}

@@ -296,7 +296,9 @@ impl Batch<'_> {
                 record.error = Some(why.clone());
                 record.request_id = error.request_id().map(str::to_owned);
                 match code_of(&error) {
-                    exit::BUDGET => {
+                    // Sent with its outcome unknown, then stopped by the budget: failed, not
+                    // "not sent"; the rerun sends it again and settles it.
+                    exit::BUDGET if !error.may_have_taken_effect() => {
                         // Nothing was erased for this subject: a rerun sends it.
                         record.status = Status::Deferred;
                         record.error = Some(Stop::Budget(why.clone()).deferred_reason());
@@ -310,7 +312,13 @@ impl Batch<'_> {
                     code => {
                         record.status = Status::Failed;
                         self.failed += 1;
-                        if exit::stops_batch(code) {
+                        if code == exit::BUDGET {
+                            stop = Some(Stop::Budget(budget_message(
+                                &error,
+                                &why,
+                                self.cli.daily_budget,
+                            )));
+                        } else if exit::stops_batch(code) {
                             stop = Some(Stop::Auth(code, why));
                         }
                     }
@@ -578,8 +586,17 @@ impl Batch<'_> {
             ),
             None => {}
             Some(Stop::Budget(why)) => eprintln!(
-                "{why}. {} not sent yet (journaled as deferred). Continue then with: {again}",
-                plural(self.deferred, "subject")
+                "{why}. {} not sent yet (journaled as deferred){}. Continue then with: {again}",
+                plural(self.deferred, "subject"),
+                if self.failed > 0 {
+                    format!(
+                        "; {} failed or sent with the outcome unknown (journaled as failed, \
+                         reasons above): the rerun sends them again and settles them",
+                        plural(self.failed, "subject")
+                    )
+                } else {
+                    String::new()
+                }
             ),
             Some(Stop::Auth(_, why)) => eprintln!(
                 "error: {why}. Nothing more was sent. Fix that, then continue with: {again}"
@@ -615,7 +632,7 @@ fn budget_message(error: &gong_api_ext::Error, why: &str, budget: u32) -> String
         Some(wait) => SystemTime::now() + wait,
         None => next_utc_midnight(),
     };
-    let why = match error {
+    let why = match error.stopped_by() {
         // The library's words are about one call ("no request was sent"); say it for the run.
         gong_api_ext::Error::BudgetExhausted(_) => format!(
             "the {budget} calls of today's budget are used up (by this and other runs sharing \

@@ -87,6 +87,7 @@ impl Failure {
 /// The exit code an SDK error calls for.
 pub fn code_of(error: &Error) -> u8 {
     match error {
+        Error::OutcomeUnknown { cause, .. } => code_of(cause),
         Error::InvalidInput(_) | Error::Config(_) => USAGE,
         Error::MissingScope { .. } => MISSING_SCOPE,
         e if e.requires_reauthorization() => REAUTHORIZE,
@@ -107,7 +108,7 @@ pub fn stops_batch(code: u8) -> bool {
 
 /// Gong asked to wait longer than a retry would (its daily limit answers in hours): the wait.
 pub fn daily_limit_wait(error: &Error) -> Option<std::time::Duration> {
-    match error {
+    match error.stopped_by() {
         Error::RateLimited {
             retry_after: Some(wait),
             ..
@@ -157,6 +158,16 @@ pub fn describe(error: &Error) -> String {
             } else {
                 ""
             }
+        ),
+        Error::OutcomeUnknown { operation, cause } => format!(
+            "sent, outcome unknown: {} was sent and its answer lost, so Gong may have done it; \
+             retrying it stopped: {}. The rerun sends it again (the same request, safe to \
+             repeat) and settles it",
+            match *operation {
+                "delete_generic_crm_integration" => "the deletion request",
+                _ => "the erase request",
+            },
+            describe(cause)
         ),
         e => match daily_limit_wait(e) {
             Some(wait) => format!(
