@@ -227,9 +227,19 @@ impl GongClient {
     /// attempt was registered: the result is a success with `confirmed_by_conflict` set. A 409
     /// on a first attempt is an error.
     pub async fn delete_crm_integration(&self, integration_id: i64) -> Result<CrmDeletion, Error> {
-        let id = (self.shared.client_request_ids)();
+        let id = self.new_client_request_id();
         self.delete_crm_integration_with_request_id(integration_id, &id)
             .await
+    }
+
+    /// A fresh `clientRequestId` from the client's source (random unless
+    /// [`client_request_id_source`](crate::GongClientBuilder::client_request_id_source) set
+    /// one), for [`delete_crm_integration_with_request_id`](Self::delete_crm_integration_with_request_id)
+    /// when the id must be known whatever happens: a deletion whose answer was lost
+    /// ([`Error::may_have_taken_effect`]) can then be checked with
+    /// [`crm_request_status`](Self::crm_request_status), or sent again with the same id.
+    pub fn new_client_request_id(&self) -> String {
+        (self.shared.client_request_ids)()
     }
 
     /// [`delete_crm_integration`](Self::delete_crm_integration) with a `clientRequestId` of

@@ -351,6 +351,77 @@ async fn crm_delete_wait_times_out_with_its_own_code() {
     );
 }
 
+/// A deletion whose answer never came (every attempt timed out) may have been registered: the
+/// error names the clientRequestId it was sent with, how to check it, and how to send the same
+/// deletion again; `--client-request-id` sends it under that id.
+#[tokio::test(flavor = "multi_thread")]
+async fn crm_delete_with_an_unknown_outcome_prints_its_client_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_raw(r#"{"requestId":"late"}"#, "application/json")
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let (code, _, err) = run(gong_privacy(
+        &server,
+        &["--timeout", "200ms", "crm", "delete", "42", "--yes"],
+    ));
+    assert_eq!(code, 1, "{err}");
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "clientRequestId")
+                .map(|(_, v)| v.into_owned())
+                .unwrap()
+        })
+        .collect();
+    assert!(!sent.is_empty());
+    assert!(sent.iter().all(|id| *id == sent[0]), "{sent:?}");
+    let id = &sent[0];
+    assert!(
+        err.contains(&format!(
+            "The deletion may have been registered under clientRequestId {id}: check it with: \
+             gong-privacy crm status 42 {id}; or send the same deletion again (never \
+             registered twice): gong-privacy crm delete 42 --client-request-id {id}"
+        )),
+        "{err}"
+    );
+    // A plain rerun would be a new deletion, with a new id.
+    assert!(!err.contains("a rerun sends it again"), "{err}");
+
+    let server = crm_mock(&["DONE"]).await;
+    let (code, out, err) = run(gong_privacy(
+        &server,
+        &[
+            "crm",
+            "delete",
+            "42",
+            "--yes",
+            "--client-request-id",
+            "retry-1",
+        ],
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("clientRequestId retry-1"), "{out}");
+    let request = &server.received_requests().await.unwrap()[0];
+    assert!(
+        request
+            .url
+            .query_pairs()
+            .any(|(k, v)| k == "clientRequestId" && v == "retry-1"),
+        "{}",
+        request.url
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn configuration_and_input_errors_are_one_line_and_exit_2() {
     let server = mock_gong().await;

@@ -285,6 +285,11 @@ pub enum CrmCommand {
         /// With --wait: the pause between status checks.
         #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration, requires = "wait")]
         poll_interval: Duration,
+        /// Send the deletion with this clientRequestId (letters, digits, `-`, `_`) instead of a
+        /// new one: after a failure whose outcome is unknown, the id it printed, so the same
+        /// deletion is sent again and never registered twice.
+        #[arg(long, value_name = "ID")]
+        client_request_id: Option<String>,
         /// Do not ask for confirmation (required when standard input is not a terminal).
         #[arg(long, short = 'y')]
         yes: bool,

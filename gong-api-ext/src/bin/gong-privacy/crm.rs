@@ -9,6 +9,23 @@ use crate::exit::{self, Failure};
 use crate::output::{Json, emit, say};
 use crate::{Outcome, client, confirm, require_confirmation_possible};
 
+/// The failure of a deletion; when Gong may have registered it, with the clientRequestId to
+/// check it with, or to send it again under.
+fn unsettled_deletion(error: Error, integration_id: i64, client_request_id: &str) -> Failure {
+    let unsettled = error.may_have_taken_effect();
+    let mut failure = Failure::from_sdk(error);
+    if unsettled {
+        failure.message = format!(
+            "{}. The deletion may have been registered under clientRequestId \
+             {client_request_id}: check it with: gong-privacy crm status {integration_id} \
+             {client_request_id}; or send the same deletion again (never registered twice): \
+             gong-privacy crm delete {integration_id} --client-request-id {client_request_id}",
+            failure.message
+        );
+    }
+    failure
+}
+
 fn status_json(
     integration_id: i64,
     client_request_id: &str,
@@ -57,6 +74,7 @@ pub async fn run(cli: &Cli, command: &CrmCommand) -> Outcome {
             wait,
             wait_timeout,
             poll_interval,
+            client_request_id,
             yes,
         } => {
             if !yes
@@ -67,10 +85,13 @@ pub async fn run(cli: &Cli, command: &CrmCommand) -> Outcome {
                 eprintln!("Declined: nothing deleted.");
                 return Ok(exit::DECLINED);
             }
+            let id = client_request_id
+                .clone()
+                .unwrap_or_else(|| client.new_client_request_id());
             let deletion = client
-                .delete_crm_integration(*integration_id)
+                .delete_crm_integration_with_request_id(*integration_id, &id)
                 .await
-                .map_err(Failure::from_sdk)?;
+                .map_err(|error| unsettled_deletion(error, *integration_id, &id))?;
             if cli.json {
                 emit(&Json::CrmDeletion {
                     integration_id: deletion.integration_id,

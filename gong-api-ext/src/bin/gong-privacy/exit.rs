@@ -146,17 +146,18 @@ pub fn describe(error: &Error) -> String {
              run `gong-privacy auth login`"
         ),
         Error::Transport {
+            operation,
             attempts,
             source,
             may_have_taken_effect,
-            ..
         } => format!(
             "could not reach Gong after {attempts} attempt(s): {}{}",
             transport_cause(source),
-            if *may_have_taken_effect {
-                "; Gong may have acted on it, and a rerun sends it again"
-            } else {
-                ""
+            match (*may_have_taken_effect, *operation) {
+                (false, _) => "",
+                // A new `crm delete` is a new request: what to do is said with its id.
+                (true, "delete_generic_crm_integration") => "; Gong may have acted on it",
+                (true, _) => "; Gong may have acted on it, and a rerun sends it again",
             }
         ),
         Error::OutcomeUnknown { operation, cause } => format!(
