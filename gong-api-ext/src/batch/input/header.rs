@@ -304,16 +304,35 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
-/// Columns that look like email addresses or phone numbers ([`looks_like_identity`]) but are
-/// not read refuse the file, unless named in `ignore`: the person's address there would never
-/// be erased, without a word.
-fn check_unread(
-    line: u64,
+/// Values that say something *about* an address or number but cannot be one: a column such as
+/// Salesforce's `Email Opt Out` holds only these, and an unread column holding nothing else (or
+/// nothing at all, like an export's empty `Other Phone`) has no address to miss.
+const NOT_AN_IDENTITY: &[&str] = &[
+    "", "true", "false", "yes", "no", "y", "n", "0", "1", "x", "-", "n/a", "none", "null",
+];
+
+/// Whether a value in an unread identity-looking column may hold an address or number, so that
+/// not reading it could leave a person unerased. Anything but an empty cell or a yes/no token
+/// counts (a date, a bounce reason: the column is refused and the user decides).
+pub(super) fn may_hold_identity(value: &str) -> bool {
+    let value = value.trim().to_lowercase();
+    !NOT_AN_IDENTITY.contains(&value.as_str())
+}
+
+/// The columns that look like email addresses or phone numbers ([`looks_like_identity`]), are
+/// not read and are not named in `--ignore-column`: candidates for [`check_unread`], which
+/// refuses those that hold a value in some row.
+pub(super) fn unread_identity_columns(
     header: &[String],
     columns: &[Column],
-    ignore: &[String],
-) -> Result<(), InputError> {
-    let unread: Vec<String> = header
+    options: &InputOptions,
+) -> Vec<usize> {
+    let ignore: Vec<String> = options
+        .ignore_columns
+        .iter()
+        .map(|c| normalize(c))
+        .collect();
+    header
         .iter()
         .enumerate()
         .filter(|(index, name)| {
@@ -321,7 +340,22 @@ fn check_unread(
                 && looks_like_identity(name)
                 && !ignore.contains(&normalize(name))
         })
-        .map(|(index, name)| format!("{:?} (column {})", name.trim(), index + 1))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// Unread columns that look like email addresses or phone numbers and hold a value
+/// ([`may_hold_identity`]) in some row refuse the file, unless named in `--ignore-column`: the
+/// person's address there would never be erased, without a word.
+pub(super) fn check_unread(
+    line: u64,
+    header: &[String],
+    columns: &[Column],
+    holding: &[usize],
+) -> Result<(), InputError> {
+    let unread: Vec<String> = holding
+        .iter()
+        .map(|&index| format!("{:?} (column {})", header[index].trim(), index + 1))
         .collect();
     if unread.is_empty() {
         return Ok(());
@@ -409,9 +443,6 @@ pub(super) fn choose_columns(
         chosen.sort_by_key(|c| c.index);
         chosen
     };
-    if !columns.is_empty() {
-        check_unread(line, header, &columns, &ignore)?;
-    }
     if columns.is_empty() {
         return Err(InputError::new(
             InputErrorKind::Header,

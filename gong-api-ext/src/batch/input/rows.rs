@@ -1,6 +1,8 @@
 //! Rows: a plain list line by line, or CSV records through the csv crate, each value validated.
 
-use super::header::{choose_columns, split_line};
+use super::header::{
+    check_unread, choose_columns, may_hold_identity, split_line, unread_identity_columns,
+};
 use super::{
     Column, ColumnKind, InputError, InputErrorKind, InputOptions, Layout, MAX_VALUE_CHARS, Row,
     RowError, comment_holds_a_subject, comment_lines, content_lines,
@@ -114,6 +116,11 @@ pub(super) fn read_csv(
     }
     let columns = choose_columns(header_line, &header, options)?;
     check_comments(text, header_line, delimiter, &columns)?;
+    // Unread identity-looking columns, and whether some row holds a value in each.
+    let mut unread: Vec<(usize, bool)> = unread_identity_columns(&header, &columns, options)
+        .into_iter()
+        .map(|index| (index, false))
+        .collect();
     let names = columns
         .iter()
         .map(|c| c.name.trim().to_owned())
@@ -149,6 +156,9 @@ pub(super) fn read_csv(
                 ),
             ));
         }
+        for (index, holds) in &mut unread {
+            *holds |= may_hold_identity(record.get(*index).unwrap_or_default());
+        }
         let before = rows.len();
         for column in &columns {
             let value = record.get(column.index).unwrap_or_default();
@@ -167,6 +177,12 @@ pub(super) fn read_csv(
             });
         }
     }
+    let holding: Vec<usize> = unread
+        .iter()
+        .filter(|(_, holds)| *holds)
+        .map(|(index, _)| *index)
+        .collect();
+    check_unread(header_line, &header, &columns, &holding)?;
     Ok((
         Layout::Csv {
             delimiter,

@@ -1,5 +1,6 @@
 use proptest::prelude::*;
 
+use super::header::may_hold_identity;
 use super::rows::is_spreadsheet_number;
 use super::*;
 
@@ -534,6 +535,50 @@ fn identity_columns_not_read_refuse_the_file_unless_ignored_knowingly() {
         "Personal e-mails",
     ] {
         assert!(looks_like_identity(header), "{header}");
+    }
+}
+
+#[test]
+fn unread_identity_columns_holding_no_address_do_not_refuse_the_file() {
+    // A Salesforce contact export: the other phone columns are empty, `Email Opt Out` holds
+    // only yes/no flags. Nothing there can be an address or a number, so nothing is missed.
+    let text = "First Name,Last Name,Email,Mobile Phone,Other Phone,Email Opt Out,Do Not Call\n\
+                Jane,Roe,jane@example.com,,,false,0\n\
+                Joe,Bloggs,joe@example.com,, ,TRUE,1\n";
+    let input = read(text).unwrap();
+    assert_eq!(
+        rows(&input)
+            .iter()
+            .map(|r| r.2.as_str())
+            .collect::<Vec<_>>(),
+        ["jane@example.com", "joe@example.com"]
+    );
+    // One value in one row of such a column is enough to refuse the file, wherever it is.
+    let text = format!("{text}Ann,Lee,ann@example.com,,+1 425 555 2671,false,0\n");
+    let err = read(&text).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("line 1: \"Other Phone\" (column 5) looks like"),
+        "{err}"
+    );
+    // A value that is not a flag counts, even when it is not an address (a bounce date).
+    let err = read("Email,Email Bounced Date\na@example.com,2026-01-05\n").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"Email Bounced Date\" (column 2)"),
+        "{err}"
+    );
+    for value in ["", " ", "No", "y", "N/A", "x", "-", "null"] {
+        assert!(!may_hold_identity(value), "{value:?}");
+    }
+    for value in [
+        "jane@example.com",
+        "+1 425 555 2671",
+        "4255552671",
+        "2026-01-05",
+        "?",
+    ] {
+        assert!(may_hold_identity(value), "{value:?}");
     }
 }
 
