@@ -53,6 +53,47 @@ async fn lookup_prints_counts_and_json() {
     assert_eq!(v["response"]["calls"][0]["spokenLanguage"], "de", "{out}");
 }
 
+/// A subject with more data than the 8 MiB default cap: the CLI names its own flag (the
+/// library's message names a builder method a CLI user cannot reach), and the flag reads it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_answer_is_read_with_max_response_mib() {
+    let server = MockServer::start().await;
+    let padding = "x".repeat(1536 * 1024);
+    Mock::given(method("GET"))
+        .respond_with(json(&format!(
+            r#"{{"requestId":"big","calls":[{{"id":"1","notes":"{padding}"}}]}}"#
+        )))
+        .mount(&server)
+        .await;
+    let lookup = ["lookup", "email", "jane@example.com"];
+    let (code, out, err) = run(gong_privacy(
+        &server,
+        &[&["--max-response-mib", "1"], &lookup[..]].concat(),
+    ));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains(
+            "larger than the 1 MiB limit and was not read; if this subject really has that \
+             much data, run again with --max-response-mib N (more than 1)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("GongClientBuilder"), "{err}");
+    let (code, out, err) = run(gong_privacy(
+        &server,
+        &[&["--max-response-mib", "2"], &lookup[..]].concat(),
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 call"), "{out}");
+    // Out of range is a usage error, before any request.
+    let (code, _, err) = run(gong_privacy(
+        &server,
+        &[&["--max-response-mib", "0"], &lookup[..]].concat(),
+    ));
+    assert_eq!(code, 2, "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn erase_shows_the_lookup_and_prints_the_receipt() {
     let server = mock_gong().await;

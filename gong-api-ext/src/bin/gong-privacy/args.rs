@@ -46,6 +46,13 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "30s", value_name = "DURATION", value_parser = duration)]
     pub timeout: Duration,
 
+    /// The largest answer read from Gong, in MiB (default 8: tens of thousands of references).
+    /// A larger answer is refused unread rather than held in memory; raise it only for a subject
+    /// that really has that much data.
+    #[arg(long, global = true, env = "GONG_MAX_RESPONSE_MIB", default_value_t = 8, value_name = "MIB",
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_response_mib: u32,
+
     /// Calls allowed per UTC day, by every run sharing the quota store (Gong's limit is 10,000
     /// per company). A batch stops at it (exit code 4); rerun it after 00:00 UTC to continue.
     #[arg(long, global = true, env = "GONG_DAILY_BUDGET", default_value_t = 10_000, value_name = "N",

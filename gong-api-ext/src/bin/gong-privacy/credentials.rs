@@ -100,6 +100,9 @@ pub fn quota_store(cli: &Cli) -> Result<QuotaStore, Failure> {
 ///
 /// Synchronous, as every command calls it; an OAuth login's tokens are read from their store
 /// (file or keychain) on a blocking section of the runtime.
+/// One mebibyte: `--max-response-mib` is in these.
+pub const MIB: usize = 1024 * 1024;
+
 pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
     let builder = if environment_has_credentials() {
         let mut builder = GongClientBuilder::from_env().map_err(Failure::from_sdk)?;
@@ -115,6 +118,7 @@ pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
     let client = builder
         .user_agent_product(concat!("gong-privacy/", env!("CARGO_PKG_VERSION")))
         .timeout(cli.timeout)
+        .max_response_bytes(cli.max_response_mib as usize * MIB)
         .rate_limit(RateLimitConfig {
             requests_per_second: cli.rate,
             daily_budget: Some(cli.daily_budget),

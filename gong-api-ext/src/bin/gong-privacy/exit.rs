@@ -145,6 +145,24 @@ pub fn describe(error: &Error) -> String {
             "{e}. A Gong technical administrator of the customer must authorise the app again: \
              run `gong-privacy auth login`"
         ),
+        // The library's message names the builder method; a CLI user has the flag.
+        Error::ResponseTooLarge {
+            operation,
+            status,
+            limit,
+            may_have_taken_effect,
+        } => format!(
+            "Gong's answer to {operation} ({status}) is larger than the {} MiB limit and was not \
+             read{}; if this subject really has that much data, run again with \
+             --max-response-mib N (more than {})",
+            limit / crate::credentials::MIB,
+            if *may_have_taken_effect {
+                "; Gong may have acted on it"
+            } else {
+                ""
+            },
+            limit / crate::credentials::MIB,
+        ),
         Error::Transport {
             operation,
             attempts,
