@@ -246,7 +246,11 @@ impl Reader<'_> {
             };
             return fault(&response, kind);
         }
-        let mut answer = http::Response::new(Bytes::from(body));
+        let body = Bytes::from(body);
+        if status.is_success() {
+            crate::executor::record_success_body(&body);
+        }
+        let mut answer = http::Response::new(body);
         *answer.status_mut() = status;
         *answer.version_mut() = response.version();
         *answer.headers_mut() = std::mem::take(response.headers_mut());

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use bytes::Bytes;
 use gong_api::progenitor_client::{self, ResponseValue};
 use gong_api::types;
 use reqwest::StatusCode;
@@ -13,11 +14,11 @@ use reqwest::header::HeaderMap;
 use crate::answer::{Fault, FaultKind};
 use crate::config::GongClientBuilder;
 use crate::crm::{ClientRequestIdSource, CrmDeletion, CrmRequestStatus, WaitOptions};
-use crate::email::IntoEmailAddress;
+use crate::email::{EmailAddress, IntoEmailAddress};
 use crate::error::{ApiError, Error, InputKind, InvalidInput};
 use crate::excerpt;
 use crate::executor::{CallTrace, traced};
-use crate::phone::IntoPhoneNumber;
+use crate::phone::{IntoPhoneNumber, PhoneNumber};
 use crate::rate_limit::RateLimiter;
 use crate::receipt::ErasureReceipt;
 use crate::retry;
@@ -121,13 +122,22 @@ impl GongClient {
         email: impl IntoEmailAddress,
     ) -> Result<types::EmailAddressReferences, Error> {
         let email = email.into_email_address()?;
+        Ok(self.find_references_by_email_as_received(&email).await?.0)
+    }
+
+    /// [`find_references_by_email`](Self::find_references_by_email), with Gong's answer as
+    /// received, byte for byte (access exports keep it so).
+    pub(crate) async fn find_references_by_email_as_received(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<(types::EmailAddressReferences, Bytes), Error> {
         let raw = &self.shared.raw;
-        let response = call(
+        let (response, body) = call_as_received(
             "find_all_references_to_email_address",
             raw.find_all_references_to_email_address(email.as_str()),
         )
         .await?;
-        Ok(response.into_inner())
+        Ok((response.into_inner(), body))
     }
 
     /// What Gong holds that references a phone number (`GET
@@ -137,13 +147,22 @@ impl GongClient {
         phone: impl IntoPhoneNumber,
     ) -> Result<types::PhoneNumberReferences, Error> {
         let phone = phone.into_phone_number()?;
+        Ok(self.find_references_by_phone_as_received(&phone).await?.0)
+    }
+
+    /// [`find_references_by_phone`](Self::find_references_by_phone), with Gong's answer as
+    /// received, byte for byte (access exports keep it so).
+    pub(crate) async fn find_references_by_phone_as_received(
+        &self,
+        phone: &PhoneNumber,
+    ) -> Result<(types::PhoneNumberReferences, Bytes), Error> {
         let raw = &self.shared.raw;
-        let response = call(
+        let (response, body) = call_as_received(
             "find_all_references_to_phone_number",
             raw.find_all_references_to_phone_number(phone.as_str()),
         )
         .await?;
-        Ok(response.into_inner())
+        Ok((response.into_inner(), body))
     }
 
     /// Asks Gong to erase every call, email, lead and contact that references an email address
@@ -355,9 +374,18 @@ async fn call<T>(
     operation: &'static str,
     request: impl Future<Output = Result<ResponseValue<T>, RawError>>,
 ) -> Result<ResponseValue<T>, Error> {
+    Ok(call_as_received(operation, request).await?.0)
+}
+
+/// [`call`], with the success answer's body as received (empty when the executor did not
+/// read one, which cannot happen for a success through `GongClient`).
+async fn call_as_received<T>(
+    operation: &'static str,
+    request: impl Future<Output = Result<ResponseValue<T>, RawError>>,
+) -> Result<(ResponseValue<T>, Bytes), Error> {
     let (result, trace) = traced(request).await;
     match result {
-        Ok(response) => Ok(response),
+        Ok(response) => Ok((response, trace.success_body.unwrap_or_default())),
         Err(e) => Err(unsettled(
             into_error(e, operation, &trace).await,
             operation,

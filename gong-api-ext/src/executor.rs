@@ -16,6 +16,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use gong_api::{BoxFuture, Executor};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
@@ -47,6 +48,10 @@ pub(crate) struct CallTrace {
     pub write: bool,
     /// The request's query values, which error messages must not quote.
     pub sensitive: Sensitive,
+    /// The body of the last success answer, as received: for callers that keep Gong's answer
+    /// byte for byte (an access export), since decoding into the typed response and encoding
+    /// again drops empty lists and `null`s and may reorder fields.
+    pub success_body: Option<Bytes>,
 }
 
 impl CallTrace {
@@ -79,6 +84,11 @@ pub(crate) async fn traced<F: Future>(call: F) -> (F::Output, CallTrace) {
             (output, trace)
         })
         .await
+}
+
+/// Records a success answer's body, as received, in the call's trace (a cheap `Bytes` clone).
+pub(crate) fn record_success_body(body: &Bytes) {
+    let _ = TRACE.try_with(|t| t.borrow_mut().success_body = Some(body.clone()));
 }
 
 /// Records `error` in the call's trace and answers for it locally (nothing is sent).

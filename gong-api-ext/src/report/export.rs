@@ -10,9 +10,11 @@ use gong_api::types;
 /// An access request's answer (GDPR Art. 15, CCPA "right to know"): Gong's whole answer about
 /// a subject, and a readable summary of it.
 ///
-/// [`to_json`](Self::to_json) is Gong's answer as the SDK decoded it: every field Gong sent,
-/// those this crate does not know included (the typed responses keep them), with the same
-/// values. Only empty lists and `null`s of fields the crate knows are left out, as absent.
+/// [`to_json`](Self::to_json) is Gong's answer byte for byte as received when the export was
+/// made by [`look_up`](Self::look_up): every field, empty lists and `null`s included, in Gong's
+/// order. Built from a typed answer ([`of_email`](Self::of_email)), it is that answer encoded
+/// again: every field Gong sent, those this crate does not know included, with the same values,
+/// but empty lists and `null`s of fields the crate knows left out, as absent.
 /// [`to_html`](Self::to_html) is a self-contained page grouping it by kind: calls, emails,
 /// meetings, CRM objects and their fields, engagement events, and for a phone number the
 /// linked email addresses and matching numbers; fields Gong added are shown under "Other
@@ -38,6 +40,9 @@ pub struct AccessExport {
     pub answer: Value,
     /// Its counts.
     pub snapshot: Snapshot,
+    /// Gong's answer exactly as received (JSON text), when [`look_up`](Self::look_up) made the
+    /// export; `None` when it was built from a typed answer.
+    pub received: Option<String>,
 }
 
 impl AccessExport {
@@ -47,18 +52,34 @@ impl AccessExport {
         subject: &Subject,
     ) -> Result<Self, crate::Error> {
         let at = Timestamp::now;
-        Ok(match subject {
-            Subject::Email(e) => Self::of_email(
-                subject.clone(),
-                &client.find_references_by_email(e).await?,
-                at(),
-            ),
-            Subject::Phone(p) => Self::of_phone(
-                subject.clone(),
-                &client.find_references_by_phone(p).await?,
-                at(),
-            ),
-        })
+        let (export, body) = match subject {
+            Subject::Email(e) => {
+                let (answer, body) = client.find_references_by_email_as_received(e).await?;
+                (Self::of_email(subject.clone(), &answer, at()), body)
+            }
+            Subject::Phone(p) => {
+                let (answer, body) = client.find_references_by_phone_as_received(p).await?;
+                (Self::of_phone(subject.clone(), &answer, at()), body)
+            }
+        };
+        Ok(export.with_received(&body))
+    }
+
+    /// Keeps `body`, the answer as received, for [`to_json`](Self::to_json), and shows what it
+    /// holds (empty lists and `null`s included) in the summary too. The executor accepted it as
+    /// a JSON object, so both readings succeed; should one not, the typed reading stands.
+    fn with_received(self, body: &[u8]) -> Self {
+        match (
+            std::str::from_utf8(body),
+            serde_json::from_slice::<Value>(body),
+        ) {
+            (Ok(text), Ok(answer)) if answer.is_object() => Self {
+                answer,
+                received: Some(text.to_owned()),
+                ..self
+            },
+            _ => self,
+        }
     }
 
     /// An email lookup's answer, received `at`.
@@ -67,6 +88,7 @@ impl AccessExport {
             subject,
             answer: serde_json::to_value(r).expect("answers serialise"),
             snapshot: Snapshot::of_email(r, at),
+            received: None,
         }
     }
 
@@ -76,11 +98,16 @@ impl AccessExport {
             subject,
             answer: serde_json::to_value(r).expect("answers serialise"),
             snapshot: Snapshot::of_phone(r, at),
+            received: None,
         }
     }
 
-    /// Gong's answer as JSON (pretty-printed).
+    /// Gong's answer as JSON: as received, byte for byte, when there is one (see
+    /// [`received`](Self::received)); else the typed answer, pretty-printed.
     pub fn to_json(&self) -> String {
+        if let Some(received) = &self.received {
+            return received.clone();
+        }
         let mut json = serde_json::to_string_pretty(&self.answer).expect("JSON serialises");
         json.push('\n');
         json

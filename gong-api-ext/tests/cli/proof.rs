@@ -872,12 +872,15 @@ async fn a_single_erase_is_held_back_until_allowed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn export_writes_gongs_whole_answer_and_a_summary_per_subject() {
     let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::path("/v2/data-privacy/data-for-email-address"))
-        .respond_with(json(
-            r#"{"requestId":"look-9","emails":[{"id":"e1","from":"jane@example.com","sentiment":"warm"}],"calls":[{"id":"7782342274025937000","status":"COMPLETED"}],"customerData":[{"system":"HubSpot","objects":[{"id":"c1","objectType":"Contact","fields":[{"name":"Title","value":"CFO"}]}]}],"voicemails":[{"id":"v1","transcript":"call me back"}]}"#,
-        ))
-        .mount(&server)
-        .await;
+    // Gong's order (not alphabetical), an empty known list, a known field set to null, a float
+    // written with its zero, and spacing: the JSON file is this, byte for byte.
+    let email_answer = r#"{"requestId":"look-9", "meetings":[],"emails":[{"id":"e1","from":"jane@example.com","sentiment":"warm","sentAt":null}],"calls":[{"id":"7782342274025937000","status":"COMPLETED","duration":60.0}],"customerData":[{"system":"HubSpot","objects":[{"id":"c1","objectType":"Contact","fields":[{"name":"Title","value":"CFO"}]}]}],"voicemails":[{"id":"v1","transcript":"call me back"}]}"#;
+    Mock::given(wiremock::matchers::path(
+        "/v2/data-privacy/data-for-email-address",
+    ))
+    .respond_with(json(email_answer))
+    .mount(&server)
+    .await;
     Mock::given(wiremock::matchers::path("/v2/data-privacy/data-for-phone-number"))
         .respond_with(json(r#"{"requestId":"look-8","calls":[{"id":"1"}],"emailAddresses":["jane@example.com"],"suppliedPhoneNumber":"+14255552671"}"#))
         .mount(&server)
@@ -895,10 +898,9 @@ async fn export_writes_gongs_whole_answer_and_a_summary_per_subject() {
         ],
     ));
     assert_eq!(code, 0, "{out}\n{err}");
-    let answer: Value = serde_json::from_str(
-        &std::fs::read_to_string(out_dir.join("email-jane@example.com.json")).unwrap(),
-    )
-    .unwrap();
+    let exported = std::fs::read_to_string(out_dir.join("email-jane@example.com.json")).unwrap();
+    assert_eq!(exported, email_answer, "Gong's answer, byte for byte");
+    let answer: Value = serde_json::from_str(&exported).unwrap();
     assert_eq!(
         answer["voicemails"][0]["transcript"], "call me back",
         "an unknown field is exported"
