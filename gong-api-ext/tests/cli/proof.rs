@@ -772,6 +772,46 @@ async fn the_whole_lifecycle_erase_verify_report_in_a_browser() {
     );
 }
 
+/// `--allow SUBJECT` erases the one held-back subject someone reviewed; the other stays held
+/// back. A subject that is not in the file is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn held_back_subjects_are_allowed_one_by_one() {
+    let server = serve(&readme_gong()).await;
+    let dir = scratch("allow-one");
+    std::fs::write(dir.join("dsr.csv"), BATCH).unwrap();
+    let cmd = |extra: &[&str]| {
+        let mut args = vec!["erase", "--from", "dsr.csv", "--yes", "--rate", "1000"];
+        args.extend_from_slice(extra);
+        let mut c = gong_privacy(&server, &args);
+        c.current_dir(&dir);
+        c
+    };
+    let (code, out, err) = run(cmd(&[]));
+    assert_eq!(code, 9, "{out}\n{err}");
+    assert!(
+        err.contains("--allow SUBJECT (repeatable)") && err.contains("--allow-large"),
+        "{err}"
+    );
+    let before = sent(&server).await.len();
+    // Not a subject of the file (a typo of the one reviewed): nothing is sent.
+    let (code, _, err) = run(cmd(&["--allow", "+44 20 7946 0019"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--allow +44 20 7946 0019: +442079460019 is not a subject of dsr.csv"),
+        "{err}"
+    );
+    let (code, _, err) = run(cmd(&["--allow", "sales@example"]));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(sent(&server).await.len(), before, "nothing sent");
+    // The switchboard, written as in the file, is allowed; the mailbox stays held back.
+    let (code, out, err) = run(cmd(&["--allow", "+44 20 7946 0018"]));
+    assert_eq!(code, 9, "{out}\n{err}");
+    assert!(out.contains("1 erased, 1 held back, 0 failed"), "{out}");
+    let requests = sent(&server).await;
+    assert_eq!(count(&requests, "POST", "+442079460018"), 1);
+    assert_eq!(count(&requests, "POST", "sales@example.com"), 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn no_preview_saves_the_lookups_and_says_what_it_gives_up() {
     let gong = FadingGong::with(&[(

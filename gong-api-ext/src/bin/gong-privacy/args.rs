@@ -200,6 +200,17 @@ pub struct EraseArgs {
     #[arg(long, global = true, conflicts_with = "no_preview")]
     pub allow_large: bool,
 
+    /// Erase this one held-back subject of --from once someone has reviewed it (repeatable):
+    /// the others stay held back. Written as in the file or in its canonical form; a subject
+    /// that is not in the file is refused before anything is sent.
+    #[arg(
+        long = "allow",
+        value_name = "SUBJECT",
+        requires = "from",
+        conflicts_with = "no_preview"
+    )]
+    pub allow: Vec<String>,
+
     /// The blast-radius guard's threshold: a subject with more objects than this (emails,
     /// calls, meetings, CRM objects, engagement events) is held back for review.
     #[arg(long, global = true, default_value_t = DEFAULT_MAX_OBJECTS, value_name = "N", conflicts_with = "no_preview")]

@@ -19,7 +19,7 @@ use gong_api_ext::batch::journal::{
 use gong_api_ext::batch::run::{Plan, RunChoice, row_record};
 use gong_api_ext::lifecycle::{Erasure, Guard};
 use gong_api_ext::quota::{Admit, BudgetGate, Shortfall};
-use gong_api_ext::{Error, GongClient, RateLimiter};
+use gong_api_ext::{Error, GongClient, RateLimiter, Subject};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{Cli, EraseArgs};
@@ -98,6 +98,7 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
             list_invalid(&source, &input, &plan)
         )));
     }
+    let allowed = allowed_subjects(&source, &input, &args.allow)?;
     let (client, limiter) = client(cli)?;
     if args.dry_run {
         return crate::dry_run::run(cli, args, &source, &input, &client).await;
@@ -138,6 +139,7 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
         run_id,
         journal_path: journal_path.display().to_string(),
         guard,
+        allowed,
         erased: 0,
         held_back: 0,
         failed: 0,
@@ -205,6 +207,33 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
     Ok(batch.finish(stop))
 }
 
+/// The subjects `--allow` names, each read as a subject and found among the file's: a value
+/// that is not one, or not in the file (a typo, another file's subject), is a usage error
+/// before anything is sent, since the subject the user reviewed would otherwise stay held back
+/// without a word, or the one allowed might not be the one reviewed.
+fn allowed_subjects(
+    source: &str,
+    input: &BatchInput,
+    allow: &[String],
+) -> Result<Arc<Vec<Subject>>, Failure> {
+    let mut allowed = Vec::new();
+    for value in allow {
+        let subject =
+            Subject::parse(value).map_err(|e| Failure::usage(format!("--allow {value}: {e}")))?;
+        if !input
+            .rows
+            .iter()
+            .any(|row| row.subject.as_ref() == Ok(&subject))
+        {
+            return Err(Failure::usage(format!(
+                "--allow {value}: {subject} is not a subject of {source}; nothing was sent"
+            )));
+        }
+        allowed.push(subject);
+    }
+    Ok(Arc::new(allowed))
+}
+
 /// The blast-radius guard the erase options ask for.
 pub fn guard(args: &EraseArgs) -> Guard {
     Guard {
@@ -250,6 +279,8 @@ struct Batch<'a> {
     run_id: String,
     journal_path: String,
     guard: Guard,
+    /// Held-back subjects reviewed and allowed one by one (`--allow`).
+    allowed: Arc<Vec<Subject>>,
     erased: usize,
     held_back: usize,
     failed: usize,
@@ -379,10 +410,15 @@ impl Batch<'_> {
         // Each subject's lifecycle up to the erase: lookup, guard, erase (the client's rate
         // limiter paces every call).
         let (guard, preview, client) = (self.guard, !self.args.no_preview, client.clone());
+        let allowed = Arc::clone(&self.allowed);
         let mut outcomes = feed
             .enumerate()
             .map(move |(index, (subject, reservation))| {
                 let client = client.clone();
+                let guard = Guard {
+                    allow: guard.allow || allowed.contains(&subject),
+                    ..guard
+                };
                 async move {
                     let mut erasure = Erasure::new(subject);
                     let result = erasure
@@ -579,7 +615,8 @@ impl Batch<'_> {
             None if self.held_back > 0 => eprintln!(
                 "{} held back for review, not erased (the blast-radius guard: more than {} \
                  objects, or a phone number belonging to several people; the journal's `before` \
-                 and `guard` fields show what Gong holds). After review, erase them with: \
+                 and `guard` fields show what Gong holds). After review, erase each one \
+                 reviewed with: {again} --allow SUBJECT (repeatable), or all of them with: \
                  {again} --allow-large",
                 plural(self.held_back, "subject"),
                 self.guard.max_objects,

@@ -27,7 +27,7 @@ pub const REAUTHORIZE: u8 = 7;
 /// The credentials lack a scope the command needs; the message names it.
 pub const MISSING_SCOPE: u8 = 8;
 /// Some subjects were held back for review by the blast-radius guard, none failed; after
-/// review, `--allow-large` erases them.
+/// review, `--allow SUBJECT` erases one, `--allow-large` all.
 pub const HELD_BACK: u8 = 9;
 /// `verify`: some subjects are still present (or present again) in Gong; verify again later.
 pub const NOT_CLEAN: u8 = 10;
@@ -47,7 +47,7 @@ Exit codes:
   7    the customer must authorise the app again (OAuth invalid_grant): run `gong-privacy auth login`
   8    the credentials lack a scope the command needs (the message names it)
   9    some subjects were held back for review (too much data, or a shared number);
-       after review, rerun with --allow-large
+       after review, rerun with --allow SUBJECT (each reviewed) or --allow-large
   10   verify: some subjects are still present, or present again; verify again later
   130  interrupted (Ctrl-C); rerun the same command to resume";
 
