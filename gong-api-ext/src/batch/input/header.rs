@@ -203,8 +203,9 @@ fn missing_columns(line: u64, wanted: &[String], found: &[String]) -> InputError
     )
 }
 
-/// Words whose presence in a header makes it look like a column of email addresses or phone
-/// numbers (see [`looks_like_identity`]).
+/// Words (lower case, accents dropped) that make a header look like a column of email
+/// addresses or phone numbers (see [`looks_like_identity`]): English, then the words of
+/// German, Spanish, French, Portuguese, Italian, Dutch and Nordic exports.
 const IDENTITY_WORDS: &[&str] = &[
     "email",
     "emails",
@@ -215,28 +216,105 @@ const IDENTITY_WORDS: &[&str] = &[
     "telephone",
     "tel",
     "mobile",
+    "mobiles",
     "cell",
     "cellphone",
     "msisdn",
+    "telefon",
+    "handy",
+    "mobil",
+    "rufnummer",
+    "correo",
+    "telefono",
+    "movil",
+    "courriel",
+    "portable",
+    "telefone",
+    "celular",
+    "cellulare",
+    "mobiel",
+    "tlf",
+];
+
+/// Starts of words that make a header look like one: compounds such as `EmailAdresse`,
+/// `phonenumber`, `Telefonnummer`, `Mobilnummer`, `Epostadress`. Not `mobil` alone
+/// (`Mobility`).
+const IDENTITY_PREFIXES: &[&str] = &[
+    "email",
+    "phone",
+    "mobile",
+    "telefon",
+    "telefoon",
+    "mobilnummer",
+    "mobilnr",
+    "mobiltelefon",
+    "handynummer",
+    "mailadres",
+    "epost",
+];
+
+/// Ends of words that make a header look like one: `homephone`, `SecondaryEmail`,
+/// `Haustelefon`. Not `mobile` (`Automobile`).
+const IDENTITY_SUFFIXES: &[&str] = &["email", "phone", "telefon"];
+
+/// Parts of a header in scripts written without spaces (Japanese, Chinese, Korean): mail,
+/// telephone, mobile.
+const IDENTITY_PARTS: &[&str] = &[
+    "メール",
+    "電話",
+    "携帯",
+    "电话",
+    "手机",
+    "邮箱",
+    "邮件",
+    "전화",
+    "메일",
+    "휴대폰",
 ];
 
 /// Whether a header looks like a column of email addresses or phone numbers, read or not: it
 /// is a known column name, or one of its words (split at spaces, punctuation and lower-to-upper
-/// case changes, trailing digits dropped, case ignored) is one of `email`, `mail`, `phone`,
-/// `telephone`, `tel`, `mobile`, `cell`, `msisdn` (or a plural), or starts or ends with
-/// `email`, `phone` or `mobile` (`SecondaryEmail`, `homephone`, `Email2`). `Name`, `Notes`,
-/// `Id`, `Mailing address` or `Hotel` do not.
+/// case changes, trailing digits dropped, case and accents ignored), or two neighbouring words
+/// joined (`E-mail`, `E-post`), is one of [`IDENTITY_WORDS`] (`email`, `mail`, `phone`, `tel`,
+/// `mobile`, `cell`, `msisdn`, `Telefon`, `Handy`, `Mobil`, `correo`, `Courriel`, `Celular`…),
+/// starts with one of [`IDENTITY_PREFIXES`] (`EmailAddress2`, `Telefonnummer`) or ends with
+/// one of [`IDENTITY_SUFFIXES`] (`SecondaryEmail`, `homephone`); or it holds one of
+/// [`IDENTITY_PARTS`] (`メールアドレス`, `电话`). `Name`, `Notes`, `Id`, `Mailing address`,
+/// `Hotel`, `Automobile` or `Mobility` do not.
 pub fn looks_like_identity(header: &str) -> bool {
-    if column_kind(header).is_some() {
+    if column_kind(header).is_some() || IDENTITY_PARTS.iter().any(|p| header.contains(p)) {
         return true;
     }
-    words(header).iter().any(|word| {
-        let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
-        IDENTITY_WORDS.contains(&word)
-            || ["email", "phone", "mobile"]
-                .iter()
-                .any(|w| word.starts_with(w) || word.ends_with(w))
+    let words: Vec<String> = words(header)
+        .iter()
+        .map(|w| {
+            w.chars()
+                .map(fold_accent)
+                .collect::<String>()
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_owned()
+        })
+        .collect();
+    let joined = words.windows(2).map(|pair| pair.concat());
+    words.iter().cloned().chain(joined).any(|word| {
+        IDENTITY_WORDS.contains(&word.as_str())
+            || IDENTITY_PREFIXES.iter().any(|p| word.starts_with(p))
+            || IDENTITY_SUFFIXES.iter().any(|s| word.ends_with(s))
     })
+}
+
+/// A lower-case letter of Western European languages without its accent: `é` -> `e`.
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        other => other,
+    }
 }
 
 /// A header's words, lower case: `Secondary E-mail2` -> `secondary`, `e`, `mail2`;

@@ -175,7 +175,8 @@ pub struct EraseArgs {
 
     /// Leave this column out knowingly (repeatable). A column whose header looks like email
     /// addresses or phone numbers (a word such as email, e-mail, mail, phone, tel, telephone,
-    /// mobile, cell or msisdn, in any case: `Secondary Email`, `Alt Phone`), that is not read
+    /// mobile, cell or msisdn, or another language's such as Telefon, Handy, correo, Courriel,
+    /// in any case: `Secondary Email`, `Alt Phone`, `E-Mail-Adresse`), that is not read
     /// and that holds a value in some row (anything but an empty cell or a yes/no flag such as
     /// `true`, `0`, `N/A`) refuses the file, since the person's address there would not be
     /// erased; name it here to go ahead without it.
