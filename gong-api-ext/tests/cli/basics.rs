@@ -463,6 +463,75 @@ async fn crm_delete_with_an_unknown_outcome_prints_its_client_request_id() {
     );
 }
 
+/// `--client-request-id` is checked as Gong documents it (letters, digits, `-`, `_`) before
+/// anything else: no confirmation asked, no request sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn crm_delete_refuses_a_malformed_client_request_id_before_any_request() {
+    let server = crm_mock(&["DONE"]).await;
+    for bad in ["a b", "", "id/1", "naïve", "x\n"] {
+        let (code, out, err) = run(gong_privacy(
+            &server,
+            &["crm", "delete", "42", "--client-request-id", bad],
+        ));
+        assert_eq!(code, 2, "{bad:?}: {out}\n{err}");
+        assert!(
+            err.contains("is not a clientRequestId: only letters, digits, '-' and '_'"),
+            "{bad:?}: {err}"
+        );
+        assert!(!err.contains("Delete CRM integration"), "{err}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// Sending a deletion again under the id printed for it, after its first answer was lost:
+/// Gong's 409 "client request id has already been used" says the first one was registered.
+/// That is the deletion registered, not a failure (and `--wait` waits for it).
+#[tokio::test(flavor = "multi_thread")]
+async fn crm_delete_sent_again_under_its_id_takes_a_409_as_registered_earlier() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(409).set_body_raw(
+            r#"{"requestId":"c1","errors":["client request id has already been used"]}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/crm/request-status"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"requestId":"s","status":"DONE"}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let (code, out, err) = run(gong_privacy(
+        &server,
+        &[
+            "crm",
+            "delete",
+            "42",
+            "--yes",
+            "--client-request-id",
+            "gong-sdk-abc",
+            "--wait",
+            "--poll-interval",
+            "50ms",
+        ],
+    ));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains(
+            "Deletion of integration 42 registered earlier under clientRequestId gong-sdk-abc \
+             (Gong answered that the id has already been used)"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("DONE"), "{out}");
+    // A new deletion (no id given) answered 409 is an error, as before.
+    let (code, _, err) = run(gong_privacy(&server, &["crm", "delete", "42", "--yes"]));
+    assert_eq!(code, 1, "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn configuration_and_input_errors_are_one_line_and_exit_2() {
     let server = mock_gong().await;

@@ -308,7 +308,7 @@ pub enum CrmCommand {
         /// Send the deletion with this clientRequestId (letters, digits, `-`, `_`) instead of a
         /// new one: after a failure whose outcome is unknown, the id it printed, so the same
         /// deletion is sent again and never registered twice.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", value_parser = client_request_id)]
         client_request_id: Option<String>,
         /// Do not ask for confirmation (required when standard input is not a terminal).
         #[arg(long, short = 'y')]
@@ -392,6 +392,20 @@ fn duration(value: &str) -> Result<Duration, String> {
         Ok(_) => Err("a duration of zero is not allowed".into()),
         Err(e) => Err(format!("{e} (write e.g. 30s, 5m or 2h)")),
     }
+}
+
+/// A clientRequestId as Gong documents it (the spec's pattern, through its generated type),
+/// refused before the confirmation and before any request.
+fn client_request_id(value: &str) -> Result<String, String> {
+    value
+        .parse::<gong_api::types::ClientRequestId>()
+        .map(|_| value.to_owned())
+        .map_err(|_| {
+            format!(
+                "{value:?} is not a clientRequestId: only letters, digits, '-' and '_' are \
+                 allowed, at least one"
+            )
+        })
 }
 
 fn delimiter(value: &str) -> Result<u8, String> {

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use gong_api_ext::{CrmRequestState, CrmRequestStatus, Error, WaitOptions};
+use gong_api_ext::{CrmDeletion, CrmRequestState, CrmRequestStatus, Error, WaitOptions};
 
 use crate::args::{Cli, CrmCommand};
 use crate::exit::{self, Failure};
@@ -88,10 +88,26 @@ pub async fn run(cli: &Cli, command: &CrmCommand) -> Outcome {
             let id = client_request_id
                 .clone()
                 .unwrap_or_else(|| client.new_client_request_id());
-            let deletion = client
+            let deletion = match client
                 .delete_crm_integration_with_request_id(*integration_id, &id)
                 .await
-                .map_err(|error| unsettled_deletion(error, *integration_id, &id))?;
+            {
+                Ok(deletion) => deletion,
+                // The id of an earlier deletion whose answer was lost, sent again: Gong's 409
+                // "client request id has already been used" says that one was registered.
+                Err(error)
+                    if client_request_id.is_some()
+                        && error.status().map(|s| s.as_u16()) == Some(409) =>
+                {
+                    CrmDeletion {
+                        integration_id: *integration_id,
+                        client_request_id: id.clone(),
+                        request_id: error.request_id().map(str::to_owned),
+                        confirmed_by_conflict: true,
+                    }
+                }
+                Err(error) => return Err(unsettled_deletion(error, *integration_id, &id)),
+            };
             if cli.json {
                 emit(&Json::CrmDeletion {
                     integration_id: deletion.integration_id,
@@ -99,6 +115,14 @@ pub async fn run(cli: &Cli, command: &CrmCommand) -> Outcome {
                     request_id: deletion.request_id.clone(),
                     confirmed_by_conflict: deletion.confirmed_by_conflict,
                 });
+            } else if deletion.confirmed_by_conflict {
+                say!(
+                    "Deletion of integration {} registered earlier under clientRequestId {} \
+                     (Gong answered that the id has already been used), Gong requestId {}",
+                    deletion.integration_id,
+                    deletion.client_request_id,
+                    deletion.request_id.as_deref().unwrap_or("-")
+                );
             } else {
                 say!(
                     "Deletion of integration {} registered: clientRequestId {}, Gong requestId {}",
