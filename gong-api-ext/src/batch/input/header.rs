@@ -397,14 +397,52 @@ pub(super) fn may_hold_identity(value: &str) -> bool {
     !NOT_AN_IDENTITY.contains(&value.as_str())
 }
 
-/// The columns that look like email addresses or phone numbers ([`looks_like_identity`]), are
-/// not read and are not named in `--ignore-column`: candidates for [`check_unread`], which
-/// refuses those that hold a value in some row.
-pub(super) fn unread_identity_columns(
+/// Whether a cell holds an address or a number as a subject column would read it: a valid email
+/// address, or a valid phone number written with its `+`. An unread column holding one refuses
+/// the file whatever its header (`Work Address`, `Login`), as one whose header looks like
+/// addresses does.
+pub(super) fn is_identity(value: &str) -> bool {
+    let value = value.trim();
+    (value.contains('@') || value.starts_with('+'))
+        && value.chars().count() <= super::MAX_VALUE_CHARS
+        && crate::Subject::parse(value).is_ok()
+}
+
+/// An unread column (not read, not named in `--ignore-column`) and what its cells showed.
+pub(super) struct Unread {
+    pub(super) index: usize,
+    /// Its header looks like addresses ([`looks_like_identity`]).
+    looks: bool,
+    /// Some cell holds a value ([`may_hold_identity`]).
+    holds_value: bool,
+    /// The first line where a cell holds an address or a number ([`is_identity`]).
+    address_at: Option<u64>,
+}
+
+impl Unread {
+    /// Takes in the cell of one row.
+    pub(super) fn see(&mut self, line: u64, value: &str) {
+        if self.looks && !self.holds_value {
+            self.holds_value = may_hold_identity(value);
+        }
+        if self.address_at.is_none() && is_identity(value) {
+            self.address_at = Some(line);
+        }
+    }
+
+    fn refuses(&self) -> bool {
+        (self.looks && self.holds_value) || self.address_at.is_some()
+    }
+}
+
+/// The columns that are not read and not named in `--ignore-column`: candidates for
+/// [`check_unread`], which refuses those whose header looks like addresses and that hold a
+/// value in some row, and those that hold an address or a number in some row.
+pub(super) fn unread_columns(
     header: &[String],
     columns: &[Column],
     options: &InputOptions,
-) -> Vec<usize> {
+) -> Vec<Unread> {
     let ignore: Vec<String> = options
         .ignore_columns
         .iter()
@@ -414,26 +452,37 @@ pub(super) fn unread_identity_columns(
         .iter()
         .enumerate()
         .filter(|(index, name)| {
-            !columns.iter().any(|c| c.index == *index)
-                && looks_like_identity(name)
-                && !ignore.contains(&normalize(name))
+            !columns.iter().any(|c| c.index == *index) && !ignore.contains(&normalize(name))
         })
-        .map(|(index, _)| index)
+        .map(|(index, name)| Unread {
+            index,
+            looks: looks_like_identity(name),
+            holds_value: false,
+            address_at: None,
+        })
         .collect()
 }
 
 /// Unread columns that look like email addresses or phone numbers and hold a value
-/// ([`may_hold_identity`]) in some row refuse the file, unless named in `--ignore-column`: the
-/// person's address there would never be erased, without a word.
+/// ([`may_hold_identity`]) in some row, or that hold an address or a number ([`is_identity`])
+/// in some row, refuse the file, unless named in `--ignore-column`: the person's address there
+/// would never be erased, without a word.
 pub(super) fn check_unread(
     line: u64,
     header: &[String],
     columns: &[Column],
-    holding: &[usize],
+    unread: &[Unread],
 ) -> Result<(), InputError> {
-    let unread: Vec<String> = holding
+    let unread: Vec<String> = unread
         .iter()
-        .map(|&index| format!("{:?} (column {})", header[index].trim(), index + 1))
+        .filter(|u| u.refuses())
+        .map(|u| {
+            let name = format!("{:?} (column {}", header[u.index].trim(), u.index + 1);
+            match u.address_at {
+                Some(at) if !u.looks => format!("{name}, one at line {at})"),
+                _ => format!("{name})"),
+            }
+        })
         .collect();
     if unread.is_empty() {
         return Ok(());

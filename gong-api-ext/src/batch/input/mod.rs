@@ -69,8 +69,9 @@ pub struct InputOptions {
     /// Columns left out knowingly (header names, matched like `columns`). A column whose
     /// header looks like email addresses or phone numbers
     /// ([`looks_like_identity`]), that is not read and that holds a value in some row (anything
-    /// but an empty cell or a yes/no flag) refuses the file unless named here; a known column
-    /// named here is not read. Each must be in the header.
+    /// but an empty cell or a yes/no flag) refuses the file unless named here, and so does
+    /// any unread column with a cell that is a valid email address or `+` phone number; a
+    /// known column named here is not read. Each must be in the header.
     pub ignore_columns: Vec<String>,
     /// The longest line accepted, in bytes.
     pub max_line_bytes: usize,

@@ -1,8 +1,6 @@
 //! Rows: a plain list line by line, or CSV records through the csv crate, each value validated.
 
-use super::header::{
-    check_unread, choose_columns, may_hold_identity, split_line, unread_identity_columns,
-};
+use super::header::{check_unread, choose_columns, split_line, unread_columns};
 use super::{
     Column, ColumnKind, InputError, InputErrorKind, InputOptions, Layout, MAX_VALUE_CHARS, Row,
     RowError, comment_holds_a_subject, comment_lines, content_lines,
@@ -116,11 +114,8 @@ pub(super) fn read_csv(
     }
     let columns = choose_columns(header_line, &header, options)?;
     check_comments(text, header_line, delimiter, &columns)?;
-    // Unread identity-looking columns, and whether some row holds a value in each.
-    let mut unread: Vec<(usize, bool)> = unread_identity_columns(&header, &columns, options)
-        .into_iter()
-        .map(|index| (index, false))
-        .collect();
+    // Unread columns, and what their cells hold.
+    let mut unread = unread_columns(&header, &columns, options);
     let names = columns
         .iter()
         .map(|c| c.name.trim().to_owned())
@@ -156,8 +151,8 @@ pub(super) fn read_csv(
                 ),
             ));
         }
-        for (index, holds) in &mut unread {
-            *holds |= may_hold_identity(record.get(*index).unwrap_or_default());
+        for column in &mut unread {
+            column.see(line, record.get(column.index).unwrap_or_default());
         }
         let before = rows.len();
         for column in &columns {
@@ -177,12 +172,7 @@ pub(super) fn read_csv(
             });
         }
     }
-    let holding: Vec<usize> = unread
-        .iter()
-        .filter(|(_, holds)| *holds)
-        .map(|(index, _)| *index)
-        .collect();
-    check_unread(header_line, &header, &columns, &holding)?;
+    check_unread(header_line, &header, &columns, &unread)?;
     Ok((
         Layout::Csv {
             delimiter,

@@ -653,3 +653,44 @@ fn a_header_naming_a_column_twice_is_refused_with_both_positions() {
     // Empty header cells (a spreadsheet's trailing separators) are not names.
     assert!(read("email,,\na@example.com,,\n").is_ok());
 }
+
+#[test]
+fn unread_columns_holding_addresses_refuse_the_file_whatever_their_header() {
+    // A work address under a header that names no address, a login that is one, a column
+    // with no header at all: the person's address there would never be erased.
+    for (text, named) in [
+        (
+            "Name,Email,Work Address\nJane,jane@example.com,\nJoe,joe@example.com,joe@work.example\n",
+            "\"Work Address\" (column 3, one at line 3)",
+        ),
+        (
+            "Name,Email,Login\nJane,jane@example.com, +1 425 555 2671 \n",
+            "\"Login\" (column 3, one at line 2)",
+        ),
+        (
+            "Email,\njane@example.com,jane.roe@example.org\n",
+            "\"\" (column 2, one at line 2)",
+        ),
+    ] {
+        let err = read(text).unwrap_err();
+        assert_eq!(err.kind(), InputErrorKind::Header, "{text}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "line 1: {named} looks like email addresses or phone numbers but is not read"
+            )),
+            "{text}: {err}"
+        );
+    }
+    let options = InputOptions {
+        ignore_columns: vec!["work address".into()],
+        ..InputOptions::default()
+    };
+    let text = "Name,Email,Work Address\nJane,jane@example.com,jane@work.example\n";
+    assert_eq!(parse(text.as_bytes(), &options).unwrap().rows.len(), 1);
+    // Cells that only mention or resemble one do not: notes, ids, dates, amounts, a half
+    // address, a number without its +.
+    let text = "Email,Notes,Id,Date,Amount,Ref\n\
+                jane@example.com,call at noon re: jane@,7,2026-11-25,+5,4255552671\n\
+                joe@example.com,\"wrote from home, @joe\",+12,1/2/26,-3.5,x@\n";
+    assert_eq!(read(text).unwrap().rows.len(), 2);
+}

@@ -178,7 +178,8 @@ pub struct EraseArgs {
     /// mobile, cell or msisdn, or another language's such as Telefon, Handy, correo, Courriel,
     /// in any case: `Secondary Email`, `Alt Phone`, `E-Mail-Adresse`), that is not read
     /// and that holds a value in some row (anything but an empty cell or a yes/no flag such as
-    /// `true`, `0`, `N/A`) refuses the file, since the person's address there would not be
+    /// `true`, `0`, `N/A`) refuses the file, as does any unread column with a cell that is an
+    /// email address or a `+` phone number, since the person's address there would not be
     /// erased; name it here to go ahead without it.
     #[arg(long = "ignore-column", value_name = "NAME", requires = "from")]
     pub ignore_columns: Vec<String>,
