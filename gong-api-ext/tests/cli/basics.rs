@@ -438,6 +438,33 @@ async fn crm_delete_with_an_unknown_outcome_prints_its_client_request_id() {
     // A plain rerun would be a new deletion, with a new id.
     assert!(!err.contains("a rerun sends it again"), "{err}");
 
+    // The same when the daily budget stops the retries after the lost answer: the outcome is
+    // unknown, and "the rerun sends it again (the same request)" would be untrue of a new
+    // deletion.
+    let (code, _, err) = run(gong_privacy(
+        &server,
+        &[
+            "--timeout",
+            "200ms",
+            "--daily-budget",
+            "1",
+            "crm",
+            "delete",
+            "42",
+            "--yes",
+        ],
+    ));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("sent, outcome unknown"), "{err}");
+    assert!(
+        err.contains("The deletion may have been registered under clientRequestId gong-sdk-"),
+        "{err}"
+    );
+    assert!(
+        !err.to_lowercase().contains("rerun sends it again"),
+        "{err}"
+    );
+
     let server = crm_mock(&["DONE"]).await;
     let (code, out, err) = run(gong_privacy(
         &server,

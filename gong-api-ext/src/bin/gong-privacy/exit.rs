@@ -178,16 +178,20 @@ pub fn describe(error: &Error) -> String {
                 (true, _) => "; Gong may have acted on it, and a rerun sends it again",
             }
         ),
-        Error::OutcomeUnknown { operation, cause } => format!(
-            "sent, outcome unknown: {} was sent and its answer lost, so Gong may have done it; \
-             retrying it stopped: {}. The rerun sends it again (the same request, safe to \
-             repeat) and settles it",
-            match *operation {
-                "delete_generic_crm_integration" => "the deletion request",
-                _ => "the erase request",
-            },
-            describe(cause)
-        ),
+        Error::OutcomeUnknown { operation, cause } => match *operation {
+            // A new `crm delete` is a new request: what to do is said with its id.
+            "delete_generic_crm_integration" => format!(
+                "sent, outcome unknown: the deletion request was sent and its answer lost, so \
+                 Gong may have done it; retrying it stopped: {}",
+                describe(cause)
+            ),
+            _ => format!(
+                "sent, outcome unknown: the erase request was sent and its answer lost, so Gong \
+                 may have done it; retrying it stopped: {}. The rerun sends it again (the same \
+                 request, safe to repeat) and settles it",
+                describe(cause)
+            ),
+        },
         e => match daily_limit_wait(e) {
             Some(wait) => format!(
                 "Gong's rate limit (its daily limit, most likely) asks to wait {}; no further \
