@@ -1,6 +1,10 @@
 //! The local file store: one JSON state file per company in a directory, read and written
 //! under an exclusive OS file lock (`fs4`), so every process of the machine shares it, and it
-//! survives restarts. Time is the wall clock, which every process of the machine shares.
+//! survives restarts. Time is the wall clock, which every process of the machine shares. Not
+//! for machines sharing a network directory: their clocks differ, and a difference over
+//! [`STEP_US`](super::state::STEP_US) is taken for a clock set back, by each in turn, which
+//! lets the one ahead go unpaced (`two_clocks_under_a_second_apart_are_never_a_step_back` in
+//! the state's tests shows the pace holding under a second); Redis has one clock for all.
 //!
 //! The lock is taken on a separate `.lock` file that is never replaced; the state is written
 //! to a temporary file and renamed over the old one, so a process killed mid-write leaves the

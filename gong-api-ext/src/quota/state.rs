@@ -383,6 +383,36 @@ pub(crate) mod tests {
         }
     }
 
+    /// Two machines whose clocks are 0.8 s apart, sharing one state: the one behind is never
+    /// taken for a clock set back (the state never moves back), and together they never go
+    /// faster than the pace allows once the one ahead is granted (the one behind waits for
+    /// the state's times, which the one ahead set).
+    #[test]
+    fn two_clocks_under_a_second_apart_are_never_a_step_back() {
+        let p = policy(3.0, 1, None);
+        let mut s = QuotaState::default();
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut real = T0;
+        let mut grants: Vec<i64> = Vec::new();
+        for _ in 0..2000 {
+            real += rng.i64(0..50_000);
+            let behind = rng.bool();
+            let now = if behind { real - 800_000 } else { real };
+            let tat = s.tat;
+            if let Admission::Granted { .. } = s.acquire(&p, now) {
+                grants.push(real);
+            }
+            assert!(s.tat >= tat, "the state moved back");
+        }
+        // In any real second, at most 3 grants from the one clock's pace plus 1 from the
+        // other's: the skew lets one go early, never more.
+        for (i, &at) in grants.iter().enumerate() {
+            let within = grants[i..].iter().take_while(|&&g| g < at + S).count();
+            assert!(within <= 4, "{within} grants within a second of {at}");
+        }
+        assert!(grants.len() > 100, "{}", grants.len());
+    }
+
     #[test]
     fn a_clock_set_back_an_hour_delays_nothing() {
         let p = policy(3.0, 1, Some(100));
