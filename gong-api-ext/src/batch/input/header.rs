@@ -275,11 +275,11 @@ const IDENTITY_PARTS: &[&str] = &[
 /// Whether a header looks like a column of email addresses or phone numbers, read or not: it
 /// is a known column name, or one of its words (split at spaces, punctuation and lower-to-upper
 /// case changes, trailing digits dropped, case and accents ignored), or two neighbouring words
-/// joined (`E-mail`, `E-post`), is one of [`IDENTITY_WORDS`] (`email`, `mail`, `phone`, `tel`,
-/// `mobile`, `cell`, `msisdn`, `Telefon`, `Handy`, `Mobil`, `correo`, `Courriel`, `Celular`…),
-/// starts with one of [`IDENTITY_PREFIXES`] (`EmailAddress2`, `Telefonnummer`) or ends with
-/// one of [`IDENTITY_SUFFIXES`] (`SecondaryEmail`, `homephone`); or it holds one of
-/// [`IDENTITY_PARTS`] (`メールアドレス`, `电话`). `Name`, `Notes`, `Id`, `Mailing address`,
+/// joined (`E-mail`, `E-post`), is an identity word (`email`, `mail`, `phone`, `tel`, `mobile`,
+/// `cell`, `msisdn`, `Telefon`, `Handy`, `Mobil`, `correo`, `Courriel`, `Celular`…), starts
+/// with an identity prefix (`EmailAddress2`, `Telefonnummer`) or ends with an identity suffix
+/// (`SecondaryEmail`, `homephone`); or it holds a Japanese, Chinese or Korean word for mail,
+/// telephone or mobile (`メールアドレス`, `电话`). `Name`, `Notes`, `Id`, `Mailing address`,
 /// `Hotel`, `Automobile` or `Mobility` do not.
 pub fn looks_like_identity(header: &str) -> bool {
     if column_kind(header).is_some() || IDENTITY_PARTS.iter().any(|p| header.contains(p)) {
