@@ -52,7 +52,9 @@ impl RetryConfig {
     /// everything.
     pub const DEFAULT_MAX_429_RESENDS: u32 = 10;
 
-    /// No retries: every request is sent once.
+    /// No retries: every request is sent once, except that with the rate limiter on a 429 is
+    /// sent again after the pause it sets, [`max_429_resends`](Self::max_429_resends) times at
+    /// most (set it to 0 as well for one request whatever the answer).
     pub fn disabled() -> Self {
         Self {
             max_attempts: 1,

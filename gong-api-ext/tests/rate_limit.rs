@@ -82,6 +82,30 @@ async fn a_429_is_sent_again_after_the_pause_outside_the_attempt_limit() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn no_429_resends_with_retries_off_sends_each_request_once() {
+    let server = MockServer::start().await;
+    mount_one_429(&server, "4").await;
+    respond_ok(&server).await;
+    let client = builder(&server)
+        .rate_limit(config(100.0, 1, Some(10)))
+        .retry(RetryConfig {
+            max_429_resends: 0,
+            ..RetryConfig::disabled()
+        })
+        .build()
+        .unwrap();
+    let err = client
+        .erase_email_address("a@example.com")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, gong_api_ext::Error::RateLimited { attempts: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_429_pauses_every_client_of_the_store() {
     let server = MockServer::start().await;
     mount_one_429(&server, "4").await;
