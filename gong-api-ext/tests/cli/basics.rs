@@ -140,14 +140,17 @@ async fn without_a_terminal_erasing_needs_yes() {
     let dir = scratch("no-yes");
     let list = dir.join("subjects.txt");
     std::fs::write(&list, "jane@example.com\n").unwrap();
-    for args in [
-        vec!["erase", "email", "jane@example.com"],
-        vec!["erase", "--from", list.to_str().unwrap()],
-        vec!["crm", "delete", "42"],
+    for (args, what) in [
+        (vec!["erase", "email", "jane@example.com"], "erase"),
+        (vec!["erase", "--from", list.to_str().unwrap()], "erase"),
+        (vec!["crm", "delete", "42"], "delete a CRM integration"),
     ] {
         let (code, _, err) = run(gong_privacy(&server, &args));
         assert_eq!(code, 2, "{args:?}");
-        assert!(err.contains("refusing to erase without --yes"), "{err}");
+        assert!(
+            err.contains(&format!("refusing to {what} without --yes")),
+            "{err}"
+        );
     }
     assert!(requests(&server).await.is_empty(), "nothing was sent");
     assert!(!dir.join("subjects.txt.journal.jsonl").exists());

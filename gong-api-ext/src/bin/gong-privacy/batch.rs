@@ -86,7 +86,7 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
         ));
     }
     if !args.dry_run {
-        require_confirmation_possible(args.yes)?;
+        require_confirmation_possible(args.yes, "erase")?;
     }
     let source = source_name(from);
     let input = read_input(from, args.delimiter, &args.columns, &args.ignore_columns)?;

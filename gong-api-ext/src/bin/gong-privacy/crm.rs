@@ -42,7 +42,7 @@ fn status_json(
 
 pub async fn run(cli: &Cli, command: &CrmCommand) -> Outcome {
     if let CrmCommand::Delete { yes, .. } = command {
-        require_confirmation_possible(*yes)?;
+        require_confirmation_possible(*yes, "delete a CRM integration")?;
     }
     let (client, _) = client(cli)?;
     match command {

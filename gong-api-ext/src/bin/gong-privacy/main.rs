@@ -115,13 +115,14 @@ pub async fn quota_today(limiter: &RateLimiter) -> Result<Usage, Failure> {
 }
 
 /// A destructive command without `--yes` needs someone at a terminal to confirm it.
-pub fn require_confirmation_possible(yes: bool) -> Result<(), Failure> {
+pub fn require_confirmation_possible(yes: bool, what: &str) -> Result<(), Failure> {
     if yes || std::io::stdin().is_terminal() {
         Ok(())
     } else {
-        Err(Failure::usage(
-            "refusing to erase without --yes: standard input is not a terminal, so nobody can confirm",
-        ))
+        Err(Failure::usage(format!(
+            "refusing to {what} without --yes: standard input is not a terminal, so nobody can \
+             confirm"
+        )))
     }
 }
 

@@ -103,7 +103,7 @@ pub async fn lookup(cli: &Cli, target: &Target) -> Outcome {
 
 pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
     let subject = subject(target)?;
-    require_confirmation_possible(args.yes)?;
+    require_confirmation_possible(args.yes, "erase")?;
     let (client, _) = client(cli)?;
     let mut erasure = Erasure::new(subject.clone());
     if args.no_preview {
