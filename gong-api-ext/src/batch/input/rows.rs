@@ -97,21 +97,13 @@ pub(super) fn read_csv(
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let lines = LineIndex::new(text);
-    let mut records = reader.records();
-    let mut header_line = 0;
-    let mut header: Vec<String> = Vec::new();
-    for record in records.by_ref() {
-        let record = record.map_err(|e| csv_error(&lines, &e))?;
-        let line = lines.record_line(record.position());
-        check_fields(&record, line)?;
-        check_quotes(lines.text(line), delimiter, line)?;
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        header_line = line;
-        header = record.iter().map(str::to_owned).collect();
-        break;
-    }
+    let mut records = reader
+        .records()
+        .filter_map(|record| checked(&lines, delimiter, record).transpose());
+    let (header_line, header): (u64, Vec<String>) = match records.next().transpose()? {
+        Some((line, record)) => (line, record.iter().map(str::to_owned).collect()),
+        None => (0, Vec::new()),
+    };
     let columns = choose_columns(header_line, &header, options)?;
     check_comments(text, header_line, delimiter, &columns)?;
     // Unread columns, and what their cells hold.
@@ -123,19 +115,9 @@ pub(super) fn read_csv(
         .join(" or ");
     let mut rows = Vec::new();
     for record in records {
-        let record = record.map_err(|e| csv_error(&lines, &e))?;
-        let line = lines.record_line(record.position());
-        check_fields(&record, line)?;
-        check_quotes(lines.text(line), delimiter, line)?;
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
+        let (line, record) = record?;
         if record.len() != header.len() {
-            let hint = if text
-                .split('\n')
-                .nth(line.saturating_sub(1) as usize)
-                .is_some_and(|l| l.contains('"'))
-            {
+            let hint = if lines.text(line).contains('"') {
                 " (the line has a quote: is one missing or stray?)"
             } else {
                 ""
@@ -182,6 +164,20 @@ pub(super) fn read_csv(
         },
         rows,
     ))
+}
+
+/// A record with its line, once its fields and quotes are checked; `None` for a blank line
+/// (whitespace only), which is skipped wherever it stands.
+fn checked(
+    lines: &LineIndex,
+    delimiter: u8,
+    record: csv::Result<csv::StringRecord>,
+) -> Result<Option<(u64, csv::StringRecord)>, InputError> {
+    let record = record.map_err(|e| csv_error(lines, &e))?;
+    let line = lines.record_line(record.position());
+    check_fields(&record, line)?;
+    check_quotes(lines.text(line), delimiter, line)?;
+    Ok((!record.iter().all(|f| f.trim().is_empty())).then_some((line, record)))
 }
 
 fn fields(n: usize) -> String {
