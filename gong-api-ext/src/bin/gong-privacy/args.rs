@@ -137,6 +137,31 @@ pub enum Target {
     },
 }
 
+/// How a `--from` file is read: the same for `erase` and `export`.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The CSV delimiter: `,`, `;`, `tab` or any single character (default: detected from the
+    /// header).
+    #[arg(long, value_name = "CHAR", requires = "from", value_parser = delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Read subjects from this column only (repeatable; case and spaces do not matter). A
+    /// column that is not a known name is read as `subject` (each value's kind detected).
+    #[arg(long = "column", value_name = "NAME", requires = "from")]
+    pub columns: Vec<String>,
+
+    /// Leave this column out knowingly (repeatable). A column whose header looks like email
+    /// addresses or phone numbers (a word such as email, e-mail, mail, phone, tel, telephone,
+    /// mobile, cell or msisdn, or another language's such as Telefon, Handy, correo, Courriel,
+    /// in any case: `Secondary Email`, `Alt Phone`, `E-Mail-Adresse`), that is not read
+    /// and that holds a value in some row (anything but an empty cell or a yes/no flag such as
+    /// `true`, `0`, `N/A`) refuses the file, as does any unread column with a cell that is an
+    /// email address or a `+` phone number, since the person's address there would not be
+    /// erased; name it here to go ahead without it.
+    #[arg(long = "ignore-column", value_name = "NAME", requires = "from")]
+    pub ignore_columns: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct EraseArgs {
@@ -163,26 +188,8 @@ pub struct EraseArgs {
     #[arg(long, requires = "from")]
     pub dry_run: bool,
 
-    /// The CSV delimiter: `,`, `;`, `tab` or any single character (default: detected from the
-    /// header).
-    #[arg(long, value_name = "CHAR", requires = "from", value_parser = delimiter)]
-    pub delimiter: Option<u8>,
-
-    /// Read subjects from this column only (repeatable; case and spaces do not matter). A
-    /// column that is not a known name is read as `subject` (each value's kind detected).
-    #[arg(long = "column", value_name = "NAME", requires = "from")]
-    pub columns: Vec<String>,
-
-    /// Leave this column out knowingly (repeatable). A column whose header looks like email
-    /// addresses or phone numbers (a word such as email, e-mail, mail, phone, tel, telephone,
-    /// mobile, cell or msisdn, or another language's such as Telefon, Handy, correo, Courriel,
-    /// in any case: `Secondary Email`, `Alt Phone`, `E-Mail-Adresse`), that is not read
-    /// and that holds a value in some row (anything but an empty cell or a yes/no flag such as
-    /// `true`, `0`, `N/A`) refuses the file, as does any unread column with a cell that is an
-    /// email address or a `+` phone number, since the person's address there would not be
-    /// erased; name it here to go ahead without it.
-    #[arg(long = "ignore-column", value_name = "NAME", requires = "from")]
-    pub ignore_columns: Vec<String>,
+    #[command(flatten)]
+    pub file: FileArgs,
 
     /// Do not ask for confirmation (required when standard input is not a terminal).
     #[arg(long, short = 'y', global = true)]
@@ -272,17 +279,8 @@ pub struct ExportArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// The CSV delimiter of --from (default: detected from the header).
-    #[arg(long, value_name = "CHAR", requires = "from", value_parser = delimiter)]
-    pub delimiter: Option<u8>,
-
-    /// Read subjects from this column of --from only (repeatable).
-    #[arg(long = "column", value_name = "NAME", requires = "from")]
-    pub columns: Vec<String>,
-
-    /// Leave this column of --from out knowingly (repeatable; see `erase --ignore-column`).
-    #[arg(long = "ignore-column", value_name = "NAME", requires = "from")]
-    pub ignore_columns: Vec<String>,
+    #[command(flatten)]
+    pub file: FileArgs,
 
     /// Lookups in flight at once in a batch.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

@@ -89,7 +89,7 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
         require_confirmation_possible(args.yes, "erase")?;
     }
     let source = source_name(from);
-    let input = read_input(from, args.delimiter, &args.columns, &args.ignore_columns)?;
+    let input = read_input(from, &args.file)?;
     if input.rows.iter().all(|r| r.subject.is_err()) {
         let plan = Plan::new(&input, &Default::default());
         return Err(Failure::usage(format!(

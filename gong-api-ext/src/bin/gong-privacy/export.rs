@@ -29,7 +29,7 @@ pub async fn run(cli: &Cli, args: &ExportArgs) -> Outcome {
         (Some(target), None) => vec![subject(target)?],
         (None, Some(from)) => {
             let source = source_name(from);
-            let input = read_input(from, args.delimiter, &args.columns, &args.ignore_columns)?;
+            let input = read_input(from, &args.file)?;
             let plan = Plan::new(&input, &Default::default());
             if !plan.invalid.is_empty() {
                 eprintln!(

@@ -7,6 +7,7 @@ use std::time::Duration;
 use gong_api_ext::batch::input::{BatchInput, InputOptions, Layout, parse};
 use gong_api_ext::batch::run::{Plan, RunChoice, RunStart};
 
+use crate::args::FileArgs;
 use crate::exit::Failure;
 use crate::plural;
 
@@ -19,12 +20,7 @@ pub fn source_name(from: &Path) -> String {
 }
 
 /// Reads and parses the input: refused as a whole (exit 2) when its structure is broken.
-pub fn read_input(
-    from: &Path,
-    delimiter: Option<u8>,
-    columns: &[String],
-    ignore_columns: &[String],
-) -> Result<BatchInput, Failure> {
+pub fn read_input(from: &Path, file: &FileArgs) -> Result<BatchInput, Failure> {
     let source = source_name(from);
     let bytes = if from == Path::new("-") {
         let mut bytes = Vec::new();
@@ -41,9 +37,9 @@ pub fn read_input(
         std::fs::read(from).map_err(|e| Failure::usage(format!("{source}: cannot read: {e}")))?
     };
     let options = InputOptions {
-        delimiter,
-        columns: columns.to_vec(),
-        ignore_columns: ignore_columns.to_vec(),
+        delimiter: file.delimiter,
+        columns: file.columns.clone(),
+        ignore_columns: file.ignore_columns.clone(),
         ..InputOptions::default()
     };
     parse(&bytes, &options).map_err(|e| {
