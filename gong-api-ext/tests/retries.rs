@@ -39,7 +39,9 @@ async fn retry_after_seconds_is_honoured_exactly() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_http_date_is_honoured() {
     let server = MockServer::start().await;
-    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(12));
+    // Far enough that the real time the first attempt takes (the date is read from the wall
+    // clock, the wait on tokio's paused one) cannot bring it near the 8 s backoff cap.
+    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(40));
     respond_once(
         &server,
         error_body(503, "maintenance").insert_header("Retry-After", at.as_str()),
@@ -55,7 +57,7 @@ async fn retry_after_http_date_is_honoured() {
     // HTTP dates have whole-second precision.
     let waited = start.elapsed();
     assert!(
-        waited >= Duration::from_secs(10) && waited <= Duration::from_secs(12),
+        waited >= Duration::from_secs(30) && waited <= Duration::from_secs(40),
         "{waited:?}"
     );
 }
@@ -723,7 +725,7 @@ fn lane_reply(seed: u64, subject: u64, attempt: u64) -> (Option<&'static str>, R
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n"
                 .to_vec(),
         ),
-        "stall past the timeout" => Reply::Stall(Duration::from_secs(3)),
+        "stall past the timeout" => Reply::Stall(Duration::from_secs(10)),
         "200 truncated" => Reply::Bytes(raw::http_declaring(
             200,
             &[("content-type", "application/json")],
@@ -799,7 +801,9 @@ async fn fault_lane_run(seed: u64) {
         reply
     });
     let client = builder_at(server.uri())
-        .timeout(Duration::from_millis(300))
+        // Long enough that a loaded machine's pause does not time out a 200 the server logged
+        // (a lost receipt the lane would blame on the SDK); the stall fault outlasts it.
+        .timeout(Duration::from_secs(2))
         .retry(RetryConfig {
             initial_backoff: Duration::from_millis(10),
             max_backoff: Duration::from_millis(40),

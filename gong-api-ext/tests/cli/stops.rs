@@ -281,13 +281,32 @@ async fn a_second_ctrl_c_quits_at_once() {
         assert!(child.try_wait().unwrap().is_none());
         std::thread::sleep(Duration::from_millis(10));
     }
+    // The second Ctrl-C goes only once the first one is taken: two signals close together
+    // arrive as one.
+    let (lines, stderr) = std::sync::mpsc::channel();
+    let mut reader = std::io::BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if lines.send(std::mem::take(&mut line)).is_err() {
+                break;
+            }
+        }
+    });
     interrupt(&child);
-    std::thread::sleep(Duration::from_millis(300));
+    let mut err = String::new();
+    while !err.contains("Interrupted: no new subject is sent") {
+        match stderr.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) => err.push_str(&line),
+            Err(e) => panic!("the first Ctrl-C was not taken ({e}): {err}"),
+        }
+    }
     interrupt(&child);
     let started = Instant::now();
-    let output = child.wait_with_output().unwrap();
-    let err = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(130), "{err}");
+    let status = child.wait().unwrap();
+    err.extend(stderr.iter());
+    assert_eq!(status.code(), Some(130), "{err}");
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "{:?}",
