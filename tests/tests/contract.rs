@@ -50,35 +50,49 @@ impl Prism {
         let spec_path = dir.join(format!("{name}.json"));
         std::fs::write(&spec_path, v2_spec().to_string()).unwrap();
         let log = dir.join(format!("{name}.log"));
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(&bin)
-            .args(["mock", "--errors", "-h", "127.0.0.1", "-p"])
-            .arg(port.to_string())
-            .arg(&spec_path)
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(Stdio::from(
-                std::fs::File::create(dir.join(format!("{name}.err"))).unwrap(),
-            ))
-            .spawn()
-            .expect("Prism starts");
-        let mut prism = Self { child, port, log };
-        prism.wait_until_listening();
-        prism
+        // The free port is released before Prism takes it, so another process can take it in
+        // between (Prism then exits): a new port is tried, twice at most.
+        let mut attempt = 1;
+        loop {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let child = Command::new(&bin)
+                .args(["mock", "--errors", "-h", "127.0.0.1", "-p"])
+                .arg(port.to_string())
+                .arg(&spec_path)
+                .stdin(Stdio::null())
+                .stdout(std::fs::File::create(&log).unwrap())
+                .stderr(Stdio::from(
+                    std::fs::File::create(dir.join(format!("{name}.err"))).unwrap(),
+                ))
+                .spawn()
+                .expect("Prism starts");
+            let mut prism = Self {
+                child,
+                port,
+                log: log.clone(),
+            };
+            match prism.wait_until_listening() {
+                Ok(()) => return prism,
+                Err(exited) if attempt == 3 => panic!("{exited}"),
+                Err(_) => attempt += 1,
+            }
+        }
     }
 
-    fn wait_until_listening(&mut self) {
+    /// Waits for Prism to listen; `Err` when it exited first (with its log).
+    fn wait_until_listening(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(90);
         while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "Prism exited ({status}) before listening:\n{}",
+                return Err(format!(
+                    "Prism exited ({status}) before listening on port {}:\n{}",
+                    self.port,
                     self.log_text()
-                );
+                ));
             }
             assert!(
                 Instant::now() < deadline,
@@ -87,6 +101,7 @@ impl Prism {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+        Ok(())
     }
 
     fn uri(&self) -> String {
