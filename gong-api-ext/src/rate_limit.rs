@@ -101,7 +101,8 @@ struct Shared {
 struct Remembered {
     /// When it ends, on the monotonic clock.
     until: Instant,
-    /// When the store is asked again: for the budget, at most [`RECHECK_BUDGET`] from now.
+    /// When the store is asked again (never after `until`): for the budget, at most
+    /// [`RECHECK_BUDGET`] from now.
     recheck: Instant,
     /// The budget's size, for a budget refusal.
     budget: Option<u32>,
@@ -363,7 +364,7 @@ impl RateLimiter {
             budget,
         } = (*remembered)?;
         let now = Instant::now();
-        if now >= until.min(recheck) {
+        if now >= recheck {
             *remembered = None;
             return None;
         }
