@@ -7,6 +7,7 @@ mod corpus;
 mod invariant;
 #[path = "../support/oauth_mock.rs"]
 mod oauth_mock;
+mod pre_move_journal;
 mod proof;
 mod quota;
 mod resume;
