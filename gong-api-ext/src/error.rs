@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::auth::AuthError;
+mod auth;
+pub use auth::AuthError;
+
 
 /// What kind of input failed validation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
