@@ -86,20 +86,20 @@
 
 #![warn(missing_docs)]
 
-mod error;
-mod identity;
-mod wire;
-mod policy;
 mod auth;
 mod client;
+mod error;
+mod identity;
 #[cfg(feature = "lifecycle")]
 pub mod lifecycle;
+mod policy;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod wire;
 
-pub use auth::{Authorization, Credentials, TokenProvider};
 #[cfg(feature = "oauth")]
 pub use auth::oauth;
+pub use auth::{Authorization, Credentials, TokenProvider};
 pub use client::GongClient;
 pub use client::bulk::{
     BulkOptions, BulkOutcome, BulkStatus, ErasureOutcome, LookupOutcome, LookupSummary, Progress,

@@ -16,9 +16,9 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
+use cli::Outcome;
 use cli::args::{Cli, Command};
 use cli::exit::{self, Failure};
-use cli::Outcome;
 use commands::erase::{batch, single};
 use commands::{auth, crm, doctor, export, report, verify};
 

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::GongClient;
 use crate::error::{Error, InvalidInput};
-use crate::wire::receipt::ErasureReceipt;
 use crate::identity::subject::Subject;
+use crate::wire::receipt::ErasureReceipt;
 
 /// A progress callback: called after every outcome with the running counts.
 pub type ProgressCallback = Arc<dyn Fn(&Progress) + Send + Sync>;

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use gong_api::types;
 
-
 /// Produces a fresh `clientRequestId` for each logical CRM delete.
 pub(crate) type ClientRequestIdSource = Arc<dyn Fn() -> String + Send + Sync>;
 

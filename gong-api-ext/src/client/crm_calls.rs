@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 
 use super::{GongClient, call, into_error, trace_id, unsettled};
 use crate::client::crm::{CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions};
-use crate::wire::trace::traced;
 use crate::error::{Error, InputKind, InvalidInput};
+use crate::wire::trace::traced;
 
 impl GongClient {
     /// The company's generic CRM integrations (`GET /crm/integrations`, scope

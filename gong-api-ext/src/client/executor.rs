@@ -16,12 +16,12 @@ use gong_api::{BoxFuture, Executor};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 
-use crate::wire::answer::{Attempt, Reader};
 use crate::auth::{self, AuthError, Authorization, TokenProvider};
-use crate::wire::excerpt::Sensitive;
-use crate::wire::trace::TRACE;
 use crate::policy::rate_limit::RateLimiter;
 use crate::policy::retry::{self, Decision, RetryConfig};
+use crate::wire::answer::{Attempt, Reader};
+use crate::wire::excerpt::Sensitive;
+use crate::wire::trace::TRACE;
 
 /// Records `error` in the call's trace and answers for it locally (nothing is sent).
 fn auth_failed(error: AuthError) -> reqwest::Response {

@@ -17,18 +17,18 @@ use gong_api::types;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::wire::answer::{Fault, FaultKind};
 use crate::client::config::GongClientBuilder;
 use crate::client::crm::ClientRequestIdSource;
-use crate::identity::email::{EmailAddress, IntoEmailAddress};
 use crate::error::{ApiError, Error};
-use crate::wire::excerpt;
-use crate::wire::trace::{CallTrace, traced};
+use crate::identity::email::{EmailAddress, IntoEmailAddress};
 use crate::identity::phone::{IntoPhoneNumber, PhoneNumber};
-use crate::policy::rate_limit::RateLimiter;
-use crate::wire::receipt::ErasureReceipt;
-use crate::policy::retry;
 use crate::identity::subject::Subject;
+use crate::policy::rate_limit::RateLimiter;
+use crate::policy::retry;
+use crate::wire::answer::{Fault, FaultKind};
+use crate::wire::excerpt;
+use crate::wire::receipt::ErasureReceipt;
+use crate::wire::trace::{CallTrace, traced};
 
 /// The header Gong sets to the response's `requestId`.
 const TRACE_ID: &str = "x-traceid";

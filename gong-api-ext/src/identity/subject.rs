@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use crate::identity::email::EmailAddress;
 use crate::error::{InputKind, InvalidInput};
+use crate::identity::email::EmailAddress;
 use crate::identity::phone::PhoneNumber;
 
 /// An email address or a phone number, validated.

@@ -31,9 +31,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::Error;
-pub(crate) use crate::policy::refusal::Refusal;
 use crate::policy::quota::state::{Admission, Policy, Throttle};
 use crate::policy::quota::{CompanyKey, QuotaStore, Usage};
+pub(crate) use crate::policy::refusal::Refusal;
 
 /// Rate-limit settings. The defaults are Gong's documented per-company limits.
 #[derive(Clone, Debug, PartialEq)]

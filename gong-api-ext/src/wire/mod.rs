@@ -3,8 +3,8 @@
 //! defaults). Nothing here decides whether to retry or wait: that is `policy`.
 
 pub(crate) mod answer;
-pub(crate) mod outcome;
 pub(crate) mod endpoint;
-pub(crate) mod trace;
 pub(crate) mod excerpt;
+pub(crate) mod outcome;
 pub(crate) mod receipt;
+pub(crate) mod trace;

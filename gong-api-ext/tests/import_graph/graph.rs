@@ -49,9 +49,23 @@ fn layer_of(krate: &str, path: &[String]) -> Option<usize> {
         ],
         "gong-privacy" => &[(&["batch"], 0), (&["report"], 1)],
         "gong-privacy (bin)" => &[
-            (&["cli", "args", "credentials", "exit", "keychain", "login", "output"], 0),
             (
-                &["commands", "auth", "crm", "doctor", "export", "report", "verify", "batch", "dry_run", "plan", "single"],
+                &[
+                    "cli",
+                    "args",
+                    "credentials",
+                    "exit",
+                    "keychain",
+                    "login",
+                    "output",
+                ],
+                0,
+            ),
+            (
+                &[
+                    "commands", "auth", "crm", "doctor", "export", "report", "verify", "batch",
+                    "dry_run", "plan", "single",
+                ],
                 1,
             ),
         ],
@@ -66,7 +80,10 @@ fn layer_of(krate: &str, path: &[String]) -> Option<usize> {
 /// The crates of the tree at `root`: the SDK, and the application (its library and binary),
 /// wherever they are (before the move the binary lived in `gong-api-ext/src/bin`).
 fn crates(root: &Path) -> Vec<Crate> {
-    let mut crates = vec![read_crate("gong-api-ext", &root.join("gong-api-ext/src/lib.rs"))];
+    let mut crates = vec![read_crate(
+        "gong-api-ext",
+        &root.join("gong-api-ext/src/lib.rs"),
+    )];
     let old_bin = root.join("gong-api-ext/src/bin/gong-privacy/main.rs");
     if old_bin.exists() {
         crates.push(read_crate("gong-privacy (bin)", &old_bin));
@@ -91,18 +108,26 @@ impl Graph {
         };
         for krate in crates(root) {
             for (path, module) in &krate.modules {
-                let room = Room { krate: krate.name.clone(), path: path.clone() };
+                let room = Room {
+                    krate: krate.name.clone(),
+                    path: path.clone(),
+                };
                 match layer_of(&krate.name, path) {
                     Some(layer) => {
                         graph.layers.insert(room.clone(), layer);
                     }
                     None => graph.unplaced.push(room.clone()),
                 }
-                graph.rooms.insert(room.clone(), (module.file.clone(), module.lines));
+                graph
+                    .rooms
+                    .insert(room.clone(), (module.file.clone(), module.lines));
                 for used in &module.uses {
                     let target = resolve(&krate, used);
                     if &target != path {
-                        let to = Room { krate: krate.name.clone(), path: target };
+                        let to = Room {
+                            krate: krate.name.clone(),
+                            path: target,
+                        };
                         graph.arrows.insert((room.clone(), to));
                     }
                 }
@@ -115,17 +140,20 @@ impl Graph {
     pub fn upward(&self) -> Vec<&(Room, Room)> {
         self.arrows
             .iter()
-            .filter(|(from, to)| match (self.layers.get(from), self.layers.get(to)) {
-                (Some(a), Some(b)) => a < b,
-                _ => false,
-            })
+            .filter(
+                |(from, to)| match (self.layers.get(from), self.layers.get(to)) {
+                    (Some(a), Some(b)) => a < b,
+                    _ => false,
+                },
+            )
             .collect()
     }
 
     /// Strongly connected sets of more than one room (Tarjan's algorithm).
     pub fn circles(&self) -> Vec<Vec<Room>> {
         let rooms: Vec<&Room> = self.rooms.keys().collect();
-        let index_of: BTreeMap<&Room, usize> = rooms.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+        let index_of: BTreeMap<&Room, usize> =
+            rooms.iter().enumerate().map(|(i, r)| (*r, i)).collect();
         let mut next: Vec<Vec<usize>> = vec![Vec::new(); rooms.len()];
         for (from, to) in &self.arrows {
             if let (Some(&a), Some(&b)) = (index_of.get(from), index_of.get(to)) {
@@ -202,12 +230,12 @@ fn resolve(krate: &Crate, used: &[String]) -> Vec<String> {
             .unwrap_or_default()
     };
     let module = longest(used);
-    if module.is_empty() {
-        if let Some(target) = used.first().and_then(|name| krate.root_exports.get(name)) {
-            let mut full = target.clone();
-            full.extend(used[1..].iter().cloned());
-            return longest(&full);
-        }
+    if module.is_empty()
+        && let Some(target) = used.first().and_then(|name| krate.root_exports.get(name))
+    {
+        let mut full = target.clone();
+        full.extend(used[1..].iter().cloned());
+        return longest(&full);
     }
     module
 }

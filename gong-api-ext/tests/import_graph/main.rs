@@ -61,7 +61,11 @@ fn measure() {
         let names: Vec<String> = circle.iter().map(ToString::to_string).collect();
         println!("  circle: {}", names.join(" <-> "));
     }
-    assert!(graph.unplaced.is_empty(), "rooms without a layer: {:?}", graph.unplaced);
+    assert!(
+        graph.unplaced.is_empty(),
+        "rooms without a layer: {:?}",
+        graph.unplaced
+    );
 }
 
 #[test]
@@ -70,11 +74,23 @@ fn no_use_points_up_and_no_new_circle() {
         return; // measuring another tree: only `measure` applies
     }
     let graph = Graph::of(&root());
-    assert!(graph.unplaced.is_empty(), "give these a layer in graph.rs: {:?}", graph.unplaced);
+    assert!(
+        graph.unplaced.is_empty(),
+        "give these a layer in graph.rs: {:?}",
+        graph.unplaced
+    );
     let up = upward_not_allowed(&graph);
-    assert!(up.is_empty(), "uses that point up a layer:\n{}", up.join("\n"));
+    assert!(
+        up.is_empty(),
+        "uses that point up a layer:\n{}",
+        up.join("\n")
+    );
     let circles = circles_not_allowed(&graph);
-    assert!(circles.is_empty(), "circles of files:\n{}", circles.join("\n"));
+    assert!(
+        circles.is_empty(),
+        "circles of files:\n{}",
+        circles.join("\n")
+    );
     assert!(ALLOWED_UPWARD.len() <= 3);
     let (room, lines) = graph.largest();
     assert!(
@@ -109,10 +125,15 @@ fn an_upward_use_added_to_a_copy_is_caught() {
     // The same use in a comment or a string is not an arrow.
     std::fs::write(
         &error,
-        format!("// use crate::client::GongClient;\nconst _S: &str = \"crate::client::x\";\n{text}"),
+        format!(
+            "// use crate::client::GongClient;\nconst _S: &str = \"crate::client::x\";\n{text}"
+        ),
     )
     .unwrap();
-    assert_eq!(upward_not_allowed(&Graph::of(&scratch)), Vec::<String>::new());
+    assert_eq!(
+        upward_not_allowed(&Graph::of(&scratch)),
+        Vec::<String>::new()
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -40,7 +40,10 @@ pub fn read_crate(name: &str, root: &Path) -> Crate {
         let lines = text.lines().count() - test_lines;
         for child in child_modules(&code) {
             let dir = child_dir(root, &path, &file);
-            let candidates = [dir.join(format!("{child}.rs")), dir.join(&child).join("mod.rs")];
+            let candidates = [
+                dir.join(format!("{child}.rs")),
+                dir.join(&child).join("mod.rs"),
+            ];
             let Some(found) = candidates.into_iter().find(|c| c.exists()) else {
                 panic!("{}: `mod {child};` has no file", file.display());
             };
@@ -67,7 +70,11 @@ pub fn read_crate(name: &str, root: &Path) -> Crate {
         }
         modules.insert(path, Module { file, lines, uses });
     }
-    Crate { name: name.to_owned(), modules, root_exports }
+    Crate {
+        name: name.to_owned(),
+        modules,
+        root_exports,
+    }
 }
 
 /// The directory a module's children live in.
@@ -94,14 +101,11 @@ fn child_modules(code: &str) -> Vec<String> {
     let mut found = Vec::new();
     let words: Vec<&str> = code.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
-        if *w == "mod" {
-            if let Some(next) = words.get(i + 1) {
-                if let Some(name) = next.strip_suffix(';') {
-                    if is_ident(name) {
-                        found.push(name.to_owned());
-                    }
-                }
-            }
+        if *w == "mod"
+            && let Some(name) = words.get(i + 1).and_then(|next| next.strip_suffix(';'))
+            && is_ident(name)
+        {
+            found.push(name.to_owned());
         }
     }
     found
@@ -123,7 +127,10 @@ fn paths(code: &str) -> Vec<(Start, Vec<String>)> {
         let t = tokens[i].as_str();
         let prev = if i > 0 { tokens[i - 1].as_str() } else { "" };
         let after_colons = prev == "::";
-        if !after_colons && (t == "crate" || t == "super") && tokens.get(i + 1).map(String::as_str) == Some("::") {
+        if !after_colons
+            && (t == "crate" || t == "super")
+            && tokens.get(i + 1).map(String::as_str) == Some("::")
+        {
             let mut j = i;
             let mut supers = 0;
             let start = if t == "crate" {
@@ -280,7 +287,9 @@ pub fn blank_literals(text: &str) -> String {
             && raw_hashes(&c, i + 1).is_some()
         {
             let hashes = raw_hashes(&c, i + 1).unwrap();
-            let close: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+            let close: String = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
             let close: Vec<char> = close.chars().collect();
             let body = i + 2 + hashes;
             out.extend(std::iter::repeat_n(' ', body - i));
@@ -365,10 +374,20 @@ pub fn blank_tests(code: &str) -> (String, usize) {
             let rest: String = out[j..].iter().take(400).collect();
             let trimmed = rest.trim_start();
             let skip = rest.len() - trimmed.len();
-            let item = trimmed.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
-            let is_mod = ["mod ", "pub mod ", "pub(crate) mod ", "pub(super) mod ", "#[path"]
-                .iter()
-                .any(|p| item.starts_with(p));
+            let item = trimmed
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let is_mod = [
+                "mod ",
+                "pub mod ",
+                "pub(crate) mod ",
+                "pub(super) mod ",
+                "#[path",
+            ]
+            .iter()
+            .any(|p| item.starts_with(p));
             if is_mod {
                 j += skip;
                 // to the first `{` or `;`

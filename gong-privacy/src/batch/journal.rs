@@ -1,3 +1,4 @@
+// Over 500 lines: the journal's versioned record types (its compatibility promise) beside the locked, fsynced writer.
 //! The batch audit journal: append-only JSON Lines, one record per subject outcome, each
 //! written and fsynced before the outcome is reported.
 //!

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 
 use super::journal::{Contents, Journal, Record, RunRecord, Status, SubjectRecord, VerifyRecord};
 use super::run::RunStart;
-use gong_api_ext::lifecycle::{EraseRequest, Erasure, GuardOutcome, Timestamp, VerifyResult};
 use gong_api_ext::Subject;
+use gong_api_ext::lifecycle::{EraseRequest, Erasure, GuardOutcome, Timestamp, VerifyResult};
 
 /// The erase run with id `run_id`, or the journal's latest erase run.
 pub fn erase_run<'a>(contents: &'a Contents, run_id: Option<&str>) -> Option<&'a RunRecord> {

@@ -6,7 +6,6 @@
 //! from the token set, tokens refresh themselves (stored before use), and the scopes a command
 //! needs are checked before any request.
 
-
 use gong_api_ext::oauth::{OAuthTokenProvider, TokenSet, scopes};
 use gong_api_ext::quota::CompanyKey;
 use gong_api_ext::{GongClient, GongClientBuilder, QuotaStore, RateLimitConfig, RateLimiter, env};

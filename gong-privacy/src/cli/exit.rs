@@ -4,8 +4,8 @@
 use std::error::Error as _;
 use std::io::ErrorKind;
 
-use gong_api_ext::{AuthError, Error};
 use gong_api_ext::reqwest::StatusCode;
+use gong_api_ext::{AuthError, Error};
 
 /// Every subject (or the one request) done.
 pub const DONE: u8 = 0;

@@ -185,9 +185,11 @@ impl Login {
             )
             .map_err(|e| Failure::failed(format!("cannot keep the client secret: {e}"))),
             #[cfg(feature = "keychain")]
-            Backend::Keychain => crate::cli::keychain::set(crate::cli::keychain::CLIENT_SECRET, secret)
-                .await
-                .map_err(|e| Failure::failed(format!("the OS keychain: {e}"))),
+            Backend::Keychain => {
+                crate::cli::keychain::set(crate::cli::keychain::CLIENT_SECRET, secret)
+                    .await
+                    .map_err(|e| Failure::failed(format!("the OS keychain: {e}")))
+            }
             #[cfg(not(feature = "keychain"))]
             Backend::Keychain => {
                 let _ = secret;

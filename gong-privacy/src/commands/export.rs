@@ -6,18 +6,18 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use futures_util::{StreamExt as _, stream};
+use gong_api_ext::{GongClient, Subject};
 use gong_privacy::batch::run::Plan;
 use gong_privacy::report::{AccessExport, write_atomically};
-use gong_api_ext::{GongClient, Subject};
 use sha2::{Digest as _, Sha256};
 
 use crate::cli::args::{Cli, ExportArgs};
-use crate::commands::erase::batch::gong_host;
 use crate::cli::exit::{self, Failure, code_of, describe};
 use crate::cli::output::{Json, emit, say};
+use crate::cli::{Outcome, client, plural};
+use crate::commands::erase::batch::gong_host;
 use crate::commands::erase::plan::{list_invalid, read_input, source_name};
 use crate::commands::erase::single::{describe_snapshot, subject};
-use crate::cli::{Outcome, client, plural};
 
 pub async fn run(cli: &Cli, args: &ExportArgs) -> Outcome {
     let Some(out) = &args.out else {

@@ -8,10 +8,10 @@ use gong_privacy::batch::journal::Journal;
 use gong_privacy::report::{Evidence, EvidenceOptions, Redactor, write_atomically};
 
 use crate::cli::args::{Cli, ReportArgs};
-use crate::commands::erase::batch::journal_failure;
 use crate::cli::exit::{self, Failure};
 use crate::cli::output::{Json, emit, say};
 use crate::cli::{Outcome, TOOL};
+use crate::commands::erase::batch::journal_failure;
 
 /// The environment variable holding the redaction key, when no key file is given.
 const KEY_VARIABLE: &str = "GONG_PRIVACY_REDACT_KEY";

@@ -10,18 +10,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::{StreamExt as _, future, stream};
+use gong_api_ext::lifecycle::{Timestamp, Verification, VerifyResult};
 use gong_privacy::batch::journal::{Journal, Record};
 use gong_privacy::batch::run::RunStart;
 use gong_privacy::batch::verify::{Row, VerifyPass, erase_run, rows};
-use gong_api_ext::lifecycle::{Timestamp, Verification, VerifyResult};
 
 use crate::cli::args::{Cli, VerifyArgs};
-use crate::commands::erase::batch::{Interrupts, journal_failure, progress_bar, run_record};
 use crate::cli::exit::{self, Failure, code_of, describe};
 use crate::cli::output::{Json, emit, say};
+use crate::cli::{Outcome, TOOL, client, plural, quota_today};
+use crate::commands::erase::batch::{Interrupts, journal_failure, progress_bar, run_record};
 use crate::commands::erase::plan::estimate;
 use crate::commands::erase::single::describe as describe_counts;
-use crate::cli::{Outcome, TOOL, client, plural, quota_today};
 
 pub async fn run(cli: &Cli, args: &VerifyArgs) -> Outcome {
     let path = &args.journal;

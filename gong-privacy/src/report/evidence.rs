@@ -1,3 +1,4 @@
+// Over 500 lines: the report's versioned, documented data model and its one builder from a journal.
 //! [`Evidence`]: the evidence report's data, built from a journal.
 
 use serde::Serialize;
@@ -6,7 +7,9 @@ use super::{Redactor, ReportError};
 use crate::batch::journal::{Contents, RunRecord, SCHEMA_VERSION, Status};
 use crate::batch::verify::{Row, erase_run, rows};
 use gong_api_ext::ReferenceCounts;
-use gong_api_ext::lifecycle::{Guard, GuardOutcome, Snapshot, Timestamp, Verification, VerifyResult};
+use gong_api_ext::lifecycle::{
+    Guard, GuardOutcome, Snapshot, Timestamp, Verification, VerifyResult,
+};
 
 /// The version of the report's JSON shape (`reportVersion`), described by
 /// `gong-privacy/schemas/evidence-report.schema.json`.

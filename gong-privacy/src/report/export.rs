@@ -3,8 +3,8 @@
 use askama::Template;
 use serde_json::{Map, Value};
 
-use gong_api_ext::lifecycle::{Snapshot, Timestamp};
 use gong_api_ext::Subject;
+use gong_api_ext::lifecycle::{Snapshot, Timestamp};
 use gong_api_ext::types;
 
 /// An access request's answer (GDPR Art. 15, CCPA "right to know"): Gong's whole answer about

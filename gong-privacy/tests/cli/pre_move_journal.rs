@@ -24,7 +24,10 @@ async fn a_journal_written_before_the_move_resumes() {
     let old = journal(&dir.join("audit.jsonl"));
     let run_id = old[0]["runId"].as_str().unwrap().to_owned();
     assert_eq!(old[0]["type"], "run");
-    assert_eq!(old[0]["tool"], "gong-privacy 0.1.0", "written by the pre-move binary");
+    assert_eq!(
+        old[0]["tool"], "gong-privacy 0.1.0",
+        "written by the pre-move binary"
+    );
 
     // Gong accepts everything now (and holds nothing, so the guard passes): only what the old
     // run did not erase is sent.
@@ -36,7 +39,14 @@ async fn a_journal_written_before_the_move_resumes() {
         .await;
     let mut cmd = gong_privacy(
         &server,
-        &["erase", "--from", "dsr.csv", "--journal", "audit.jsonl", "--yes"],
+        &[
+            "erase",
+            "--from",
+            "dsr.csv",
+            "--journal",
+            "audit.jsonl",
+            "--yes",
+        ],
     );
     cmd.current_dir(&dir);
     let (code, out, err) = run(cmd);
@@ -48,11 +58,18 @@ async fn a_journal_written_before_the_move_resumes() {
     );
 
     let after = std::fs::read_to_string(dir.join("audit.jsonl")).unwrap();
-    assert!(after.starts_with(&before), "the old records are kept as written");
+    assert!(
+        after.starts_with(&before),
+        "the old records are kept as written"
+    );
     let new = journal(&dir.join("audit.jsonl"));
     let appended = &new[old.len()..];
     assert_eq!(appended[0]["type"], "run");
-    assert_eq!(appended[0]["runId"], run_id.as_str(), "the same run continues");
+    assert_eq!(
+        appended[0]["runId"],
+        run_id.as_str(),
+        "the same run continues"
+    );
     assert_eq!(appended[0]["resumed"], true);
     let subjects: Vec<(&str, &str)> = appended[1..]
         .iter()

@@ -232,7 +232,10 @@ pub(crate) fn from_response(
             ));
         }
     };
-    let base_url = match (crate::wire::endpoint::normalize_base_url(&base_url), previous) {
+    let base_url = match (
+        crate::wire::endpoint::normalize_base_url(&base_url),
+        previous,
+    ) {
         (Ok(_), _) => base_url,
         // A host we refuse to send tokens to (plain http…): keep the previous one rather than
         // lose the rotated refresh token.

@@ -1,3 +1,4 @@
+// Over 500 lines: header recognition rules (aliases, delimiters, unread identity columns), each with the reason it exists.
 //! The header: known column names, delimiter detection, and the columns subjects are read from.
 
 use super::is_spreadsheet_number;

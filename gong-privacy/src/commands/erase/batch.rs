@@ -1,3 +1,4 @@
+// Over 500 lines: one batch run end to end (budget gate, sending, interrupts, journal records); split along those seams next.
 //! `erase --from FILE`: a batch at the rate limit, every outcome in the audit journal.
 //!
 //! Order of events: read and parse the whole input (a broken file stops here), lock and read the
@@ -12,24 +13,25 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use futures_util::{StreamExt as _, future, stream};
+use gong_api_ext::lifecycle::{Erasure, Guard};
+use gong_api_ext::quota::{Admit, BudgetGate, Shortfall};
+use gong_api_ext::{Error, GongClient, RateLimiter, Subject};
 use gong_privacy::batch::input::BatchInput;
 use gong_privacy::batch::journal::{
     Journal, JournalError, Record, RunRecord, Status, SubjectRecord,
 };
 use gong_privacy::batch::run::{Plan, RunChoice, row_record};
-use gong_api_ext::lifecycle::{Erasure, Guard};
-use gong_api_ext::quota::{Admit, BudgetGate, Shortfall};
-use gong_api_ext::{Error, GongClient, RateLimiter, Subject};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::args::{Cli, EraseArgs};
 use crate::cli::exit::{self, Failure, code_of, daily_limit_wait, describe};
 use crate::cli::output::{Json, Summary, emit, say};
-use crate::commands::erase::plan::{
-    guard,
-    describe_rows, describe_run, describe_sending, list_invalid, read_input, source_name,
+use crate::cli::{
+    Outcome, TOOL, client, confirm, plural, quota_today, require_confirmation_possible,
 };
-use crate::cli::{Outcome, TOOL, client, confirm, plural, quota_today, require_confirmation_possible};
+use crate::commands::erase::plan::{
+    describe_rows, describe_run, describe_sending, guard, list_invalid, read_input, source_name,
+};
 
 /// How long requests in flight may finish after Ctrl-C before they are abandoned (and recorded
 /// as failed, to be sent again).

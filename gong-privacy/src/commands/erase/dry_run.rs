@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::{StreamExt as _, future, stream};
+use gong_api_ext::{BulkOptions, BulkStatus, GongClient, ReferenceCounts};
 use gong_privacy::batch::input::BatchInput;
 use gong_privacy::batch::run::Plan;
-use gong_api_ext::{BulkOptions, BulkStatus, GongClient, ReferenceCounts};
 
 use crate::cli::Outcome;
 use crate::cli::args::{Cli, EraseArgs};

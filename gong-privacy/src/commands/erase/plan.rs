@@ -4,8 +4,8 @@ use std::io::Read as _;
 use std::path::Path;
 use std::time::Duration;
 
-use gong_privacy::batch::input::{BatchInput, InputOptions, Layout, parse};
 use gong_api_ext::lifecycle::Guard;
+use gong_privacy::batch::input::{BatchInput, InputOptions, Layout, parse};
 use gong_privacy::batch::run::{Plan, RunChoice, RunStart};
 
 use crate::cli::args::{EraseArgs, FileArgs};

@@ -1,8 +1,8 @@
 //! One-subject commands: `lookup` and `erase email|phone`.
 
-use gong_privacy::batch::journal::{Status, SubjectRecord, timestamp};
 use gong_api_ext::lifecycle::{Erasure, Snapshot};
 use gong_api_ext::{EmailAddress, GongClient, PhoneNumber, ReferenceCounts, Subject};
+use gong_privacy::batch::journal::{Status, SubjectRecord, timestamp};
 
 use crate::cli::args::{Cli, EraseArgs, Target};
 use crate::cli::exit::{self, Failure};
