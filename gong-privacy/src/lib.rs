@@ -14,3 +14,29 @@
 
 pub mod batch;
 pub mod report;
+
+/// The guides, compiled: every ```rust block of README.md and docs/*.md is a doctest of this
+/// crate (`tests/docs.rs` checks that each guide is listed here, and their links and commands).
+#[cfg(doctest)]
+pub mod guides {
+    #[doc = include_str!("../../README.md")]
+    pub struct Readme;
+    #[doc = include_str!("../../docs/sdk.md")]
+    pub struct Sdk;
+    #[doc = include_str!("../../docs/identity.md")]
+    pub struct Identity;
+    #[doc = include_str!("../../docs/erasing.md")]
+    pub struct Erasing;
+    #[doc = include_str!("../../docs/pacing-and-quota.md")]
+    pub struct PacingAndQuota;
+    #[doc = include_str!("../../docs/proof-and-export.md")]
+    pub struct ProofAndExport;
+    #[doc = include_str!("../../docs/oauth.md")]
+    pub struct Oauth;
+    #[doc = include_str!("../../docs/testing-kit.md")]
+    pub struct TestingKit;
+    #[doc = include_str!("../../docs/ci.md")]
+    pub struct Ci;
+    #[doc = include_str!("../../docs/regenerating.md")]
+    pub struct Regenerating;
+}
