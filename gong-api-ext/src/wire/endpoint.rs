@@ -20,7 +20,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// that references the subject, so 8 MiB holds tens of thousands of them.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// The `User-Agent` every request carries (after any product set with
-/// [`GongClientBuilder::user_agent_product`]).
+/// [`GongClientBuilder::user_agent_product`](crate::GongClientBuilder::user_agent_product)).
 pub const USER_AGENT: &str = concat!("gong-api-ext/", env!("CARGO_PKG_VERSION"));
 
 /// `https://host[:port][/prefix]` -> `https://host[:port][/prefix]/v2`, refusing what would
