@@ -1,3 +1,4 @@
+// Over 500 lines: benchmark groups that must run side by side in one process so their ratios compare.
 //! Rate-limit benchmarks at Gong's real numbers, against a loopback server that enforces a
 //! strict token bucket of 3 requests per second with **no burst** (a request is admitted only
 //! if the bucket holds a whole token; it refills at the rate, up to one token) and answers 429

@@ -1,3 +1,4 @@
+// Over 500 lines: the OAuth flow end to end against one mock, each step depending on the one before.
 //! OAuth against a local mock of Gong (feature `oauth`): the authorization-code flow through the
 //! loopback listener, single-flight refreshes, a token store shared by two clients, crashes
 //! around the store write, per-customer hosts, the distinct `invalid_grant` and missing-scope

@@ -1,3 +1,4 @@
+// Over 500 lines: the retry matrix (statuses, Retry-After, broken answers) on one paused clock and mock.
 //! Retry behaviour on the wire, timed on tokio's paused clock (no real sleeps).
 
 mod common;

@@ -1,3 +1,4 @@
+// Over 500 lines: one test per public method's wire shape, kept together so a new method is seen missing.
 //! What goes on the wire for every method: method, path, query, auth, no body.
 
 mod common;

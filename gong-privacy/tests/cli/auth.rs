@@ -1,3 +1,4 @@
+// Over 500 lines: the CLI's OAuth login, keychain and token-file cases against one mock.
 //! OAuth from the command line, against the OAuth library tests' mock of Gong
 //! (`tests/support/oauth_mock.rs`: single-use rotating tokens and codes, per-customer hosts,
 //! 401s naming a missing scope): `auth login` end to end with the test as the browser, `auth

@@ -1,3 +1,4 @@
+// Over 500 lines: every single-subject and CRM command with its outputs and errors, one case each.
 //! Single-subject commands, CRM commands, output formats, help, and errors.
 
 use std::time::Duration;

@@ -1,3 +1,4 @@
+// Over 500 lines: the proof chain (erase, verify, report, browser rendering) over one shared batch.
 //! Proving an erasure, end to end: `erase` with the lookup first and the blast-radius guard,
 //! `verify` against a Gong whose data goes away some lookups after an erasure (and for one
 //! subject comes back, as after a CRM re-sync), `report` (its JSON validated against the

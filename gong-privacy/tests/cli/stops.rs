@@ -1,3 +1,4 @@
+// Over 500 lines: each way a batch stops early (budget, credentials, Ctrl-C, journal), one case each.
 //! Batches that stop before their end: the daily limit, refused credentials, Ctrl-C, a journal
 //! that cannot be written, a declined confirmation, a journal in use by another process.
 

@@ -1,3 +1,4 @@
+// Over 500 lines: the batch reader's unit cases and property tests, one per rule of the strict format.
 use proptest::prelude::*;
 
 use super::header::may_hold_identity;
