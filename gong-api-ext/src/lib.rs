@@ -116,6 +116,7 @@ mod executor;
 pub mod lifecycle;
 #[cfg(feature = "oauth")]
 pub mod oauth;
+mod operation;
 mod phone;
 pub mod quota;
 mod rate_limit;
@@ -141,6 +142,7 @@ pub use crm::{CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions};
 pub use email::{EmailAddress, IntoEmailAddress};
 pub use error::{AnswerFault, ApiError, Error, InputKind, InvalidInput};
 pub use gong_api::types;
+pub use operation::{Operation, scopes, scopes_needed};
 pub use phone::{IntoPhoneNumber, PhoneNumber};
 pub use quota::QuotaStore;
 pub use rate_limit::{RateLimitConfig, RateLimiter};

@@ -22,6 +22,7 @@ mod login;
 mod output;
 mod plan;
 mod report;
+mod scopes;
 mod single;
 mod verify;
 
