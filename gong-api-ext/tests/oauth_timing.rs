@@ -112,16 +112,23 @@ async fn a_logout_during_a_refresh_in_flight_leaves_no_tokens() {
 // ---------------------------------------------------------------------------------------------
 // The refresh margin against the token's lifetime.
 
+/// Customer "acme" with expired tokens in a file store, and Gong issuing tokens that live
+/// `expires_in` seconds.
+async fn expired_acme_issuing(expires_in: u64) -> (Gong, tempfile::TempDir, FileTokenStore) {
+    let gong = Gong::start().await;
+    gong.host("acme", scopes::ALL).await;
+    gong.with(|st| st.expires_in = expires_in);
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileTokenStore::new(dir.path().join("acme.json"));
+    store.save(&gong.grant("acme", -1)).await.unwrap();
+    (gong, dir, store)
+}
+
 /// Tokens that live 60 s under the default 5-minute margin: refreshed once (the stored set was
 /// expired), then used for the next calls instead of refreshed before each.
 #[tokio::test]
 async fn a_token_that_lives_a_minute_is_not_refreshed_before_every_call() {
-    let gong = Gong::start().await;
-    gong.host("acme", scopes::ALL).await;
-    gong.with(|st| st.expires_in = 60);
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileTokenStore::new(dir.path().join("acme.json"));
-    store.save(&gong.grant("acme", -1)).await.unwrap();
+    let (gong, _dir, store) = expired_acme_issuing(60).await;
     let client = client_for(OAuthTokenProvider::new(gong.app(), store.clone()));
     for i in 0..10 {
         client
@@ -142,12 +149,7 @@ async fn a_token_that_lives_a_minute_is_not_refreshed_before_every_call() {
 /// The cap still refreshes: a token that lives 2 s is used for 1 s, then refreshed once.
 #[tokio::test]
 async fn a_short_lived_token_is_refreshed_half_way_through_its_life() {
-    let gong = Gong::start().await;
-    gong.host("acme", scopes::ALL).await;
-    gong.with(|st| st.expires_in = 2);
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileTokenStore::new(dir.path().join("acme.json"));
-    store.save(&gong.grant("acme", -1)).await.unwrap();
+    let (gong, _dir, store) = expired_acme_issuing(2).await;
     let client = client_for(OAuthTokenProvider::new(gong.app(), store));
     client.erase_email_address("a@example.com").await.unwrap();
     client.erase_email_address("b@example.com").await.unwrap();

@@ -45,17 +45,28 @@ pub(crate) fn oauth_cli(gong: &Gong, config: &Path, args: &[&str]) -> Command {
 /// standard error and follows Gong's redirect to the command's loopback listener. Returns the
 /// exit code and everything printed.
 pub(crate) async fn log_in(cmd: Command) -> (i32, String, String) {
-    log_in_with(cmd, |url| async move {
-        let page = reqwest::get(&url).await.unwrap();
-        assert_eq!(page.status(), 200, "the loopback listener's page");
-        assert!(
-            page.text()
-                .await
-                .unwrap()
-                .contains("Gong authorised the app")
-        );
-    })
-    .await
+    log_in_with(cmd, |url| async move { approve(&url).await }).await
+}
+
+/// `auth login` listening on any free loopback port.
+pub(crate) const LOGIN: &[&str] = &[
+    "auth",
+    "login",
+    "--redirect-uri",
+    "http://127.0.0.1:0/callback",
+];
+
+/// The browser opens the authorize page `url`, and follows Gong's redirect to the login's
+/// listener, which says it worked.
+pub(crate) async fn approve(url: &str) {
+    let page = reqwest::get(url).await.unwrap();
+    assert_eq!(page.status(), 200, "the loopback listener's page");
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Gong authorised the app")
+    );
 }
 
 /// `auth login` with `browser` given the page to open once the command prints it.

@@ -5,7 +5,7 @@
 
 use gong_api_ext::oauth::scopes;
 
-use crate::auth::{SECRET_MARK, log_in, oauth_cli};
+use crate::auth::{LOGIN, SECRET_MARK, log_in, oauth_cli};
 use crate::oauth_mock::Gong;
 use crate::util::{run, scratch};
 
@@ -15,17 +15,7 @@ async fn a_login_without_the_read_scope_stops_previewed_erasures_before_any_requ
     gong.host("acme", &[scopes::DATA_PRIVACY_DELETE]).await;
     gong.with(|st| st.logged_in = Some("acme".into()));
     let config = scratch("auth-scopes");
-    let (code, out, err) = log_in(oauth_cli(
-        &gong,
-        &config,
-        &[
-            "auth",
-            "login",
-            "--redirect-uri",
-            "http://127.0.0.1:0/callback",
-        ],
-    ))
-    .await;
+    let (code, out, err) = log_in(oauth_cli(&gong, &config, LOGIN)).await;
     assert_eq!(code, 0, "{out}\n{err}");
     let file = config.join("subjects.txt");
     std::fs::write(&file, "a@example.com\n+14255552671\n").unwrap();

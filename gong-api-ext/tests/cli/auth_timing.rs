@@ -8,16 +8,9 @@ use std::time::{Duration, Instant};
 use gong_api_ext::oauth::scopes;
 use gong_api_ext::reqwest;
 
-use crate::auth::{SECRET_MARK, log_in, log_in_with, login_dir, oauth_cli};
+use crate::auth::{LOGIN, SECRET_MARK, approve, log_in, log_in_with, login_dir, oauth_cli};
 use crate::oauth_mock::Gong;
 use crate::util::{run, scratch};
-
-const LOGIN: &[&str] = &[
-    "auth",
-    "login",
-    "--redirect-uri",
-    "http://127.0.0.1:0/callback",
-];
 
 /// A lookup whose token refresh takes 1.5 s at Gong, and `auth logout` in the middle of it:
 /// logout waits for the refresh to store its tokens, then removes them, so none are left.
@@ -100,14 +93,7 @@ async fn login_refuses_a_wrong_state_and_goes_on_waiting_for_gongs_redirect() {
     // A wrong state, then the real redirect: logged in.
     let (code, out, err) = log_in_with(oauth_cli(&gong, &config, LOGIN), |url| async move {
         forged_redirect(&url).await;
-        let page = reqwest::get(&url).await.unwrap();
-        assert_eq!(page.status(), 200);
-        assert!(
-            page.text()
-                .await
-                .unwrap()
-                .contains("Gong authorised the app")
-        );
+        approve(&url).await;
     })
     .await;
     assert_eq!(code, 0, "{out}\n{err}");
