@@ -1,3 +1,5 @@
+// Over 500 lines: the token set, its stored form and the parsing of Gong's answers share one
+// invariant (a rotated refresh token is never lost), so they and their unit tests stay together.
 //! [`TokenSet`]: one customer's tokens, and the parsing of Gong's token endpoint answers.
 
 use std::fmt;
