@@ -1,6 +1,7 @@
 //! What every command shares: the arguments ([`args`]), credentials and the client
-//! ([`credentials`], [`login`], [`keychain`]), the scopes each command needs ([`scopes`]), exit codes ([`exit`]), output ([`output`]), and
-//! the small helpers below (confirmation, plurals, today's quota).
+//! ([`credentials`], [`login`], [`keychain`]), the scopes each command needs ([`scopes`]), exit
+//! codes ([`exit`]), output ([`output`]), and the small helpers below (confirmation, plurals,
+//! today's quota).
 
 pub mod args;
 pub mod credentials;
