@@ -120,6 +120,7 @@ pub use wire::endpoint::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     USER_AGENT,
 };
+pub use wire::operation::{Operation, scopes, scopes_needed};
 pub use wire::receipt::ErasureReceipt;
 
 /// The boxed future [`TokenProvider`] methods return.

@@ -299,12 +299,14 @@ async fn two_clients_sharing_a_file_store_never_send_a_used_refresh_token() {
     }
     gong.with(|st| assert_eq!(st.refresh_requests, 1));
 
-    // Tokens that are always due (they live 30 s, the margin is a minute): every call
-    // refreshes, each one under the file lock with the refresh token the other just stored.
-    // A new expired grant replaces the stored one (the old refresh token is revoked).
+    // Tokens that live 2 s (the margin is capped to half of it): three rounds of calls a
+    // lifetime apart, each at expiry, so each round refreshes under the file lock with the
+    // refresh token the other client (process) stored in the round before. A new expired grant
+    // replaces the stored one (the old refresh token is revoked).
     gong.with(|st| {
-        st.expires_in = 30;
+        st.expires_in = 2;
         st.live_refresh.clear();
+        st.refresh_requests = 0;
     });
     seed.save(&gong.grant("acme", -1)).await.unwrap();
     let first = client_for(
@@ -315,13 +317,18 @@ async fn two_clients_sharing_a_file_store_never_send_a_used_refresh_token() {
         OAuthTokenProvider::new(gong.app(), FileTokenStore::new(&path))
             .refresh_margin(Duration::from_secs(60)),
     );
-    let results = join_all((0..20).map(|i| {
-        let client = if i % 2 == 0 { &first } else { &second };
-        client.erase_email_address(format!("user{i}@example.com"))
-    }))
-    .await;
-    for result in results {
-        result.unwrap();
+    for round in 0..3 {
+        if round > 0 {
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
+        let results = join_all((0..20).map(|i| {
+            let client = if i % 2 == 0 { &first } else { &second };
+            client.erase_email_address(format!("user{i}@example.com"))
+        }))
+        .await;
+        for result in results {
+            result.unwrap();
+        }
     }
     gong.with(|st| assert!(st.refresh_requests >= 3, "{}", st.refresh_requests));
     let stored = seed.load().await.unwrap().unwrap();

@@ -58,6 +58,21 @@ pub enum AuthError {
     #[error("authorization failed: {0}")]
     Authorization(String),
 
+    /// No redirect carrying the authorization's `state` reached the loopback listener within
+    /// its timeout; `refused` redirects with another state were answered with an error page
+    /// meanwhile.
+    #[error(
+        "no redirect with this authorization's state arrived within {} s{}",
+        .waited.as_secs_f64(),
+        fmt_refused(*.refused)
+    )]
+    RedirectTimeout {
+        /// How long the listener waited.
+        waited: std::time::Duration,
+        /// Redirects refused for another (or no) `state`.
+        refused: usize,
+    },
+
     /// The OAuth configuration is unusable.
     #[error("OAuth configuration: {0}")]
     Config(String),
@@ -66,6 +81,19 @@ pub enum AuthError {
     /// memory and stored by the next call.
     #[error("token refresh interrupted: {0}")]
     Interrupted(String),
+}
+
+fn fmt_refused(refused: usize) -> String {
+    match refused {
+        0 => String::new(),
+        1 => "; 1 redirect with another state was refused (a stale browser tab, or a link this \
+              authorization did not start)"
+            .into(),
+        n => format!(
+            "; {n} redirects with another state were refused (stale browser tabs, or links this \
+             authorization did not start)"
+        ),
+    }
 }
 
 fn fmt_code(code: &Option<String>) -> String {

@@ -46,6 +46,7 @@
 //! ```
 
 mod guard;
+mod operations;
 mod snapshot;
 mod time;
 mod verify;

@@ -6,34 +6,16 @@
 //! from the token set, tokens refresh themselves (stored before use), and the scopes a command
 //! needs are checked before any request.
 
-use gong_api_ext::oauth::{OAuthTokenProvider, TokenSet, scopes};
+use gong_api_ext::oauth::{OAuthTokenProvider, TokenSet};
 use gong_api_ext::quota::CompanyKey;
-use gong_api_ext::{GongClient, GongClientBuilder, QuotaStore, RateLimitConfig, RateLimiter, env};
+use gong_api_ext::{
+    GongClient, GongClientBuilder, Operation, QuotaStore, RateLimitConfig, RateLimiter, env,
+};
 
-use crate::cli::args::{Cli, Command, CrmCommand};
+use crate::cli::args::Cli;
 use crate::cli::exit::{self, Failure};
 use crate::cli::login::{Login, config_dir};
 pub use crate::cli::source::{MIB, Source};
-
-/// The scopes `command` needs, by operation (gong-reference.md).
-pub fn scopes_for(command: &Command) -> Vec<&'static str> {
-    match command {
-        Command::Lookup(_) => vec![scopes::DATA_PRIVACY_READ],
-        Command::Erase(args) if args.from.is_some() && args.dry_run => {
-            vec![scopes::DATA_PRIVACY_READ]
-        }
-        Command::Erase(args) if args.from.is_some() => vec![scopes::DATA_PRIVACY_DELETE],
-        // One subject: looked up, shown, then erased.
-        Command::Erase(_) => vec![scopes::DATA_PRIVACY_READ, scopes::DATA_PRIVACY_DELETE],
-        Command::Crm(CrmCommand::List) => vec![scopes::CRM_INTEGRATIONS_READ],
-        Command::Crm(CrmCommand::Delete { wait: true, .. }) => {
-            vec![scopes::CRM_INTEGRATION_DELETE, scopes::CRM_UPLOAD]
-        }
-        Command::Crm(CrmCommand::Delete { .. }) => vec![scopes::CRM_INTEGRATION_DELETE],
-        Command::Crm(CrmCommand::Status { .. }) => vec![scopes::CRM_UPLOAD],
-        _ => Vec::new(),
-    }
-}
 
 /// Whether the environment names credentials (then the login is not used).
 pub fn environment_has_credentials() -> bool {
@@ -53,6 +35,15 @@ pub fn quota_store(cli: &Cli) -> Result<QuotaStore, Failure> {
 /// Synchronous, as every command calls it; an OAuth login's tokens are read from their store
 /// (file or keychain) on a blocking section of the runtime.
 pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
+    client_for(cli, &crate::cli::scopes::operations(&cli.command))
+}
+
+/// [`client`] for a command that will send `operations` (with an OAuth login, their scopes are
+/// checked first); `doctor` checks the scopes itself and passes none.
+pub fn client_for(
+    cli: &Cli,
+    operations: &[Operation],
+) -> Result<(GongClient, RateLimiter), Failure> {
     let builder = if environment_has_credentials() {
         let mut builder = GongClientBuilder::from_env().map_err(Failure::from_sdk)?;
         if let Some(url) = &cli.base_url {
@@ -61,7 +52,7 @@ pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
         builder
     } else {
         tokio::task::block_in_place(|| {
-            tokio::runtime::Handle::current().block_on(oauth_builder(cli))
+            tokio::runtime::Handle::current().block_on(oauth_builder(cli, operations))
         })?
     };
     let client = builder
@@ -81,7 +72,7 @@ pub fn client(cli: &Cli) -> Result<(GongClient, RateLimiter), Failure> {
 }
 
 /// A builder for the stored OAuth login, after checking the scopes the command needs.
-async fn oauth_builder(cli: &Cli) -> Result<GongClientBuilder, Failure> {
+async fn oauth_builder(cli: &Cli, operations: &[Operation]) -> Result<GongClientBuilder, Failure> {
     let Some(login) = Login::load(&config_dir()?)? else {
         return Err(Failure {
             code: exit::USAGE,
@@ -103,7 +94,7 @@ async fn oauth_builder(cli: &Cli) -> Result<GongClientBuilder, Failure> {
     Source::OAuth.record();
     let store = login.token_store()?;
     let tokens = login.tokens(&*store).await?;
-    check_scopes(&tokens, &scopes_for(&cli.command))?;
+    check_scopes(&tokens, operations)?;
     let provider = OAuthTokenProvider::with_store(login.app().await?, store);
     Ok(GongClient::builder()
         .oauth(provider)
@@ -111,24 +102,43 @@ async fn oauth_builder(cli: &Cli) -> Result<GongClientBuilder, Failure> {
         .quota_company(CompanyKey::new(&host_of(tokens.api_base_url()), "oauth")))
 }
 
-/// Refuses, before any request, a command whose scope the login was not granted.
-pub fn check_scopes(tokens: &TokenSet, needed: &[&str]) -> Result<(), Failure> {
-    // Gong's answer may omit the scopes: then Gong's own 401 names a missing one.
-    if tokens.scopes().is_empty() {
-        return Ok(());
-    }
-    match needed.iter().find(|scope| !tokens.has_scope(scope)) {
+/// Refuses, before any request, a command one of whose `operations` needs a scope the login
+/// was not granted.
+pub fn check_scopes(tokens: &TokenSet, operations: &[Operation]) -> Result<(), Failure> {
+    match lacking(tokens, operations).first() {
         None => Ok(()),
-        Some(scope) => Err(Failure {
+        Some((scope, purposes)) => Err(Failure {
             code: exit::MISSING_SCOPE,
             message: format!(
-                "the OAuth login lacks the scope {scope}, which this command needs (granted: {}); \
-                 nothing was sent: {}",
+                "the OAuth login lacks the scope {scope}, which this command needs to {purposes} \
+                 (granted: {}); nothing was sent: {}",
                 tokens.scopes().join(" "),
                 Source::OAuth.how_to_get_scope(scope)
             ),
         }),
     }
+}
+
+/// The scopes of `operations` the login lacks, in the order of `scopes::ALL`, each with what
+/// the operations that need it do ("look up an email address, look up a phone number").
+pub fn lacking(tokens: &TokenSet, operations: &[Operation]) -> Vec<(&'static str, String)> {
+    // Gong's answer may omit the scopes: then Gong's own 401 names a missing one.
+    if tokens.scopes().is_empty() {
+        return Vec::new();
+    }
+    gong_api_ext::scopes_needed(operations.iter().copied())
+        .into_iter()
+        .filter(|scope| !tokens.has_scope(scope))
+        .map(|scope| {
+            let mut purposes: Vec<&str> = Vec::new();
+            for op in operations.iter().filter(|op| op.scope() == scope) {
+                if !purposes.contains(&op.purpose()) {
+                    purposes.push(op.purpose());
+                }
+            }
+            (scope, purposes.join(", "))
+        })
+        .collect()
 }
 
 /// `host[:port]` of a URL, as quota keys name companies.

@@ -198,10 +198,11 @@ impl Login {
         }
     }
 
-    /// Removes the secrets: the tokens and the client secret.
+    /// Removes the secrets: the tokens (under the token store's lock, so that a refresh in
+    /// another process cannot write them back) and the client secret.
     pub async fn clear_secrets(&self) -> Result<(), Failure> {
         self.token_store()?
-            .clear()
+            .forget()
             .await
             .map_err(|e| Failure::failed(e.to_string()))?;
         match self.backend {

@@ -1,6 +1,7 @@
 //! What every command shares: the arguments ([`args`]), credentials and the client
-//! ([`credentials`], [`login`], [`keychain`]), exit codes ([`exit`]), output ([`output`]), and
-//! the small helpers below (confirmation, plurals, today's quota).
+//! ([`credentials`], [`login`], [`keychain`]), the scopes each command needs ([`scopes`]), exit
+//! codes ([`exit`]), output ([`output`]), and the small helpers below (confirmation, plurals,
+//! today's quota).
 
 pub mod args;
 pub mod credentials;
@@ -9,6 +10,7 @@ pub mod exit;
 pub mod keychain;
 pub mod login;
 pub mod output;
+pub mod scopes;
 pub mod source;
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};

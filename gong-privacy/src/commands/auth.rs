@@ -47,9 +47,11 @@ async fn login(cli: &Cli, args: &LoginArgs, dir: &Path) -> Outcome {
         .token_url(&args.token_url)
         .build()
         .map_err(|e| Failure::usage(e.to_string()))?;
+    // Redirects with another state are refused and the listener keeps waiting, up to --wait.
     let listener = LoopbackListener::bind(&args.redirect_uri)
         .await
-        .map_err(|e| Failure::usage(format!("--redirect-uri: {e}")))?;
+        .map_err(|e| Failure::usage(format!("--redirect-uri: {e}")))?
+        .timeout(args.wait);
     let backend = choose_backend(&args.token_store).await?;
     create_private_dir(dir)
         .map_err(|e| Failure::failed(format!("cannot create {}: {e}", dir.display())))?;
@@ -71,21 +73,18 @@ async fn login(cli: &Cli, args: &LoginArgs, dir: &Path) -> Outcome {
             humantime::format_duration(args.wait)
         );
     });
-    let tokens = match tokio::time::timeout(args.wait, flow).await {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(e)) => {
+    let tokens = match flow.await {
+        Ok(tokens) => tokens,
+        Err(e @ gong_api_ext::AuthError::RedirectTimeout { .. }) => {
+            return Err(Failure {
+                code: exit::AUTH,
+                message: format!("login failed: {e}; raise the wait with --wait"),
+            });
+        }
+        Err(e) => {
             return Err(Failure {
                 code: exit::AUTH,
                 message: format!("login failed: {e}"),
-            });
-        }
-        Err(_) => {
-            return Err(Failure {
-                code: exit::AUTH,
-                message: format!(
-                    "login failed: no redirect from Gong within {} (raise it with --wait)",
-                    humantime::format_duration(args.wait)
-                ),
             });
         }
     };

@@ -9,26 +9,10 @@ use gong_api_ext::{DEFAULT_BASE_URL, Error, GongClient, env};
 
 use crate::cli::Outcome;
 use crate::cli::args::Cli;
-use crate::cli::credentials::{client, environment_has_credentials};
+use crate::cli::credentials::{client_for, environment_has_credentials, lacking};
 use crate::cli::exit::{self, Failure, code_of, describe, transport_cause};
 use crate::cli::login::{Login, config_dir};
 use crate::cli::output::{Check, Json, emit, say};
-
-/// The commands and the scopes each needs (gong-reference.md).
-const COMMANDS: &[(&str, &[&str])] = {
-    use gong_api_ext::oauth::scopes::*;
-    &[
-        ("lookup, erase --from … --dry-run", &[DATA_PRIVACY_READ]),
-        (
-            "erase email|phone",
-            &[DATA_PRIVACY_READ, DATA_PRIVACY_DELETE],
-        ),
-        ("erase --from", &[DATA_PRIVACY_DELETE]),
-        ("crm list", &[CRM_INTEGRATIONS_READ]),
-        ("crm delete", &[CRM_INTEGRATION_DELETE]),
-        ("crm delete --wait, crm status", &[CRM_UPLOAD]),
-    ]
-};
 
 /// Clock differences up to this are fine.
 const SKEW_OK: Duration = Duration::from_secs(60);
@@ -96,15 +80,28 @@ pub async fn run(cli: &Cli, probe: bool) -> Outcome {
         json: cli.json,
         code: None,
     };
-    let host = credentials(cli, &mut report).await;
+    let (host, tokens) = credentials(cli, &mut report).await;
     if let Some(host) = &host {
         reach(cli, host, &mut report).await;
     }
-    match client(cli) {
+    // The scopes were reported above, command by command; the probe is checked on its own.
+    match client_for(cli, &[]) {
         Ok((client, limiter)) => {
             budget(cli, &limiter, &mut report).await;
             if probe {
-                probe_call(&client, &mut report).await;
+                let probe_needs = crate::cli::scopes::operations(&cli.command);
+                match tokens.as_ref().map(|t| lacking(t, &probe_needs)) {
+                    Some(missing) if !missing.is_empty() => report.fail(
+                        "probe",
+                        exit::MISSING_SCOPE,
+                        format!(
+                            "not sent: the OAuth login lacks {}, which the probe needs to {}",
+                            missing[0].0, missing[0].1
+                        ),
+                        "see the scopes check".into(),
+                    ),
+                    _ => probe_call(&client, &mut report).await,
+                }
             }
         }
         // Credentials already reported; the quota is keyed by them.
@@ -120,8 +117,8 @@ pub async fn run(cli: &Cli, probe: bool) -> Outcome {
 }
 
 /// Which credentials commands use, and (OAuth) whether the grant still works and which scopes
-/// it has. Returns the host calls go to.
-async fn credentials(cli: &Cli, report: &mut Report) -> Option<String> {
+/// it has. Returns the host calls go to, and the login's tokens.
+async fn credentials(cli: &Cli, report: &mut Report) -> (Option<String>, Option<TokenSet>) {
     let login = match config_dir().and_then(|dir| Login::load(&dir)) {
         Ok(login) => login,
         Err(failure) => {
@@ -131,7 +128,7 @@ async fn credentials(cli: &Cli, report: &mut Report) -> Option<String> {
                 failure.message,
                 "remove the login with `gong-privacy auth logout`, then `auth login`".into(),
             );
-            return None;
+            return (None, None);
         }
     };
     if environment_has_credentials() {
@@ -152,11 +149,11 @@ async fn credentials(cli: &Cli, report: &mut Report) -> Option<String> {
              a lookup); a command whose scope is missing stops with exit code 8 naming it"
                 .into(),
         );
-        return Some(
-            cli.base_url
-                .clone()
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
-        );
+        let host = cli
+            .base_url
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        return (Some(host), None);
     }
     let Some(login) = login else {
         report.fail(
@@ -172,7 +169,7 @@ async fn credentials(cli: &Cli, report: &mut Report) -> Option<String> {
                 env::BEARER_TOKEN
             ),
         );
-        return None;
+        return (None, None);
     };
     let tokens = match fresh_tokens(&login).await {
         Ok(tokens) => tokens,
@@ -183,7 +180,7 @@ async fn credentials(cli: &Cli, report: &mut Report) -> Option<String> {
                 "check the login with `gong-privacy auth status`, or run `gong-privacy auth login`"
             };
             report.fail("credentials", failure.code, failure.message, fix.into());
-            return None;
+            return (None, None);
         }
     };
     report.ok(
@@ -196,7 +193,7 @@ async fn credentials(cli: &Cli, report: &mut Report) -> Option<String> {
         ),
     );
     scopes(&tokens, report);
-    Some(tokens.api_base_url().to_owned())
+    (Some(tokens.api_base_url().to_owned()), Some(tokens))
 }
 
 /// The stored tokens, refreshed (and stored) if they expire soon: a grant Gong no longer
@@ -218,15 +215,19 @@ fn scopes(tokens: &TokenSet, report: &mut Report) {
         );
         return;
     }
-    let missing: Vec<String> = COMMANDS
+    // Every form of every command, planned by the same code that checks a command's scopes
+    // before it sends anything.
+    let missing: Vec<String> = crate::cli::scopes::FORMS
         .iter()
-        .filter_map(|(command, needed)| {
-            let lacking: Vec<&str> = needed
-                .iter()
-                .copied()
-                .filter(|s| !tokens.has_scope(s))
-                .collect();
-            (!lacking.is_empty()).then(|| format!("{command} needs {}", lacking.join(" ")))
+        .filter_map(|(command, argvs)| {
+            let lacking = lacking(tokens, &crate::cli::scopes::form_operations(argvs));
+            (!lacking.is_empty()).then(|| {
+                let what: Vec<String> = lacking
+                    .iter()
+                    .map(|(scope, purposes)| format!("{scope} (to {purposes})"))
+                    .collect();
+                format!("{command} needs {}", what.join(" and "))
+            })
         })
         .collect();
     if missing.is_empty() {

@@ -18,11 +18,11 @@ use crate::oauth_mock::{CLIENT_ID, CLIENT_SECRET, Gong, TOKEN_PATH};
 use crate::util::{gong_privacy_at, json, mock_gong, run, scratch};
 
 /// Every token, code and the client secret of the mock contain it.
-const SECRET_MARK: &str = "sekret";
+pub(crate) const SECRET_MARK: &str = "sekret";
 
 /// The binary with no credentials in the environment: it uses the OAuth login kept under
 /// `config` (tokens in 0600 files: the machine's keychain is never touched by tests).
-fn oauth_cli(gong: &Gong, config: &Path, args: &[&str]) -> Command {
+pub(crate) fn oauth_cli(gong: &Gong, config: &Path, args: &[&str]) -> Command {
     let mut cmd = gong_privacy_at("http://127.0.0.1:9", args);
     cmd.env_remove("GONG_ACCESS_KEY")
         .env_remove("GONG_ACCESS_KEY_SECRET")
@@ -45,7 +45,36 @@ fn oauth_cli(gong: &Gong, config: &Path, args: &[&str]) -> Command {
 /// `auth login`, with the test as the browser: it reads the page to open from the command's
 /// standard error and follows Gong's redirect to the command's loopback listener. Returns the
 /// exit code and everything printed.
-async fn log_in(mut cmd: Command) -> (i32, String, String) {
+pub(crate) async fn log_in(cmd: Command) -> (i32, String, String) {
+    log_in_with(cmd, |url| async move { approve(&url).await }).await
+}
+
+/// `auth login` listening on any free loopback port.
+pub(crate) const LOGIN: &[&str] = &[
+    "auth",
+    "login",
+    "--redirect-uri",
+    "http://127.0.0.1:0/callback",
+];
+
+/// The browser opens the authorize page `url`, and follows Gong's redirect to the login's
+/// listener, which says it worked.
+pub(crate) async fn approve(url: &str) {
+    let page = reqwest::get(url).await.unwrap();
+    assert_eq!(page.status(), 200, "the loopback listener's page");
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Gong authorised the app")
+    );
+}
+
+/// `auth login` with `browser` given the page to open once the command prints it.
+pub(crate) async fn log_in_with<F: std::future::Future<Output = ()>>(
+    mut cmd: Command,
+    browser: impl FnOnce(String) -> F,
+) -> (i32, String, String) {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
@@ -68,14 +97,7 @@ async fn log_in(mut cmd: Command) -> (i32, String, String) {
         text
     });
     if let Ok(url) = url_rx.await {
-        let page = reqwest::get(&url).await.unwrap();
-        assert_eq!(page.status(), 200, "the loopback listener's page");
-        assert!(
-            page.text()
-                .await
-                .unwrap()
-                .contains("Gong authorised the app")
-        );
+        browser(url).await;
     }
     let output = tokio::task::spawn_blocking(move || child.wait_with_output())
         .await
@@ -88,7 +110,7 @@ async fn log_in(mut cmd: Command) -> (i32, String, String) {
     )
 }
 
-fn login_dir(config: &Path) -> PathBuf {
+pub(crate) fn login_dir(config: &Path) -> PathBuf {
     config.join("gong-privacy")
 }
 
@@ -339,7 +361,8 @@ async fn invalid_grant_and_a_missing_scope_have_their_own_exit_codes() {
     assert!(
         err.contains(
             "error: the OAuth login lacks the scope api:crm:integrations:read, which this \
-             command needs (granted: api:data-privacy:read); nothing was sent"
+             command needs to list CRM integrations (granted: api:data-privacy:read); nothing \
+             was sent"
         ),
         "{err}"
     );
@@ -351,10 +374,11 @@ async fn invalid_grant_and_a_missing_scope_have_their_own_exit_codes() {
         "{out}"
     );
 
-    // invalid_grant: the access token is due, and Gong no longer knows the refresh token.
+    // invalid_grant: the access token has expired, and Gong no longer knows the refresh token.
     gong.with(|st| st.expires_in = 1);
     let (code, _, _) = log_in(login()).await;
     assert_eq!(code, 0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     gong.with(|st| st.live_refresh.clear());
     let (code, _, err) = keep(
         &mut printed,
@@ -582,7 +606,7 @@ async fn with_a_keychain_the_tokens_and_the_client_secret_live_there_and_nowhere
         cli(&["-vv", "lookup", "email", "a@example.com"]),
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    // A refresh (the token is due) goes through the keychain too.
+    // A refresh (the token has expired) goes through the keychain too.
     gong.with(|st| st.expires_in = 1);
     let (code, _, _) = log_in(cli(&[
         "auth",
@@ -592,6 +616,7 @@ async fn with_a_keychain_the_tokens_and_the_client_secret_live_there_and_nowhere
     ]))
     .await;
     assert_eq!(code, 0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let refreshes = gong.with(|st| st.refresh_requests);
     let (code, _, err) = keep(
         &mut printed,

@@ -2,6 +2,8 @@
 //! sent. One test binary, several files.
 
 mod auth;
+mod auth_scopes;
+mod auth_timing;
 mod basics;
 mod corpus;
 mod invariant;

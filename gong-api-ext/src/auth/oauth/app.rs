@@ -407,20 +407,29 @@ impl AuthorizationRequest {
         &self.redirect_uri
     }
 
+    /// Whether a redirect's query carries this request's `state`: one that does not is not an
+    /// answer to this request (a stale browser tab, a forged link), and says nothing about it.
+    pub fn carries_state(&self, query: &str) -> bool {
+        url::form_urlencoded::parse(query.as_bytes())
+            .filter(|(key, _)| key == "state")
+            .map(|(_, value)| value == self.state.as_str())
+            .collect::<Vec<bool>>()
+            == [true]
+    }
+
     /// Reads the query of the redirect back (`code=…&state=…`, or `error=…`): the code, if the
     /// `state` is this request's and the administrator approved.
     pub fn code_from_callback(&self, query: &str) -> Result<AuthorizationCode, AuthError> {
-        let (mut code, mut state, mut error, mut description) = (None, None, None, None);
+        let (mut code, mut error, mut description) = (None, None, None);
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             match &*key {
                 "code" => code = Some(value.into_owned()),
-                "state" => state = Some(value.into_owned()),
                 "error" => error = Some(printable(&value)),
                 "error_description" => description = Some(printable(&value)),
                 _ => {}
             }
         }
-        if state.as_deref() != Some(self.state.as_str()) {
+        if !self.carries_state(query) {
             return Err(AuthError::Authorization(
                 "the redirect's state does not match the request (a forged or stale redirect); \
                  start the authorization again"

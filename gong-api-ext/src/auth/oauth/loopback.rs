@@ -1,9 +1,16 @@
 //! The authorization-code flow for a program on the administrator's own machine (a
 //! command-line tool): a one-shot HTTP listener on a loopback address receives Gong's redirect
 //! (RFC 8252 §7.3), checks its `state` and hands over the code.
+//!
+//! A redirect with another `state` (a stale browser tab, a link someone else started, a page
+//! probing the port) is refused with an error page and does not end the wait: otherwise any
+//! web page could cancel a login by sending the browser to the loopback port.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -25,6 +32,7 @@ pub struct LoopbackListener {
     listener: TcpListener,
     redirect_uri: String,
     path: String,
+    timeout: Option<Duration>,
 }
 
 impl LoopbackListener {
@@ -62,7 +70,17 @@ impl LoopbackListener {
             listener,
             path: url.path().to_owned(),
             redirect_uri: url.into(),
+            timeout: None,
         })
+    }
+
+    /// Waits at most `wait` for the redirect carrying the request's `state` (default: no
+    /// limit): then [`wait_for_code`](Self::wait_for_code) fails with an
+    /// [`AuthError::Authorization`] that says how many redirects with another state it
+    /// refused meanwhile.
+    pub fn timeout(mut self, wait: Duration) -> Self {
+        self.timeout = Some(wait);
+        self
     }
 
     /// The redirect URI to put in the authorization request (with the port actually bound).
@@ -70,10 +88,12 @@ impl LoopbackListener {
         &self.redirect_uri
     }
 
-    /// Serves until a request arrives on the redirect path, and returns its code if it
-    /// carries `request`'s `state` (otherwise an [`AuthError::Authorization`]). The browser
-    /// gets a short page saying whether it worked. Other paths (`/favicon.ico`) get 404s. Wrap
-    /// it in a timeout: an administrator who never comes back leaves it waiting.
+    /// Serves until a request carrying `request`'s `state` arrives on the redirect path, and
+    /// returns its code (or an [`AuthError::Authorization`] if it says the administrator
+    /// declined). A request with another or no `state` gets a 400 page and the wait goes on.
+    /// The browser gets a short page saying whether it worked; other paths (`/favicon.ico`)
+    /// get 404s. Set a [`timeout`](Self::timeout) (or wrap it in one): an administrator who
+    /// never comes back leaves it waiting.
     pub async fn wait_for_code(
         self,
         request: &AuthorizationRequest,
@@ -86,30 +106,51 @@ impl LoopbackListener {
             )));
         }
         let (sender, mut received) = mpsc::channel(1);
-        let server = tokio::spawn(serve(self.listener, self.path, request.clone(), sender));
-        let result = received.recv().await;
+        let refused = Arc::new(AtomicUsize::new(0));
+        let callback = Callback {
+            path: self.path,
+            request: request.clone(),
+            sender,
+            refused: refused.clone(),
+        };
+        let server = tokio::spawn(serve(self.listener, callback));
+        let result = match self.timeout {
+            Some(wait) => tokio::time::timeout(wait, received.recv()).await.ok(),
+            None => Some(received.recv().await),
+        };
         server.abort();
-        result.unwrap_or_else(|| {
-            Err(AuthError::Authorization(
+        match result {
+            Some(Some(outcome)) => outcome,
+            Some(None) => Err(AuthError::Authorization(
                 "the loopback listener stopped before the redirect arrived".into(),
-            ))
-        })
+            )),
+            None => Err(AuthError::RedirectTimeout {
+                waited: self.timeout.unwrap_or_default(),
+                refused: refused.load(Ordering::Relaxed),
+            }),
+        }
     }
+}
+
+/// What the server needs to answer a browser request on the redirect path.
+#[derive(Clone)]
+struct Callback {
+    path: String,
+    request: AuthorizationRequest,
+    sender: mpsc::Sender<Outcome>,
+    /// Redirects refused for their `state`.
+    refused: Arc<AtomicUsize>,
 }
 
 type Outcome = Result<AuthorizationCode, AuthError>;
 
-async fn serve(
-    listener: TcpListener,
-    path: String,
-    request: AuthorizationRequest,
-    sender: mpsc::Sender<Outcome>,
-) {
+async fn serve(listener: TcpListener, callback: Callback) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(e) => {
-                let _ = sender
+                let _ = callback
+                    .sender
                     .send(Err(AuthError::Authorization(format!(
                         "the loopback listener failed: {e}"
                     ))))
@@ -117,10 +158,10 @@ async fn serve(
                 return;
             }
         };
-        let (path, request, sender) = (path.clone(), request.clone(), sender.clone());
+        let callback = callback.clone();
         tokio::spawn(async move {
             let service = service_fn(move |incoming: hyper::Request<hyper::body::Incoming>| {
-                let response = answer(&path, &request, &sender, incoming.uri());
+                let response = answer(&callback, incoming.uri());
                 async move { Ok::<_, Infallible>(response) }
             });
             // A browser that goes away mid-answer is not our concern.
@@ -131,17 +172,25 @@ async fn serve(
     }
 }
 
-/// The page for one browser request; a request on the redirect path is passed on.
-fn answer(
-    path: &str,
-    request: &AuthorizationRequest,
-    sender: &mpsc::Sender<Outcome>,
-    uri: &hyper::Uri,
-) -> hyper::Response<Full<Bytes>> {
-    if uri.path() != path {
+/// The page for one browser request; a request on the redirect path with the request's
+/// `state` is passed on, one with another is refused and counted.
+fn answer(callback: &Callback, uri: &hyper::Uri) -> hyper::Response<Full<Bytes>> {
+    if uri.path() != callback.path {
         return page(404, "Not found.".into());
     }
-    let outcome = request.code_from_callback(uri.query().unwrap_or(""));
+    let query = uri.query().unwrap_or("");
+    if !callback.request.carries_state(query) {
+        callback.refused.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!("refused a redirect to the loopback listener with another state");
+        return page(
+            400,
+            "This redirect does not belong to the login that is waiting (its state differs: a \
+             stale browser tab, or a link the login did not print). Nothing was done; the login \
+             is still waiting: open the link it printed."
+                .into(),
+        );
+    }
+    let outcome = callback.request.code_from_callback(query);
     let (status, text) = match &outcome {
         Ok(_) => (
             200,
@@ -149,7 +198,7 @@ fn answer(
         ),
         Err(e) => (400, format!("The authorization failed: {e}")),
     };
-    if let Err(mpsc::error::TrySendError::Full(_)) = sender.try_send(outcome) {
+    if let Err(mpsc::error::TrySendError::Full(_)) = callback.sender.try_send(outcome) {
         return page(409, "An authorization was already received.".into());
     }
     page(status, text)
@@ -174,7 +223,9 @@ fn page(status: u16, text: String) -> hyper::Response<Full<Bytes>> {
 ///
 /// # async fn run() -> Result<(), gong_api_ext::AuthError> {
 /// let app = OAuthApp::new("CLIENT_ID", "CLIENT_SECRET")?;
-/// let listener = LoopbackListener::bind("http://127.0.0.1:8976/callback").await?;
+/// let listener = LoopbackListener::bind("http://127.0.0.1:8976/callback")
+///     .await?
+///     .timeout(std::time::Duration::from_secs(600));
 /// let store = FileTokenStore::new("gong-tokens.json");
 /// let tokens = oauth::authorize_via_loopback(&app, scopes::ALL, listener, &store, |url| {
 ///     println!("Open this page as a Gong technical administrator:\n{url}");

@@ -165,24 +165,6 @@ pub use provider::{DEFAULT_REFRESH_MARGIN, OAuthTokenProvider};
 pub use store::{FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreLock};
 pub use token::TokenSet;
 
-/// The OAuth scopes of the operations this crate wraps (gong-reference.md).
-pub mod scopes {
-    /// Lookups by email address or phone number.
-    pub const DATA_PRIVACY_READ: &str = "api:data-privacy:read";
-    /// Erasure by email address or phone number.
-    pub const DATA_PRIVACY_DELETE: &str = "api:data-privacy:delete";
-    /// Listing generic CRM integrations.
-    pub const CRM_INTEGRATIONS_READ: &str = "api:crm:integrations:read";
-    /// Deleting a generic CRM integration.
-    pub const CRM_INTEGRATION_DELETE: &str = "api:crm:integration:delete";
-    /// The status of a CRM request (e.g. an integration deletion).
-    pub const CRM_UPLOAD: &str = "api:crm:upload";
-    /// All of the above.
-    pub const ALL: &[&str] = &[
-        DATA_PRIVACY_READ,
-        DATA_PRIVACY_DELETE,
-        CRM_INTEGRATIONS_READ,
-        CRM_INTEGRATION_DELETE,
-        CRM_UPLOAD,
-    ];
-}
+/// The OAuth scopes of the operations this crate wraps (also [`crate::scopes`]; which
+/// operation needs which: [`Operation::scope`](crate::Operation::scope)).
+pub use crate::wire::operation::scopes;

@@ -20,8 +20,10 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 /// [`GongClientBuilder::oauth`](crate::GongClientBuilder::oauth).
 ///
 /// Before every attempt it hands out the current access token, with the customer's API host
-/// from the token response. When the token is within the refresh margin of expiry (or Gong
-/// answers 401 naming no scope, at most once per request), it refreshes:
+/// from the token response. When the token is within the refresh margin of expiry (the
+/// margin capped to half the token's lifetime, so a token that lives a minute is used for 30
+/// seconds rather than refreshed before every call; see [`TokenSet::refresh_margin`]), or
+/// Gong answers 401 naming no scope (at most once per request), it refreshes:
 ///
 /// 1. **once per process**: concurrent requests wait for the one refresh in flight;
 /// 2. **once across processes**: under the store's [lock](TokenStore::lock) it re-reads the
@@ -90,8 +92,8 @@ impl OAuthTokenProvider {
         }
     }
 
-    /// Refresh this long before expiry (default [`DEFAULT_REFRESH_MARGIN`], 5 minutes). Clones
-    /// share the setting.
+    /// Refresh this long before expiry (default [`DEFAULT_REFRESH_MARGIN`], 5 minutes), or
+    /// half-way through a token's lifetime if that comes later. Clones share the setting.
     pub fn refresh_margin(self, margin: Duration) -> Self {
         let millis = u64::try_from(margin.as_millis()).unwrap_or(u64::MAX);
         self.inner.margin_ms.store(millis, Ordering::Relaxed);
@@ -132,7 +134,7 @@ impl Inner {
     }
 
     fn usable(&self, tokens: &TokenSet, rejected: Option<&Authorization>) -> bool {
-        !tokens.expires_within(self.margin(), SystemTime::now())
+        !tokens.refresh_due(self.margin(), SystemTime::now())
             && rejected.is_none_or(|r| !r.same_credential(tokens.authorization()))
     }
 

@@ -34,8 +34,21 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// never a mix or nothing) and durably (on disk when this returns).
     fn save<'a>(&'a self, tokens: &'a TokenSet) -> BoxFuture<'a, Result<(), AuthError>>;
 
-    /// Forgets the tokens (logout). Nothing stored is not an error.
+    /// Forgets the tokens. Nothing stored is not an error. For a logout use
+    /// [`forget`](Self::forget), which takes the lock first.
     fn clear(&self) -> BoxFuture<'_, Result<(), AuthError>>;
+
+    /// Logout: takes the [lock](Self::lock), then [clears](Self::clear) the tokens. A refresh
+    /// holds the lock from reading the tokens to saving the rotated ones, so one in flight in
+    /// another process finishes (and its tokens are removed with the rest), and one that starts
+    /// later finds nothing to refresh; clearing without the lock would let it write the tokens
+    /// back. Waits for the lock: do not call it while holding this store's lock.
+    fn forget(&self) -> BoxFuture<'_, Result<(), AuthError>> {
+        Box::pin(async move {
+            let _lock = self.lock().await?;
+            self.clear().await
+        })
+    }
 }
 
 impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
@@ -50,6 +63,9 @@ impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
     }
     fn clear(&self) -> BoxFuture<'_, Result<(), AuthError>> {
         (**self).clear()
+    }
+    fn forget(&self) -> BoxFuture<'_, Result<(), AuthError>> {
+        (**self).forget()
     }
 }
 

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, Authorization};
 
+/// The largest part of a token's lifetime that the refresh margin may take: a token that lives
+/// 60 s is used for 30 s, not refreshed before every call because the margin is 5 minutes.
+pub(crate) const MAX_MARGIN_SHARE: u32 = 2;
+
 /// The lifetime assumed when a token answer has no usable `expires_in` (Gong's are about a
 /// day; assuming less only refreshes earlier).
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
@@ -23,6 +27,8 @@ pub struct TokenSet {
     access_token: SecretString,
     refresh_token: SecretString,
     expires_at: SystemTime,
+    /// When Gong issued it, if known: with `expires_at`, the token's lifetime.
+    issued_at: Option<SystemTime>,
     scopes: Vec<String>,
     api_base_url: String,
     authorization: Authorization,
@@ -48,10 +54,46 @@ impl TokenSet {
             access_token,
             refresh_token,
             expires_at,
+            issued_at: None,
             scopes,
             api_base_url,
             authorization,
         })
+    }
+
+    /// The same set, issued at `at` (e.g. as recorded by a token store of your own). With it
+    /// the refresh margin is capped to half the token's lifetime (see
+    /// [`refresh_margin`](Self::refresh_margin)).
+    pub fn with_issued_at(mut self, at: SystemTime) -> Self {
+        self.issued_at = Some(at);
+        self
+    }
+
+    /// When Gong issued the access token, if known (token sets read from this crate's
+    /// answers and stores know it).
+    pub fn issued_at(&self) -> Option<SystemTime> {
+        self.issued_at
+    }
+
+    /// How long the access token lives, from issue to expiry, if known.
+    pub fn lifetime(&self) -> Option<Duration> {
+        self.expires_at.duration_since(self.issued_at?).ok()
+    }
+
+    /// The refresh margin applied to this token: `margin`, capped to half its
+    /// [`lifetime`](Self::lifetime) when that is known, so a short-lived token is used for half
+    /// its life instead of being refreshed before every call.
+    pub fn refresh_margin(&self, margin: Duration) -> Duration {
+        match self.lifetime() {
+            Some(lifetime) => margin.min(lifetime / MAX_MARGIN_SHARE),
+            None => margin,
+        }
+    }
+
+    /// Whether the token is due for a refresh at `now`: it expires within its
+    /// [`refresh_margin`](Self::refresh_margin) of `margin`.
+    pub fn refresh_due(&self, margin: Duration, now: SystemTime) -> bool {
+        self.expires_within(self.refresh_margin(margin), now)
     }
 
     /// The access token (`Authorization: Bearer …`).
@@ -108,6 +150,7 @@ impl fmt::Debug for TokenSet {
             .field("access_token", &"[REDACTED]")
             .field("refresh_token", &"[REDACTED]")
             .field("expires_at", &unix_seconds(self.expires_at))
+            .field("issued_at", &self.issued_at.map(unix_seconds))
             .field("scopes", &self.scopes)
             .field("api_base_url", &self.api_base_url)
             .finish()
@@ -124,6 +167,9 @@ struct Stored<T> {
     access_token: T,
     refresh_token: T,
     expires_at: u64,
+    /// Absent in files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issued_at: Option<u64>,
     scope: String,
     api_base_url_for_customer: String,
 }
@@ -134,6 +180,7 @@ impl Serialize for TokenSet {
             access_token: self.access_token.expose_secret(),
             refresh_token: self.refresh_token.expose_secret(),
             expires_at: unix_seconds(self.expires_at),
+            issued_at: self.issued_at.map(unix_seconds),
             scope: self.scopes.join(" "),
             api_base_url_for_customer: self.api_base_url.clone(),
         }
@@ -147,14 +194,21 @@ impl<'de> Deserialize<'de> for TokenSet {
         let expires_at = UNIX_EPOCH
             .checked_add(Duration::from_secs(stored.expires_at))
             .ok_or_else(|| serde::de::Error::custom("expires_at is out of range"))?;
-        TokenSet::new(
+        let issued_at = stored
+            .issued_at
+            .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)));
+        let tokens = TokenSet::new(
             stored.access_token.into(),
             stored.refresh_token.into(),
             expires_at,
             split_scopes(&stored.scope),
             stored.api_base_url_for_customer,
         )
-        .map_err(serde::de::Error::custom)
+        .map_err(serde::de::Error::custom)?;
+        Ok(match issued_at {
+            Some(at) => tokens.with_issued_at(at),
+            None => tokens,
+        })
     }
 }
 
@@ -256,6 +310,7 @@ pub(crate) fn from_response(
         scopes,
         base_url,
     )
+    .map(|tokens| tokens.with_issued_at(now))
     .map_err(|e| match e {
         AuthError::Config(why) => AuthError::InvalidTokenResponse(why),
         other => other,

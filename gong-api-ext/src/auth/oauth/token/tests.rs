@@ -117,4 +117,40 @@ fn stored_form_round_trips() {
     assert_eq!(back.expires_at(), tokens.expires_at());
     assert_eq!(back.scopes(), tokens.scopes());
     assert_eq!(back.api_base_url(), tokens.api_base_url());
+    assert_eq!(back.issued_at(), Some(at(5)));
+    // A file written before the issue time was recorded reads back without it.
+    let old = json.replace(r#""issued_at":5,"#, "");
+    assert_ne!(old, json);
+    let back: TokenSet = serde_json::from_str(&old).unwrap();
+    assert_eq!((back.issued_at(), back.lifetime()), (None, None));
+}
+
+/// The margin is capped to half the lifetime: a day-long token is refreshed 5 minutes
+/// before expiry, a 60-second one after 30 seconds (not at once), and one of unknown
+/// lifetime by the margin alone.
+#[test]
+fn the_refresh_margin_is_capped_to_half_the_lifetime() {
+    let margin = Duration::from_secs(300);
+    let day = issued("https://x.api.gong.io", 0);
+    assert_eq!(day.lifetime(), Some(Duration::from_secs(86_400)));
+    assert_eq!(day.refresh_margin(margin), margin);
+    assert!(!day.refresh_due(margin, at(86_099)));
+    assert!(day.refresh_due(margin, at(86_100)));
+
+    let body = br#"{"access_token":"a","refresh_token":"r","expires_in":60,"api_base_url_for_customer":"https://x.api.gong.io"}"#;
+    let short = from_response(body, at(1_000), None).unwrap();
+    assert_eq!(short.refresh_margin(margin), Duration::from_secs(30));
+    assert!(!short.refresh_due(margin, at(1_000)));
+    assert!(!short.refresh_due(margin, at(1_029)));
+    assert!(short.refresh_due(margin, at(1_030)));
+
+    let unknown = TokenSet::new(
+        "a".into(),
+        "r".into(),
+        at(1_060),
+        vec![],
+        "https://x.api.gong.io",
+    )
+    .unwrap();
+    assert!(unknown.refresh_due(margin, at(1_000)));
 }
