@@ -23,12 +23,15 @@ const PHONES: &str = include_str!("identity/phones.tsv");
 const EMAILS: &str = include_str!("identity/emails.tsv");
 
 /// One corpus line: the spelling's kind, the input, libphonenumber's or email-validator's
-/// reading, and (phones) the base number it was made from.
+/// reading, (phones) the base number it was made from, and the fourth column: for a phone
+/// `style.*` row, the outcome the SDK must give (`accept`, `refuse extension`, `refuse tilde`,
+/// `refuse`), worked out by `phone_styles.py` from libphonenumber; for an email, its ASCII form.
 struct Row<'a> {
     kind: &'a str,
     input: String,
     reference: &'a str,
     base: &'a str,
+    expect: Option<&'a str>,
 }
 
 fn rows<'a>(corpus: &'a str) -> Vec<Row<'a>> {
@@ -52,6 +55,7 @@ fn rows<'a>(corpus: &'a str) -> Vec<Row<'a>> {
             input: serde_json::from_str(input).expect("the input column is a JSON string"),
             reference,
             base,
+            expect: cols.next(),
         });
     }
     out
@@ -107,6 +111,9 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
     let mut trunk = Failures::default();
     let mut artefact = Failures::default();
     let mut extension = Failures::default();
+    let mut style = Failures::default();
+    let (mut style_rows, mut style_read_as_base) = (0, 0);
+    let (mut style_refused_extension, mut style_refused_tilde) = (0, 0);
     for row in &rows {
         let class = row.kind.split('.').next().unwrap_or_default();
         let result = PhoneNumber::parse(&row.input);
@@ -155,6 +162,37 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
             // an extension's marker (ext, x, #, ;ext=, a comma) is refused in both builds.
             "ext" if !plan && (row.kind.contains("bare") || row.kind.contains("dash")) => {}
             "ext" if result.is_ok() => extension.add(|| show(&result)),
+            "style" => {
+                style_rows += 1;
+                let read_as_base = row.reference == format!("{} valid", row.base);
+                style_read_as_base += usize::from(read_as_base);
+                let expect = row.expect.expect("a style row has its expected outcome");
+                let refused_for = |word: &str| matches!(&result, Err(e) if e.rule().contains(word));
+                let ok = match expect {
+                    "refuse tilde" => refused_for("tilde"),
+                    // The syntax-only build cannot tell an extension-like group, nor what the
+                    // plan refuses; it reads the digits (fewer than 7 it refuses).
+                    _ if !plan && expect != "refuse" && row.base.len() - 1 < 7 => true,
+                    "accept" | "refuse extension" if !plan => {
+                        result.as_ref().map(PhoneNumber::as_str) == Ok(row.base)
+                    }
+                    "refuse" if !plan => true,
+                    "accept" => result.as_ref().map(PhoneNumber::as_str) == Ok(row.base),
+                    "refuse extension" => refused_for("could be an extension"),
+                    "refuse" => result.is_err(),
+                    other => panic!("unknown expected outcome {other:?}"),
+                };
+                if !ok {
+                    style.add(|| format!("{} (expected: {expect})", show(&result)));
+                }
+                if read_as_base && result.is_err() {
+                    match expect {
+                        "refuse extension" => style_refused_extension += 1,
+                        "refuse tilde" => style_refused_tilde += 1,
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -171,8 +209,16 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
          reading: {}; artefacts not named: {}; extensions accepted: {}",
         wrong_number.count, format_refused.count, trunk.count, artefact.count, extension.count
     );
+    println!(
+        "phones: {style_rows} style spellings (21 styles), {style_read_as_base} read by \
+         libphonenumber as the number itself; of these refused: {style_refused_extension} \
+         extension-like regroupings, {style_refused_tilde} tildes; outcome other than the \
+         corpus expects: {}",
+        style.count
+    );
     let failed = [
         report("accepted as another number", &wrong_number),
+        report("style spelling", &style),
         report(
             "formatting-only spelling refused or misread",
             &format_refused,
@@ -183,6 +229,10 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
     ];
     assert!(rows.len() >= 10_000, "the corpus has {} inputs", rows.len());
     assert!(format_rows >= 10_000 && (!plan || trunk_rows >= 3_000));
+    assert!(
+        style_rows >= 20_000,
+        "the corpus has {style_rows} style spellings"
+    );
     assert!(!failed.contains(&true), "see the failures above");
 }
 

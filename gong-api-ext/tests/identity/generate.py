@@ -46,6 +46,7 @@ import os
 import sys
 
 import email_validator
+import phone_styles
 import phonenumbers
 from phonenumbers import PhoneNumberFormat as Fmt
 from phonenumbers import PhoneNumberType as Type
@@ -224,7 +225,7 @@ def spellings(number, index):
         ("other.narrow_nbsp", intl.replace(" ", "\u202f")),
         ("other.zero_width_joiner", intl.replace(" ", "\u200d")),
         ("other.bom_inside", f"+{cc}\ufeff{nsn}"),
-        ("other.slashes", intl.replace(" ", "/")),
+        ("format.slashes", intl.replace(" ", "/")),
         ("other.letter_o_for_zero", e164.replace("0", "O", 1) if "0" in nsn else e164 + "O"),
     ]
     if groups:
@@ -279,6 +280,11 @@ def write_phones(path):
                 if text not in seen:
                     seen.add(text)
                     f.write(f"{kind}\t{json.dumps(text)}\t{read(text)}\n")
+            for kind, text in phone_styles.styles(number, index):
+                if text not in seen:
+                    seen.add(text)
+                    expected = phone_styles.expect(text, e164)
+                    f.write(f"{kind}\t{json.dumps(text)}\t{read(text)}\t{expected}\n")
         f.write("@ -\n")
         for kind, text in invalid_numbers():
             if text not in seen:
