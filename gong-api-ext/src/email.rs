@@ -18,12 +18,21 @@
 //!   its ASCII form, 253 octets in all, a top-level domain ending with a letter, no path,
 //!   query, port or other character no hostname has. Non-ASCII labels must be made of
 //!   letters, marks and digits (the RFC 5892 basis of IDNA2008; no symbols or emoji).
+//! - **A domain valid only after UTS 46 mapping is sent mapped**: `user@ⓐcme.io` is sent as
+//!   `user@acme.io`, `user@ǅungla.hr` as `user@džungla.hr` (mail software maps it so before
+//!   it looks the domain up), and [`EmailAddress::written_as`] keeps the spelling given, for
+//!   a plan to show. Mappings that change what the domain says are refused, with the reason:
+//!   superscripts and ordinals (`™` is `tm`, `²` is `2`), subscripts, fractions, squared
+//!   abbreviations (`㎞`), symbols and numbers spelled as letters (`℡`, Roman numerals `Ⅻ`),
+//!   vertical forms and the invisible characters UTS 46 deletes (see `email/compat.rs`).
+//!   IDNA2008's disallowed characters (symbols, emoji, punctuation) stay refused after mapping.
 //! - **An internationalised domain is sent in the form it was given in**: Unicode (`münchen.de`)
 //!   stays Unicode, Punycode (`xn--mnchen-3ya.de`) stays Punycode. Gong stores the addresses
 //!   it sees in mail headers and CRM records; internationalised mail (RFC 6532) carries the
 //!   Unicode form and older systems the Punycode form, so the form the person's address was
-//!   found in is the best guess of the form Gong holds. The other form is
-//!   [`EmailAddress::other_domain_form`], for callers who erase both.
+//!   found in is the best guess of the form Gong holds. Both forms are
+//!   [`EmailAddress::ascii_form`] and [`EmailAddress::unicode_form`], for callers who erase
+//!   both (the CLI does).
 //! - **Special-use domains are refused**: `.test`, `.invalid`, `.localhost`, `.local`,
 //!   `.onion` and `.arpa` (RFC 6761, 6762, 7686): no mailbox on the Internet is under them,
 //!   so an address there is test data or a typo, never a data subject. The list is
@@ -39,6 +48,11 @@ use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
 use crate::error::{InputKind, InvalidInput};
+
+mod compat;
+mod compat_table;
+
+use compat::Refused;
 
 /// The longest address accepted (RFC 5321 path limit, in bytes, with the domain in its ASCII
 /// form; the Unicode form of an internationalised domain may take more bytes).
@@ -61,7 +75,11 @@ const FULL_STOPS: &[char] = &['\u{3002}', '\u{ff0e}', '\u{ff61}'];
 const SPECIAL_USE: &[&str] = &["arpa", "invalid", "local", "localhost", "onion", "test"];
 
 /// A validated email address: trimmed, NFC, exactly one `@`, local part kept as written,
-/// domain checked as a hostname and lower-cased (see the module docs for what is sent).
+/// domain checked as a hostname, lower-cased and UTS 46 mapped (see the module docs for what
+/// is sent).
+///
+/// Two addresses are equal when they are sent as the same text: how each was written
+/// ([`EmailAddress::written_as`]) is not part of its identity.
 ///
 /// ```
 /// use gong_api_ext::EmailAddress;
@@ -74,10 +92,48 @@ const SPECIAL_USE: &[&str] = &["arpa", "invalid", "local", "localhost", "onion",
 /// let address = EmailAddress::parse("ju\u{308}rgen@mu\u{308}nchen\u{3002}de")?;
 /// assert_eq!(address.as_str(), "jürgen@münchen.de");
 /// assert_eq!(address.other_domain_form().as_deref(), Some("jürgen@xn--mnchen-3ya.de"));
+///
+/// // Valid only after UTS 46 mapping: the mapped form is sent, the spelling given kept.
+/// let address = EmailAddress::parse("user@ⓐcme.io")?;
+/// assert_eq!(address.as_str(), "user@acme.io");
+/// assert_eq!(address.written_as(), Some("user@ⓐcme.io"));
+/// // A mapping that changes the meaning is refused.
+/// assert!(EmailAddress::parse("user@acme™.com").is_err());
 /// # Ok::<(), gong_api_ext::InvalidInput>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EmailAddress(String);
+#[derive(Clone)]
+pub struct EmailAddress {
+    /// The address as sent.
+    address: String,
+    /// The trimmed input, when UTS 46 mapped its domain beyond case.
+    written_as: Option<String>,
+}
+
+impl PartialEq for EmailAddress {
+    fn eq(&self, other: &Self) -> bool {
+        self.address == other.address
+    }
+}
+
+impl Eq for EmailAddress {}
+
+impl std::hash::Hash for EmailAddress {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.address.hash(state);
+    }
+}
+
+impl PartialOrd for EmailAddress {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EmailAddress {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.address.cmp(&other.address)
+    }
+}
 
 impl EmailAddress {
     /// Validates `input` (see the type's and the module's docs for the rules).
@@ -101,11 +157,15 @@ impl EmailAddress {
         let nfc = ComposingNormalizerBorrowed::new_nfc().normalize(trimmed);
         // Invisible format characters (a byte-order mark, a zero-width space, a soft hyphen…)
         // would make Gong match nothing while the erasure is reported done: only printable
-        // ASCII and Unicode letters, marks and digits are accepted.
-        if let Some(c) = nfc
-            .chars()
-            .find(|&c| !(c.is_ascii_graphic() || is_word_char(c) || FULL_STOPS.contains(&c)))
-        {
+        // ASCII and Unicode letters, marks and digits are accepted, and in the domain symbols
+        // too, which UTS 46 may map to letters (`ⓐ`); the hostname check decides those.
+        let domain_starts = nfc.rfind('@').map_or(nfc.len(), |at| at + 1);
+        if let Some((_, c)) = nfc.char_indices().find(|&(at, c)| {
+            !(c.is_ascii_graphic()
+                || is_word_char(c)
+                || FULL_STOPS.contains(&c)
+                || (at >= domain_starts && is_symbol_or_punctuation(c)))
+        }) {
             return Err(fail(&format!(
                 "it contains the invisible or unusual character U+{:04X}",
                 u32::from(c)
@@ -136,6 +196,7 @@ impl EmailAddress {
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return Err(fail("the part before the @ has a misplaced dot"));
         }
+        let domain_as_written = domain;
         let domain = hostname(domain).map_err(|rule| fail(&rule))?;
         // RFC 5321's limit counts octets as sent without SMTPUTF8: the domain in its ASCII
         // form. Counting the Unicode form instead would accept an address in one form and
@@ -147,12 +208,74 @@ impl EmailAddress {
                  are allowed"
             )));
         }
-        Ok(Self(format!("{local}@{}", domain.sent)))
+        let address = format!("{local}@{}", domain.sent);
+        // Shown when the domain sent is not the one written up to case: fullwidth letters,
+        // ideographic full stops, circled letters, digraphs.
+        let written_as =
+            (domain_as_written.to_lowercase() != domain.sent).then(|| trimmed.to_owned());
+        Ok(Self {
+            address,
+            written_as,
+        })
     }
 
     /// The address as sent to Gong.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.address
+    }
+
+    /// The address as it was given (trimmed), when UTS 46 mapped its domain to other
+    /// characters than the ones written, beyond case: `user@ⓐcme.io` for `user@acme.io`,
+    /// `jane@acme。io` for `jane@acme.io`. `None` when the domain was sent as written (up to
+    /// case and NFC). For showing a user what will be erased; it is never sent, never
+    /// serialised and takes no part in comparing addresses.
+    pub fn written_as(&self) -> Option<&str> {
+        self.written_as.as_deref()
+    }
+
+    /// Whether the domain is internationalised: it has a Unicode form and a Punycode (`xn--`)
+    /// one, and Gong may hold the address in either.
+    pub fn is_internationalised(&self) -> bool {
+        self.other_domain_form().is_some()
+    }
+
+    /// For an internationalised domain, the address with the domain in its ASCII (Punycode)
+    /// form, `jürgen@xn--mnchen-3ya.de` (the same address when it was given so); `None` for a
+    /// plain ASCII domain. The local part is kept as it is.
+    pub fn ascii_form(&self) -> Option<EmailAddress> {
+        self.form(true)
+    }
+
+    /// For an internationalised domain, the address with the domain in its Unicode form,
+    /// `jürgen@münchen.de` (the same address when it was given so); `None` for a plain ASCII
+    /// domain.
+    ///
+    /// ```
+    /// use gong_api_ext::EmailAddress;
+    ///
+    /// let given = EmailAddress::parse("jane@xn--bcher-kva.de")?;
+    /// let unicode = given.unicode_form().unwrap();
+    /// assert_eq!(unicode.as_str(), "jane@bücher.de");
+    /// assert_eq!(unicode.ascii_form(), Some(given));
+    /// assert_eq!(EmailAddress::parse("jane@example.com")?.unicode_form(), None);
+    /// # Ok::<(), gong_api_ext::InvalidInput>(())
+    /// ```
+    pub fn unicode_form(&self) -> Option<EmailAddress> {
+        self.form(false)
+    }
+
+    fn form(&self, ascii: bool) -> Option<EmailAddress> {
+        let other = self.other_domain_form()?;
+        let domain_is_ascii = self.address.rsplit_once('@')?.1.is_ascii();
+        let address = if domain_is_ascii == ascii {
+            self.address.clone()
+        } else {
+            other
+        };
+        Some(EmailAddress {
+            address,
+            written_as: None,
+        })
     }
 
     /// For an internationalised domain, the address with the domain in its other form:
@@ -160,7 +283,7 @@ impl EmailAddress {
     /// in Punycode. `None` for a plain ASCII domain. Gong may hold either form; a caller who
     /// wants to be thorough erases both.
     pub fn other_domain_form(&self) -> Option<String> {
-        let (local, domain) = self.0.rsplit_once('@')?;
+        let (local, domain) = self.address.rsplit_once('@')?;
         let other = if domain.is_ascii() {
             let (unicode, result) =
                 Uts46::new().to_unicode(domain.as_bytes(), AsciiDenyList::STD3, Hyphens::Check);
@@ -195,10 +318,44 @@ fn is_word_char(c: char) -> bool {
     .any(|group| group.contains(category))
 }
 
+/// Symbols and punctuation (`ⓐ`, `™`, the fullwidth hyphen): refused in a domain unless UTS 46
+/// maps them to letters, digits or a hyphen and the mapping keeps the meaning.
+fn is_symbol_or_punctuation(c: char) -> bool {
+    let category = CodePointMapData::<GeneralCategory>::new().get(c);
+    GeneralCategoryGroup::Symbol.contains(category)
+        || GeneralCategoryGroup::Punctuation.contains(category)
+}
+
+fn is_mark(c: char) -> bool {
+    GeneralCategoryGroup::Mark.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+}
+
 /// RFC 5892's basis for characters valid in an internationalised label: lower- and upper-case
-/// and other letters, modifier letters, non-spacing and spacing marks, decimal digits.
+/// and other letters, modifier letters, non-spacing and spacing marks, decimal digits; with its
+/// exceptions (§2.6: the tsheg `་`, two Arabic signs and the ideographic zero are valid; the
+/// tatweel and a few iteration and tone marks are not) and without the conjoining Hangul jamo
+/// (§2.9), which UTS 46 produces from compatibility jamo (`ㄱ`) and circled ones. Characters
+/// valid only in context (the middle dot of `l·l`, Hebrew geresh, the katakana middle dot) are
+/// refused: their context rules are not checked here.
 fn is_idna2008_letter_digit(c: char) -> bool {
     use GeneralCategory as G;
+    if matches!(c, '\u{0f0b}' | '\u{06fd}' | '\u{06fe}' | '\u{3007}') {
+        return true;
+    }
+    if matches!(
+        c,
+        '\u{0640}'
+            | '\u{07fa}'
+            | '\u{302e}'
+            | '\u{302f}'
+            | '\u{3031}'..='\u{3035}'
+            | '\u{303b}'
+            | '\u{1100}'..='\u{11ff}'
+            | '\u{a960}'..='\u{a97f}'
+            | '\u{d7b0}'..='\u{d7ff}'
+    ) {
+        return false;
+    }
     matches!(
         CodePointMapData::<GeneralCategory>::new().get(c),
         G::LowercaseLetter
@@ -220,6 +377,21 @@ struct Hostname {
 
 /// Checks `domain` as a hostname (see the module docs); `Err` holds the rule broken.
 fn hostname(domain: &str) -> Result<Hostname, String> {
+    if let Some((c, why)) = domain.chars().find_map(|c| Some((c, Refused::of(c)?))) {
+        return Err(format!(
+            "the domain contains U+{:04X} ({c}), {}: write the domain as its owner spells it",
+            u32::from(c),
+            why.reason()
+        ));
+    }
+    // A mark cannot start a label; mapped, one may no longer be first (`\u{345}cme` is `ιcme`),
+    // but what was written is not a name.
+    if domain
+        .split(|c| c == '.' || FULL_STOPS.contains(&c))
+        .any(|label| label.chars().next().is_some_and(is_mark))
+    {
+        return Err("a label of the domain starts with a combining mark".into());
+    }
     // UTS 46 mapping: lower case, compatibility forms, ideographic full stops as dots.
     let (mapped, result) =
         Uts46::new().to_unicode(domain.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
@@ -245,11 +417,17 @@ fn hostname(domain: &str) -> Result<Hostname, String> {
     {
         return Err("a label of the domain starts or ends with a hyphen".into());
     }
-    // Checked as given (an emoji UTS 46 refuses is then named) and as mapped, Punycode labels
-    // decoded (`xn--mnchexn--mnchen-0yn-5ya` hides a `«`; found by fuzzing).
-    if let Some(c) = domain.chars().chain(mapped.chars()).find(|&c| {
-        !c.is_ascii() && !is_idna2008_letter_digit(c) && !FULL_STOPS.contains(&c) && c != '\u{fffd}'
-    }) {
+    // Checked as given, where UTS 46 refuses a character (an emoji is then named, not the
+    // replacement character), and as mapped, Punycode labels decoded
+    // (`xn--mnchexn--mnchen-0yn-5ya` hides a `«`; found by fuzzing).
+    let not_letter_digit =
+        |c: char| !c.is_ascii() && !is_idna2008_letter_digit(c) && !FULL_STOPS.contains(&c);
+    if let Some(c) = domain
+        .chars()
+        .filter(|&c| not_letter_digit(c) && !maps_alone(c))
+        .chain(mapped.chars())
+        .find(|&c| not_letter_digit(c) && c != '\u{fffd}')
+    {
         return Err(format!(
             "the domain contains U+{:04X}, which is not a letter, mark or digit: no \
              internationalised domain name may have it",
@@ -303,6 +481,18 @@ fn hostname(domain: &str) -> Result<Hostname, String> {
     Ok(Hostname { sent, ascii_len })
 }
 
+/// Whether UTS 46 maps `c` (written alone as a label) to something without error: `ⓐ` to `a`,
+/// `ǅ` to `dž`; not an emoji or a character it disallows.
+fn maps_alone(c: char) -> bool {
+    let mut buffer = [0; 4];
+    let (_, result) = Uts46::new().to_unicode(
+        c.encode_utf8(&mut buffer).as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::Allow,
+    );
+    result.is_ok()
+}
+
 /// The ASCII (Punycode) form of an already mapped domain, with the STD3 and hyphen rules.
 fn ascii_form(mapped: &str) -> Result<Cow<'_, str>, idna::Errors> {
     Uts46::new().to_ascii(
@@ -315,13 +505,13 @@ fn ascii_form(mapped: &str) -> Result<Cow<'_, str>, idna::Errors> {
 
 impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.address)
     }
 }
 
 impl fmt::Debug for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EmailAddress({})", self.0)
+        write!(f, "EmailAddress({})", self.address)
     }
 }
 
@@ -334,7 +524,7 @@ impl FromStr for EmailAddress {
 
 impl AsRef<str> for EmailAddress {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.address
     }
 }
 
@@ -476,7 +666,124 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_domain_valid_only_after_mapping_is_sent_mapped_and_its_spelling_kept() {
+        for (input, sent) in [
+            ("user@ⓐcme.io", "user@acme.io"),
+            ("user@ǅungla.hr", "user@džungla.hr"),
+            ("user@ℌacme.com", "user@hacme.com"),
+            ("user@ﬁle.com", "user@file.com"),
+            ("user@ac－me.io", "user@ac-me.io"),
+            ("user@①acme.io", "user@1acme.io"),
+            ("jane@acme\u{3002}io", "jane@acme.io"),
+            (" user@ＡＣＭＥ.io ", "user@acme.io"),
+        ] {
+            let address = EmailAddress::parse(input).unwrap();
+            assert_eq!(address.as_str(), sent, "{input:?}");
+            assert_eq!(address.written_as(), Some(input.trim()), "{input:?}");
+            // The identity is what is sent: the same as the address written plainly.
+            assert_eq!(address, EmailAddress::parse(sent).unwrap());
+            assert_eq!(EmailAddress::parse(sent).unwrap().written_as(), None);
+        }
+        // Case, NFC and Punycode are not a different spelling.
+        for input in [
+            "Jane@Example.COM",
+            "jane@MÜNCHEN.de",
+            "jane@mu\u{308}nchen.de",
+            "jane@XN--MNCHEN-3YA.de",
+            "jane@\u{212a}elvin.com",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(input).unwrap().written_as(),
+                None,
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn mappings_that_change_the_meaning_are_refused_with_the_reason() {
+        for (input, rule) in [
+            ("user@acme™.com", "U+2122 (™), a superscript"),
+            ("user@ca².com", "superscript"),
+            ("user@ªcme.com", "ordinal"),
+            ("user@h₂o.com", "subscript"),
+            ("user@½acme.com", "fraction"),
+            ("user@㎞.com", "square"),
+            ("user@℡acme.com", "as letters"),
+            ("user@ⅻ.com", "as letters"),
+            ("user@ac\u{fe0f}me.com", "delete"),
+            ("user@\u{345}cme.io", "starts with a combining mark"),
+            // IDNA2008 disallows conjoining Hangul jamo, which UTS 46 makes of compatibility
+            // jamo, and the tatweel.
+            ("user@acㄱme.io", "not a letter"),
+            ("user@\u{628}\u{640}\u{628}.com", "U+0640"),
+            ("user@ac\u{b7}me.io", "not a letter"),
+        ] {
+            let err = EmailAddress::parse(input).expect_err(input);
+            assert!(err.rule().contains(rule), "{input:?}: {err}");
+        }
+        // The tsheg is valid by IDNA2008's exception, and its no-break form maps to it.
+        assert_eq!(
+            EmailAddress::parse("user@ac\u{f0c}me.io").unwrap().as_str(),
+            "user@ac\u{f0b}me.io"
+        );
+    }
+
+    #[test]
+    fn both_forms_of_an_internationalised_domain() {
+        let unicode = EmailAddress::parse("Jürgen@Bücher.de").unwrap();
+        let ascii = unicode.ascii_form().unwrap();
+        assert_eq!(ascii.as_str(), "Jürgen@xn--bcher-kva.de");
+        assert_eq!(unicode.unicode_form().as_ref(), Some(&unicode));
+        assert_eq!(ascii.unicode_form().as_ref(), Some(&unicode));
+        assert_eq!(ascii.ascii_form().as_ref(), Some(&ascii));
+        assert!(unicode.is_internationalised() && ascii.is_internationalised());
+        // Each form is an address the parser accepts as itself.
+        for form in [&unicode, &ascii] {
+            assert_eq!(&EmailAddress::parse(form.as_str()).unwrap(), form);
+        }
+        // A domain mapped to plain ASCII has one form only.
+        let mapped = EmailAddress::parse("user@ⓐcme.io").unwrap();
+        assert!(!mapped.is_internationalised());
+        assert_eq!((mapped.ascii_form(), mapped.unicode_form()), (None, None));
+        // Mapped to a Unicode domain: both forms, neither keeping the spelling given.
+        let mapped = EmailAddress::parse("user@ǅungla.hr").unwrap();
+        let ascii = mapped.ascii_form().unwrap();
+        assert_eq!(ascii.as_str(), "user@xn--dungla-3pb.hr");
+        assert_eq!(ascii.written_as(), None);
+    }
+
     proptest! {
+        /// Mapping is idempotent: what is sent parses to itself, spelled as written.
+        #[test]
+        fn mapping_is_idempotent(
+            local in "[a-z]{1,8}",
+            label in proptest::collection::vec(
+                prop_oneof![
+                    "[a-z0-9]",
+                    Just("ⓐ".to_owned()), Just("ǅ".to_owned()), Just("ｅ".to_owned()),
+                    Just("ü".to_owned()), Just("u\u{308}".to_owned()), Just("Ä".to_owned()),
+                    Just("ℌ".to_owned()), Just("ﬁ".to_owned()), Just("①".to_owned()),
+                    Just("™".to_owned()), Just("²".to_owned()), Just("ㄱ".to_owned()),
+                    Just("\u{3002}".to_owned()), Just("－".to_owned()),
+                ],
+                1..8,
+            ),
+            tld in prop_oneof![Just("io"), Just("de"), Just("ＣＯＭ")],
+        ) {
+            let input = format!("{local}@{}.{tld}", label.concat());
+            if let Ok(address) = EmailAddress::parse(&input) {
+                let again = EmailAddress::parse(address.as_str()).unwrap();
+                prop_assert_eq!(again.as_str(), address.as_str());
+                prop_assert_eq!(again.written_as(), None);
+                for form in [address.ascii_form(), address.unicode_form()].into_iter().flatten() {
+                    let parsed = EmailAddress::parse(form.as_str()).unwrap();
+                    prop_assert_eq!(parsed.as_str(), form.as_str());
+                }
+            }
+        }
+
         #[test]
         fn never_panics_and_accepted_addresses_round_trip(input in "\\PC{0,60}") {
             if let Ok(address) = EmailAddress::parse(&input) {
