@@ -57,6 +57,17 @@ impl Subject {
         }
     }
 
+    /// How the subject was written, when it is sent as other characters than the ones
+    /// written beyond case and formatting: see [`EmailAddress::written_as`] (`user@ⓐcme.io`
+    /// sent as `user@acme.io`). `None` for a phone number, whose canonical form only drops
+    /// formatting.
+    pub fn written_as(&self) -> Option<&str> {
+        match self {
+            Self::Email(e) => e.written_as(),
+            Self::Phone(_) => None,
+        }
+    }
+
     /// `"email"` or `"phone"`.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -97,13 +97,12 @@ fn bracketed_zeros(input: &str) -> bool {
     for c in input.chars() {
         match c {
             '(' | '[' | '\u{ff08}' | '\u{ff3b}' => group = Some(String::new()),
-            ')' | ']' | '\u{ff09}' | '\u{ff3d}' => {
+            ')' | ']' | '\u{ff09}' | '\u{ff3d}'
                 if group
                     .take()
-                    .is_some_and(|g| !g.is_empty() && g.bytes().all(|b| b == b'0'))
-                {
-                    return true;
-                }
+                    .is_some_and(|g| !g.is_empty() && g.bytes().all(|b| b == b'0')) =>
+            {
+                return true;
             }
             c if c.is_ascii_digit() => {
                 if let Some(g) = group.as_mut() {

@@ -108,6 +108,7 @@ pub fn describe_rows(source: &str, input: &BatchInput, plan: &Plan) -> String {
         text.push(':');
         text.push_str(&list_invalid(source, input, plan));
     }
+    text.push_str(&crate::spelling::list(source, input, plan));
     text
 }
 
