@@ -11,9 +11,19 @@
 //! of that is checked: formatting-only spellings give the base number, artefacts and extensions
 //! are refused.
 //!
+//! Phone styles (`style.*`, from `phone_styles.py`): 21 ways of writing every example number
+//! (slashes, square and fullwidth brackets, a bracketed country code or number, katakana dashes,
+//! regroupings, tildes), each with the outcome worked out from libphonenumber: accepted as the
+//! number, or refused as an extension-like regrouping, a tilde, or what libphonenumber reads
+//! otherwise. A property test draws further spellings at random and checks that whatever is
+//! accepted is the number libphonenumber reads from that very spelling.
+//!
 //! Emails: no accepted domain that email-validator refuses, no refused spelling (`format.*`,
 //! `local.*`: NFC, IDN, full stops, case) that it accepts, and the address sent equal to its
-//! normalised form except for the documented differences below.
+//! normalised form except for the documented differences below. Every character UTS 46 maps or
+//! deletes (`mapped.*`, from `email_mappings.py`) is tried in a domain: the mappings that keep
+//! the meaning are followed as email-validator follows them, with `written_as` giving the
+//! spelling; the others are refused with the reason even where email-validator accepts them.
 //!
 //! Run with `--nocapture` to see the counts the README quotes.
 
