@@ -25,17 +25,20 @@ pub enum Subject {
 
 impl Subject {
     /// Reads a subject whose kind is not given: an email address contains `@` (and may start
-    /// with `+`); anything else that starts like a number (`+`, a digit, `tel:`, or what a
-    /// spreadsheet puts before one: `'`, `=`, a quote) is read as a phone number, so its
-    /// error names the phone rule it broke (a missing `+`, a spreadsheet artefact). Anything
-    /// else is rejected rather than guessed.
+    /// with `+`); anything else that starts like a number (`+`, a digit, `tel:`, a bracket
+    /// before a `+` as in `(+44) 20 7946 0018`, or what a spreadsheet puts before one: `'`,
+    /// `=`, a quote) is read as a phone number, so its error names the phone rule it broke (a
+    /// missing `+`, a spreadsheet artefact). Anything else is rejected rather than guessed.
     pub fn parse(input: &str) -> Result<Self, InvalidInput> {
         let trimmed = input.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         let starts_like_a_number = trimmed.starts_with(|c: char| {
             c.is_ascii_digit() || matches!(c, '+' | '\u{ff0b}' | '\'' | '=' | '"' | '\u{201c}')
         }) || trimmed
             .get(..4)
-            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("tel:"));
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("tel:"))
+            || trimmed
+                .strip_prefix(['(', '[', '\u{ff08}', '\u{ff3b}'])
+                .is_some_and(|rest| rest.starts_with(['+', '\u{ff0b}']));
         if trimmed.contains('@') {
             EmailAddress::parse(input).map(Self::Email)
         } else if starts_like_a_number {
@@ -142,6 +145,10 @@ mod tests {
         assert_eq!(
             Subject::parse("tel:+1-425-555-2671").unwrap().as_str(),
             "+14255552671"
+        );
+        assert_eq!(
+            Subject::parse("(+44) 20 7946 0018").unwrap().as_str(),
+            "+442079460018"
         );
         // A phone-looking input keeps the phone rules.
         assert!(Subject::parse("+1 425 555 2671 ext 2").is_err());
