@@ -203,9 +203,10 @@ impl EmailAddress {
         }
         let address = format!("{local}@{}", domain.sent);
         // Shown when the domain sent is not the one written up to case: fullwidth letters,
-        // ideographic full stops, circled letters, digraphs.
-        let written_as =
-            (domain_as_written.to_lowercase() != domain.sent).then(|| trimmed.to_owned());
+        // ideographic full stops, circled letters, digraphs. Both sides are lower-cased: UTS 46
+        // maps Cherokee to its capitals (found by fuzzing: `ꮪ` is sent as `Ꮪ`).
+        let written_as = (domain_as_written.to_lowercase() != domain.sent.to_lowercase())
+            .then(|| trimmed.to_owned());
         Ok(Self {
             address,
             written_as,

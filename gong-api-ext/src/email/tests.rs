@@ -154,6 +154,9 @@ fn a_domain_valid_only_after_mapping_is_sent_mapped_and_its_spelling_kept() {
         "jane@mu\u{308}nchen.de",
         "jane@XN--MNCHEN-3YA.de",
         "jane@\u{212a}elvin.com",
+        // Found by fuzzing: UTS 46 maps Cherokee small letters to the capitals.
+        "s@x-\u{abaa}\u{aba3}.de",
+        "s@x-\u{13da}\u{13d3}.de",
     ] {
         assert_eq!(
             EmailAddress::parse(input).unwrap().written_as(),
