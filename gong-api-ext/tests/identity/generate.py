@@ -6,8 +6,9 @@
     /tmp/identity-venv/bin/python gong-api-ext/tests/identity/generate.py
 
 writes `phones.tsv` and `emails.tsv` beside this script (with `phone_styles.py` and
-`email_mappings.py`) and the table of refused UTS 46 mappings, `src/email/compat_table.rs`. Both are committed, so `cargo test`
-needs no Python; rerun this after changing a spelling or bumping a pinned version.
+`email_mappings.py`) and the table of refused UTS 46 mappings,
+`src/identity/email/compat_table.rs`. All are committed, so `cargo test` needs no Python; rerun
+this after changing a spelling or bumping a pinned version.
 
 phones.tsv: one input per line, from libphonenumber's example number of every region, every
 non-geographic entity and every number type, in every spelling below. Columns:
@@ -431,9 +432,9 @@ def main():
     print(f"phones.tsv: {phones} inputs (phonenumbers {phonenumbers.__version__})")
     emails = write_emails(os.path.join(HERE, "emails.tsv"))
     print(f"emails.tsv: {emails} inputs (email-validator {email_validator.__version__})")
-    table = os.path.join(HERE, "..", "..", "src", "email", "compat_table.rs")
+    table = os.path.join(HERE, "..", "..", "src", "identity", "email", "compat_table.rs")
     ranges = email_mappings.write_rust_table(table)
-    print(f"src/email/compat_table.rs: {ranges} ranges")
+    print(f"src/identity/email/compat_table.rs: {ranges} ranges")
 
 
 if __name__ == "__main__":
