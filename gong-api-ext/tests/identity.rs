@@ -11,9 +11,19 @@
 //! of that is checked: formatting-only spellings give the base number, artefacts and extensions
 //! are refused.
 //!
+//! Phone styles (`style.*`, from `phone_styles.py`): 21 ways of writing every example number
+//! (slashes, square and fullwidth brackets, a bracketed country code or number, katakana dashes,
+//! regroupings, tildes), each with the outcome worked out from libphonenumber: accepted as the
+//! number, or refused as an extension-like regrouping, a tilde, or what libphonenumber reads
+//! otherwise. A property test draws further spellings at random and checks that whatever is
+//! accepted is the number libphonenumber reads from that very spelling.
+//!
 //! Emails: no accepted domain that email-validator refuses, no refused spelling (`format.*`,
 //! `local.*`: NFC, IDN, full stops, case) that it accepts, and the address sent equal to its
-//! normalised form except for the documented differences below.
+//! normalised form except for the documented differences below. Every character UTS 46 maps or
+//! deletes (`mapped.*`, from `email_mappings.py`) is tried in a domain: the mappings that keep
+//! the meaning are followed as email-validator follows them, with `written_as` giving the
+//! spelling; the others are refused with the reason even where email-validator accepts them.
 //!
 //! Run with `--nocapture` to see the counts the README quotes.
 
@@ -23,12 +33,15 @@ const PHONES: &str = include_str!("identity/phones.tsv");
 const EMAILS: &str = include_str!("identity/emails.tsv");
 
 /// One corpus line: the spelling's kind, the input, libphonenumber's or email-validator's
-/// reading, and (phones) the base number it was made from.
+/// reading, (phones) the base number it was made from, and the fourth column: for a phone
+/// `style.*` row, the outcome the SDK must give (`accept`, `refuse extension`, `refuse tilde`,
+/// `refuse`), worked out by `phone_styles.py` from libphonenumber; for an email, its ASCII form.
 struct Row<'a> {
     kind: &'a str,
     input: String,
     reference: &'a str,
     base: &'a str,
+    expect: Option<&'a str>,
 }
 
 fn rows<'a>(corpus: &'a str) -> Vec<Row<'a>> {
@@ -52,6 +65,7 @@ fn rows<'a>(corpus: &'a str) -> Vec<Row<'a>> {
             input: serde_json::from_str(input).expect("the input column is a JSON string"),
             reference,
             base,
+            expect: cols.next(),
         });
     }
     out
@@ -67,7 +81,11 @@ struct Failures {
 impl Failures {
     fn add(&mut self, what: impl FnOnce() -> String) {
         self.count += 1;
-        if self.shown.len() < 15 {
+        // IDENTITY_SHOW=N shows N of each (15 by default).
+        let most = std::env::var("IDENTITY_SHOW")
+            .ok()
+            .and_then(|n| n.parse().ok());
+        if self.shown.len() < most.unwrap_or(15) {
             self.shown.push(what());
         }
     }
@@ -81,6 +99,30 @@ fn report(name: &str, failures: &Failures) -> bool {
         }
     }
     failures.count > 0
+}
+
+/// Whether `input` has a bracketed group of zeros only (`+501 [0] 800 …`).
+fn bracketed_zeros(input: &str) -> bool {
+    let mut group: Option<String> = None;
+    for c in input.chars() {
+        match c {
+            '(' | '[' | '\u{ff08}' | '\u{ff3b}' => group = Some(String::new()),
+            ')' | ']' | '\u{ff09}' | '\u{ff3d}'
+                if group
+                    .take()
+                    .is_some_and(|g| !g.is_empty() && g.bytes().all(|b| b == b'0')) =>
+            {
+                return true;
+            }
+            c if c.is_ascii_digit() => {
+                if let Some(g) = group.as_mut() {
+                    g.push(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The word each spreadsheet artefact's refusal must name.
@@ -107,6 +149,9 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
     let mut trunk = Failures::default();
     let mut artefact = Failures::default();
     let mut extension = Failures::default();
+    let mut style = Failures::default();
+    let (mut style_rows, mut style_read_as_base) = (0, 0);
+    let (mut style_refused_extension, mut style_refused_tilde) = (0, 0);
     for row in &rows {
         let class = row.kind.split('.').next().unwrap_or_default();
         let result = PhoneNumber::parse(&row.input);
@@ -155,6 +200,40 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
             // an extension's marker (ext, x, #, ;ext=, a comma) is refused in both builds.
             "ext" if !plan && (row.kind.contains("bare") || row.kind.contains("dash")) => {}
             "ext" if result.is_ok() => extension.add(|| show(&result)),
+            "style" => {
+                style_rows += 1;
+                let read_as_base = row.reference == format!("{} valid", row.base);
+                style_read_as_base += usize::from(read_as_base);
+                let expect = row.expect.expect("a style row has its expected outcome");
+                let refused_for = |word: &str| matches!(&result, Err(e) if e.rule().contains(word));
+                let ok = match expect {
+                    "refuse tilde" => refused_for("tilde"),
+                    // The syntax-only build cannot tell an extension-like group, nor what the
+                    // plan refuses; it reads the digits (fewer than 7 it refuses).
+                    _ if !plan && expect != "refuse" && row.base.len() - 1 < 7 => true,
+                    // Belize's `+501 0 800 …`: without the plan a bracketed 0 is refused as a
+                    // possible trunk prefix.
+                    _ if !plan && bracketed_zeros(&row.input) => refused_for("(0) trunk prefix"),
+                    "accept" | "refuse extension" if !plan => {
+                        result.as_ref().map(PhoneNumber::as_str) == Ok(row.base)
+                    }
+                    "refuse" if !plan => true,
+                    "accept" => result.as_ref().map(PhoneNumber::as_str) == Ok(row.base),
+                    "refuse extension" => refused_for("could be an extension"),
+                    "refuse" => result.is_err(),
+                    other => panic!("unknown expected outcome {other:?}"),
+                };
+                if !ok {
+                    style.add(|| format!("{} (expected: {expect})", show(&result)));
+                }
+                if read_as_base && result.is_err() {
+                    match expect {
+                        "refuse extension" => style_refused_extension += 1,
+                        "refuse tilde" => style_refused_tilde += 1,
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -171,8 +250,16 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
          reading: {}; artefacts not named: {}; extensions accepted: {}",
         wrong_number.count, format_refused.count, trunk.count, artefact.count, extension.count
     );
+    println!(
+        "phones: {style_rows} style spellings (21 styles), {style_read_as_base} read by \
+         libphonenumber as the number itself; of these refused: {style_refused_extension} \
+         extension-like regroupings, {style_refused_tilde} tildes; outcome other than the \
+         corpus expects: {}",
+        style.count
+    );
     let failed = [
         report("accepted as another number", &wrong_number),
+        report("style spelling", &style),
         report(
             "formatting-only spelling refused or misread",
             &format_refused,
@@ -183,6 +270,10 @@ fn phone_numbers_are_read_as_libphonenumber_reads_them() {
     ];
     assert!(rows.len() >= 10_000, "the corpus has {} inputs", rows.len());
     assert!(format_rows >= 10_000 && (!plan || trunk_rows >= 3_000));
+    assert!(
+        style_rows >= 20_000,
+        "the corpus has {style_rows} style spellings"
+    );
     assert!(!failed.contains(&true), "see the failures above");
 }
 
@@ -210,6 +301,31 @@ const ROLE_MAILBOXES: &[&str] = &[
 /// than RFC 5321's 64 octets (email-validator only counts characters after NFC).
 const REFUSED_ON_PURPOSE: &[&str] = &["length.local_65"];
 
+/// UTS 46 mappings the SDK refuses (email-validator follows them), by the kind
+/// `email_mappings.py` gives: they change what the domain says (`™` is `tm`, `²` is `2`, `Ⅻ`
+/// is `xii`) or delete an invisible character. Each refusal names what IDNA would do.
+const MAPPINGS_REFUSED: &[&str] = &[
+    "mapped.superscript",
+    "mapped.subscript",
+    "mapped.fraction",
+    "mapped.square",
+    "mapped.vertical",
+    "mapped.compat",
+    "mapped.ignored",
+    "mapped.unknown",
+];
+
+/// What [`EmailAddress::written_as`] must be for an input email-validator normalises to
+/// `normalised`: the trimmed input when its domain (NFC) differs from the normalised one other
+/// than by case (both lower-cased: UTS 46 maps Cherokee to capitals), else `None`.
+fn expected_written_as<'a>(input: &'a str, normalised: &str) -> Option<&'a str> {
+    let trimmed = input.trim();
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(trimmed);
+    let given = nfc.rsplit_once('@').map(|(_, d)| d.to_lowercase());
+    let sent = normalised.rsplit_once('@').map(|(_, d)| d.to_lowercase());
+    (given != sent).then_some(trimmed)
+}
+
 #[test]
 fn email_addresses_are_checked_as_email_validator_checks_them() {
     let rows = rows(EMAILS);
@@ -219,6 +335,10 @@ fn email_addresses_are_checked_as_email_validator_checks_them() {
     let mut refused_valid_form = Failures::default();
     let mut refused_other = Failures::default();
     let mut refused_on_purpose = 0;
+    let (mut mapped_rows, mut mapped_accepted, mut mappings_refused) = (0, 0, 0);
+    let mut mappings_refused_valid = 0;
+    let mut mapping_not_refused = Failures::default();
+    let mut written_as = Failures::default();
     let mut sent_otherwise = Failures::default();
     let (mut punycode_kept, mut case_kept) = (0, 0);
     for row in &rows {
@@ -230,6 +350,29 @@ fn email_addresses_are_checked_as_email_validator_checks_them() {
             )
         };
         let reference = row.reference.strip_prefix("ok ");
+        if row.kind.starts_with("mapped.") {
+            mapped_rows += 1;
+            mapped_accepted += usize::from(result.is_ok());
+        }
+        if MAPPINGS_REFUSED.contains(&row.kind) {
+            match &result {
+                Err(e) if e.rule().contains("IDNA would") => {
+                    mappings_refused += 1;
+                    mappings_refused_valid += usize::from(reference.is_some());
+                }
+                // Refused for another reason (a mark may not start a label): fine, if
+                // email-validator refuses it too.
+                Err(_) if reference.is_none() => {}
+                _ => mapping_not_refused.add(|| show(&result)),
+            }
+            continue;
+        }
+        if let (Ok(address), Some(normalised)) = (&result, reference)
+            && address.as_str() == normalised
+            && address.written_as() != expected_written_as(&row.input, normalised)
+        {
+            written_as.add(|| format!("{}: written_as {:?}", show(address), address.written_as()));
+        }
         match (&result, reference) {
             (Ok(address), Some(normalised)) => {
                 accepted += 1;
@@ -272,6 +415,14 @@ fn email_addresses_are_checked_as_email_validator_checks_them() {
         }
     }
     println!(
+        "emails: {mapped_rows} spellings with a character UTS 46 maps or deletes, \
+         {mapped_accepted} accepted (sent mapped, written_as kept); refused for a mapping that \
+         changes the meaning or deletes: {mappings_refused}, of which email-validator accepts \
+         {mappings_refused_valid} (refused on purpose); refused-kind spellings accepted: {}; \
+         written_as wrong: {}",
+        mapping_not_refused.count, written_as.count
+    );
+    println!(
         "emails: {} inputs, {accepted} accepted; accepted domains email-validator refuses: {}; \
          other accepted inputs it refuses: {}; NFC/IDN/case spellings refused that it accepts: \
          {}; other inputs refused that it accepts: {} (+ {refused_on_purpose} local parts over \
@@ -285,6 +436,11 @@ fn email_addresses_are_checked_as_email_validator_checks_them() {
         sent_otherwise.count,
     );
     let failed = [
+        report(
+            "a meaning-changing mapping not refused",
+            &mapping_not_refused,
+        ),
+        report("written_as", &written_as),
         report(
             "accepted a domain email-validator refuses",
             &accepted_invalid_domain,
@@ -303,3 +459,6 @@ fn email_addresses_are_checked_as_email_validator_checks_them() {
     assert!(rows.len() >= 500, "the corpus has {} inputs", rows.len());
     assert!(!failed.contains(&true), "see the failures above");
 }
+
+#[path = "identity/properties.rs"]
+mod properties;

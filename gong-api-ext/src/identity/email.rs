@@ -18,18 +18,26 @@
 //!   its ASCII form, 253 octets in all, a top-level domain ending with a letter, no path,
 //!   query, port or other character no hostname has. Non-ASCII labels must be made of
 //!   letters, marks and digits (the RFC 5892 basis of IDNA2008; no symbols or emoji).
+//! - **A domain valid only after UTS 46 mapping is sent mapped**: `user@ⓐcme.io` is sent as
+//!   `user@acme.io`, `user@ǅungla.hr` as `user@džungla.hr` (mail software maps it so before
+//!   it looks the domain up), and [`EmailAddress::written_as`] keeps the spelling given, for
+//!   a plan to show. Mappings that change what the domain says are refused, with the reason:
+//!   superscripts and ordinals (`™` is `tm`, `²` is `2`), subscripts, fractions, squared
+//!   abbreviations (`㎞`), symbols and numbers spelled as letters (`℡`, Roman numerals `Ⅻ`),
+//!   vertical forms and the invisible characters UTS 46 deletes (see `identity/email/compat.rs`).
+//!   IDNA2008's disallowed characters (symbols, emoji, punctuation) stay refused after mapping.
 //! - **An internationalised domain is sent in the form it was given in**: Unicode (`münchen.de`)
 //!   stays Unicode, Punycode (`xn--mnchen-3ya.de`) stays Punycode. Gong stores the addresses
 //!   it sees in mail headers and CRM records; internationalised mail (RFC 6532) carries the
 //!   Unicode form and older systems the Punycode form, so the form the person's address was
-//!   found in is the best guess of the form Gong holds. The other form is
-//!   [`EmailAddress::other_domain_form`], for callers who erase both.
+//!   found in is the best guess of the form Gong holds. Both forms are
+//!   [`EmailAddress::ascii_form`] and [`EmailAddress::unicode_form`], for callers who erase
+//!   both (the CLI does).
 //! - **Special-use domains are refused**: `.test`, `.invalid`, `.localhost`, `.local`,
 //!   `.onion` and `.arpa` (RFC 6761, 6762, 7686): no mailbox on the Internet is under them,
 //!   so an address there is test data or a typo, never a data subject. The list is
 //!   `email-validator`'s.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -40,15 +48,16 @@ use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
 use crate::error::{InputKind, InvalidInput};
 
+mod compat;
+mod hostname;
+
+use hostname::hostname;
+
 /// The longest address accepted (RFC 5321 path limit, in bytes, with the domain in its ASCII
 /// form; the Unicode form of an internationalised domain may take more bytes).
 pub const MAX_LEN: usize = 254;
 /// The longest local part accepted (RFC 5321, in bytes).
 pub const MAX_LOCAL_LEN: usize = 64;
-/// The longest domain accepted, in octets of its ASCII form (RFC 1035).
-const MAX_DOMAIN_LEN: usize = 253;
-/// The longest label of a domain, in octets of its ASCII form (RFC 1035).
-const MAX_LABEL_LEN: usize = 63;
 
 /// Characters that mean the input is not one plain address (a display name, a list, a comment
 /// or a quoted local part).
@@ -57,11 +66,12 @@ const STRUCTURAL: &[char] = &['"', ',', ';', '<', '>', '(', ')', '[', ']', '\\',
 /// The ideographic, fullwidth and halfwidth ideographic full stops, which UTS 46 maps to `.`.
 const FULL_STOPS: &[char] = &['\u{3002}', '\u{ff0e}', '\u{ff61}'];
 
-/// Top-level domains where no one can receive mail (`email-validator`'s list).
-const SPECIAL_USE: &[&str] = &["arpa", "invalid", "local", "localhost", "onion", "test"];
-
 /// A validated email address: trimmed, NFC, exactly one `@`, local part kept as written,
-/// domain checked as a hostname and lower-cased (see the module docs for what is sent).
+/// domain checked as a hostname, lower-cased and UTS 46 mapped (see the module docs for what
+/// is sent).
+///
+/// Two addresses are equal when they are sent as the same text: how each was written
+/// ([`EmailAddress::written_as`]) is not part of its identity.
 ///
 /// ```
 /// use gong_api_ext::EmailAddress;
@@ -74,10 +84,48 @@ const SPECIAL_USE: &[&str] = &["arpa", "invalid", "local", "localhost", "onion",
 /// let address = EmailAddress::parse("ju\u{308}rgen@mu\u{308}nchen\u{3002}de")?;
 /// assert_eq!(address.as_str(), "jürgen@münchen.de");
 /// assert_eq!(address.other_domain_form().as_deref(), Some("jürgen@xn--mnchen-3ya.de"));
+///
+/// // Valid only after UTS 46 mapping: the mapped form is sent, the spelling given kept.
+/// let address = EmailAddress::parse("user@ⓐcme.io")?;
+/// assert_eq!(address.as_str(), "user@acme.io");
+/// assert_eq!(address.written_as(), Some("user@ⓐcme.io"));
+/// // A mapping that changes the meaning is refused.
+/// assert!(EmailAddress::parse("user@acme™.com").is_err());
 /// # Ok::<(), gong_api_ext::InvalidInput>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EmailAddress(String);
+#[derive(Clone)]
+pub struct EmailAddress {
+    /// The address as sent.
+    address: String,
+    /// The trimmed input, when UTS 46 mapped its domain beyond case.
+    written_as: Option<String>,
+}
+
+impl PartialEq for EmailAddress {
+    fn eq(&self, other: &Self) -> bool {
+        self.address == other.address
+    }
+}
+
+impl Eq for EmailAddress {}
+
+impl std::hash::Hash for EmailAddress {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.address.hash(state);
+    }
+}
+
+impl PartialOrd for EmailAddress {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EmailAddress {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.address.cmp(&other.address)
+    }
+}
 
 impl EmailAddress {
     /// Validates `input` (see the type's and the module's docs for the rules).
@@ -101,11 +149,15 @@ impl EmailAddress {
         let nfc = ComposingNormalizerBorrowed::new_nfc().normalize(trimmed);
         // Invisible format characters (a byte-order mark, a zero-width space, a soft hyphen…)
         // would make Gong match nothing while the erasure is reported done: only printable
-        // ASCII and Unicode letters, marks and digits are accepted.
-        if let Some(c) = nfc
-            .chars()
-            .find(|&c| !(c.is_ascii_graphic() || is_word_char(c) || FULL_STOPS.contains(&c)))
-        {
+        // ASCII and Unicode letters, marks and digits are accepted, and in the domain symbols
+        // too, which UTS 46 may map to letters (`ⓐ`); the hostname check decides those.
+        let domain_starts = nfc.rfind('@').map_or(nfc.len(), |at| at + 1);
+        if let Some((_, c)) = nfc.char_indices().find(|&(at, c)| {
+            !(c.is_ascii_graphic()
+                || is_word_char(c)
+                || FULL_STOPS.contains(&c)
+                || (at >= domain_starts && is_symbol_or_punctuation(c)))
+        }) {
             return Err(fail(&format!(
                 "it contains the invisible or unusual character U+{:04X}",
                 u32::from(c)
@@ -136,6 +188,7 @@ impl EmailAddress {
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return Err(fail("the part before the @ has a misplaced dot"));
         }
+        let domain_as_written = domain;
         let domain = hostname(domain).map_err(|rule| fail(&rule))?;
         // RFC 5321's limit counts octets as sent without SMTPUTF8: the domain in its ASCII
         // form. Counting the Unicode form instead would accept an address in one form and
@@ -147,12 +200,75 @@ impl EmailAddress {
                  are allowed"
             )));
         }
-        Ok(Self(format!("{local}@{}", domain.sent)))
+        let address = format!("{local}@{}", domain.sent);
+        // Shown when the domain sent is not the one written up to case: fullwidth letters,
+        // ideographic full stops, circled letters, digraphs. Both sides are lower-cased: UTS 46
+        // maps Cherokee to its capitals (found by fuzzing: `ꮪ` is sent as `Ꮪ`).
+        let written_as = (domain_as_written.to_lowercase() != domain.sent.to_lowercase())
+            .then(|| trimmed.to_owned());
+        Ok(Self {
+            address,
+            written_as,
+        })
     }
 
     /// The address as sent to Gong.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.address
+    }
+
+    /// The address as it was given (trimmed), when UTS 46 mapped its domain to other
+    /// characters than the ones written, beyond case: `user@ⓐcme.io` for `user@acme.io`,
+    /// `jane@acme。io` for `jane@acme.io`. `None` when the domain was sent as written (up to
+    /// case and NFC). For showing a user what will be erased; it is never sent, never
+    /// serialised and takes no part in comparing addresses.
+    pub fn written_as(&self) -> Option<&str> {
+        self.written_as.as_deref()
+    }
+
+    /// Whether the domain is internationalised: it has a Unicode form and a Punycode (`xn--`)
+    /// one, and Gong may hold the address in either.
+    pub fn is_internationalised(&self) -> bool {
+        self.other_domain_form().is_some()
+    }
+
+    /// For an internationalised domain, the address with the domain in its ASCII (Punycode)
+    /// form, `jürgen@xn--mnchen-3ya.de` (the same address when it was given so); `None` for a
+    /// plain ASCII domain. The local part is kept as it is.
+    pub fn ascii_form(&self) -> Option<EmailAddress> {
+        self.form(true)
+    }
+
+    /// For an internationalised domain, the address with the domain in its Unicode form,
+    /// `jürgen@münchen.de` (the same address when it was given so); `None` for a plain ASCII
+    /// domain.
+    ///
+    /// ```
+    /// use gong_api_ext::EmailAddress;
+    ///
+    /// let given = EmailAddress::parse("jane@xn--bcher-kva.de")?;
+    /// let unicode = given.unicode_form().unwrap();
+    /// assert_eq!(unicode.as_str(), "jane@bücher.de");
+    /// assert_eq!(unicode.ascii_form(), Some(given));
+    /// assert_eq!(EmailAddress::parse("jane@example.com")?.unicode_form(), None);
+    /// # Ok::<(), gong_api_ext::InvalidInput>(())
+    /// ```
+    pub fn unicode_form(&self) -> Option<EmailAddress> {
+        self.form(false)
+    }
+
+    fn form(&self, ascii: bool) -> Option<EmailAddress> {
+        let other = self.other_domain_form()?;
+        let domain_is_ascii = self.address.rsplit_once('@')?.1.is_ascii();
+        let address = if domain_is_ascii == ascii {
+            self.address.clone()
+        } else {
+            other
+        };
+        Some(EmailAddress {
+            address,
+            written_as: None,
+        })
     }
 
     /// For an internationalised domain, the address with the domain in its other form:
@@ -160,7 +276,7 @@ impl EmailAddress {
     /// in Punycode. `None` for a plain ASCII domain. Gong may hold either form; a caller who
     /// wants to be thorough erases both.
     pub fn other_domain_form(&self) -> Option<String> {
-        let (local, domain) = self.0.rsplit_once('@')?;
+        let (local, domain) = self.address.rsplit_once('@')?;
         let other = if domain.is_ascii() {
             let (unicode, result) =
                 Uts46::new().to_unicode(domain.as_bytes(), AsciiDenyList::STD3, Hyphens::Check);
@@ -195,133 +311,23 @@ fn is_word_char(c: char) -> bool {
     .any(|group| group.contains(category))
 }
 
-/// RFC 5892's basis for characters valid in an internationalised label: lower- and upper-case
-/// and other letters, modifier letters, non-spacing and spacing marks, decimal digits.
-fn is_idna2008_letter_digit(c: char) -> bool {
-    use GeneralCategory as G;
-    matches!(
-        CodePointMapData::<GeneralCategory>::new().get(c),
-        G::LowercaseLetter
-            | G::UppercaseLetter
-            | G::OtherLetter
-            | G::DecimalNumber
-            | G::ModifierLetter
-            | G::NonspacingMark
-            | G::SpacingMark
-    )
-}
-
-/// A domain checked as a hostname: what is sent.
-struct Hostname {
-    sent: String,
-    /// The length of the domain's ASCII (Punycode) form.
-    ascii_len: usize,
-}
-
-/// Checks `domain` as a hostname (see the module docs); `Err` holds the rule broken.
-fn hostname(domain: &str) -> Result<Hostname, String> {
-    // UTS 46 mapping: lower case, compatibility forms, ideographic full stops as dots.
-    let (mapped, result) =
-        Uts46::new().to_unicode(domain.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
-    let labels: Vec<&str> = mapped.split('.').collect();
-    if labels.len() < 2 {
-        return Err("the domain has no dot".into());
-    }
-    if labels.iter().any(|l| l.is_empty()) {
-        return Err("the domain has an empty label".into());
-    }
-    if let Some(c) = mapped
-        .chars()
-        .find(|&c| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
-    {
-        return Err(format!(
-            "the domain contains {c:?}, which no hostname has (a path, query or port is not \
-             part of an address)"
-        ));
-    }
-    if labels
-        .iter()
-        .any(|l| l.starts_with('-') || l.ends_with('-'))
-    {
-        return Err("a label of the domain starts or ends with a hyphen".into());
-    }
-    // Checked as given (an emoji UTS 46 refuses is then named) and as mapped, Punycode labels
-    // decoded (`xn--mnchexn--mnchen-0yn-5ya` hides a `«`; found by fuzzing).
-    if let Some(c) = domain.chars().chain(mapped.chars()).find(|&c| {
-        !c.is_ascii() && !is_idna2008_letter_digit(c) && !FULL_STOPS.contains(&c) && c != '\u{fffd}'
-    }) {
-        return Err(format!(
-            "the domain contains U+{:04X}, which is not a letter, mark or digit: no \
-             internationalised domain name may have it",
-            u32::from(c)
-        ));
-    }
-    let ascii = match (result, ascii_form(&mapped)) {
-        (Ok(()), Ok(ascii)) => ascii,
-        _ => {
-            return Err(
-                "the domain is not a valid internationalised domain name (IDNA): check its \
-                 spelling; a label may not have two letters and -- unless it is Punycode \
-                 (xn--)"
-                    .into(),
-            );
-        }
-    };
-    if let Some(label) = ascii.split('.').find(|l| l.len() > MAX_LABEL_LEN) {
-        return Err(format!(
-            "a label of the domain is {} octets long; at most {MAX_LABEL_LEN} are allowed",
-            label.len()
-        ));
-    }
-    if ascii.len() > MAX_DOMAIN_LEN {
-        return Err(format!(
-            "the domain is {} octets long; at most {MAX_DOMAIN_LEN} are allowed",
-            ascii.len()
-        ));
-    }
-    let tld = ascii.rsplit('.').next().unwrap_or_default();
-    if !tld.ends_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(format!(
-            "the top-level domain .{tld} does not exist: every top-level domain ends with a letter"
-        ));
-    }
-    if let Some(special) = SPECIAL_USE
-        .iter()
-        .find(|&&d| ascii == d || ascii.ends_with(&format!(".{d}")))
-    {
-        return Err(format!(
-            "the domain is under .{special}, reserved for special use (RFC 6761): no one \
-             receives mail there"
-        ));
-    }
-    let ascii_len = ascii.len();
-    let sent = if domain.is_ascii() {
-        ascii.into_owned()
-    } else {
-        mapped.into_owned()
-    };
-    Ok(Hostname { sent, ascii_len })
-}
-
-/// The ASCII (Punycode) form of an already mapped domain, with the STD3 and hyphen rules.
-fn ascii_form(mapped: &str) -> Result<Cow<'_, str>, idna::Errors> {
-    Uts46::new().to_ascii(
-        mapped.as_bytes(),
-        AsciiDenyList::STD3,
-        Hyphens::Check,
-        DnsLength::Ignore,
-    )
+/// Symbols and punctuation (`ⓐ`, `™`, the fullwidth hyphen): refused in a domain unless UTS 46
+/// maps them to letters, digits or a hyphen and the mapping keeps the meaning.
+fn is_symbol_or_punctuation(c: char) -> bool {
+    let category = CodePointMapData::<GeneralCategory>::new().get(c);
+    GeneralCategoryGroup::Symbol.contains(category)
+        || GeneralCategoryGroup::Punctuation.contains(category)
 }
 
 impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.address)
     }
 }
 
 impl fmt::Debug for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EmailAddress({})", self.0)
+        write!(f, "EmailAddress({})", self.address)
     }
 }
 
@@ -334,7 +340,7 @@ impl FromStr for EmailAddress {
 
 impl AsRef<str> for EmailAddress {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.address
     }
 }
 

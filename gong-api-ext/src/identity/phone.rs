@@ -15,8 +15,11 @@
 //! the leading 8 of valid Russian `+7 800` numbers, matched number patterns by prefix only and
 //! missed Unicode separators); `+7 800 555-35-35` is tested. What this parser refuses although
 //! libphonenumber reads it is deliberate: trunk prefixes (with a suggestion), extension-like
-//! trailing groups, spreadsheet artefacts, characters libphonenumber skips (`/`, `~`, U+2009)
-//! and text before the `+`.
+//! trailing groups, spreadsheet artefacts, tildes (libphonenumber itself reads `~` as an
+//! extension marker), unpaired brackets and text before the `+`. Over 19,675 spellings in 21
+//! styles that libphonenumber reads as the number itself (slashes, square and fullwidth
+//! brackets, a bracketed country code, katakana dashes, regroupings), the refusals are the
+//! regroupings whose last group could be an extension and the tildes; see `tests/identity.rs`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -57,13 +60,16 @@ impl PhoneNumber {
     /// **Accepted**: surrounding whitespace (and a byte-order mark or zero-width space), then
     /// `+` (or the fullwidth `＋`) and the country code, then digits separated by spaces
     /// (also no-break and ideographic), dashes (also the Unicode hyphens and dashes U+2010 to
-    /// U+2015, the minus sign and the fullwidth hyphen), dots, one level of parentheses, and
-    /// the invisible zero-width space, word joiner and soft hyphen. Digits may be ASCII or of
+    /// U+2015, the minus sign, the fullwidth hyphen and the katakana `ー`), dots, slashes
+    /// (also fullwidth: `+1/201-555-0123`), one level of round or square brackets (also
+    /// fullwidth), which may open before the `+` (`(+44) 20 7946 0018`, `[+1 201 555 0123]`),
+    /// and the invisible zero-width space, word joiner and soft hyphen. Digits may be ASCII or of
     /// the scripts libphonenumber maps (fullwidth, Arabic-Indic, Persian, Devanagari, Bengali,
     /// Thai and others). A `tel:` URI (`tel:+1-201-555-0123`) is read as its number.
     ///
     /// **Refused**, with the rule named: no leading `+`, a second `+`, letters (vanity
-    /// numbers), an extension (`ext`, `x`, `#`, `;`, a `,` pause, `;ext=`), a country code
+    /// numbers), an extension (`ext`, `x`, `#`, `;`, a `,` pause, `;ext=`), a tilde (`~`,
+    /// `～`, `⁓`, `∼`: an extension or a range), unpaired brackets, a country code
     /// starting with `0`, more than 15 digits or fewer than 7 without the numbering plan (with
     /// it, the plan judges the length), any other character, and what a
     /// spreadsheet leaves: a leading `'` or `=`, surrounding quotes, a trailing comma, a

@@ -25,17 +25,20 @@ pub enum Subject {
 
 impl Subject {
     /// Reads a subject whose kind is not given: an email address contains `@` (and may start
-    /// with `+`); anything else that starts like a number (`+`, a digit, `tel:`, or what a
-    /// spreadsheet puts before one: `'`, `=`, a quote) is read as a phone number, so its
-    /// error names the phone rule it broke (a missing `+`, a spreadsheet artefact). Anything
-    /// else is rejected rather than guessed.
+    /// with `+`); anything else that starts like a number (`+`, a digit, `tel:`, a bracket
+    /// before a `+` as in `(+44) 20 7946 0018`, or what a spreadsheet puts before one: `'`,
+    /// `=`, a quote) is read as a phone number, so its error names the phone rule it broke (a
+    /// missing `+`, a spreadsheet artefact). Anything else is rejected rather than guessed.
     pub fn parse(input: &str) -> Result<Self, InvalidInput> {
         let trimmed = input.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         let starts_like_a_number = trimmed.starts_with(|c: char| {
             c.is_ascii_digit() || matches!(c, '+' | '\u{ff0b}' | '\'' | '=' | '"' | '\u{201c}')
         }) || trimmed
             .get(..4)
-            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("tel:"));
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("tel:"))
+            || trimmed
+                .strip_prefix(['(', '[', '\u{ff08}', '\u{ff3b}'])
+                .is_some_and(|rest| rest.starts_with(['+', '\u{ff0b}']));
         if trimmed.contains('@') {
             EmailAddress::parse(input).map(Self::Email)
         } else if starts_like_a_number {
@@ -54,6 +57,17 @@ impl Subject {
         match self {
             Self::Email(e) => e.as_str(),
             Self::Phone(p) => p.as_str(),
+        }
+    }
+
+    /// How the subject was written, when it is sent as other characters than the ones
+    /// written beyond case and formatting: see [`EmailAddress::written_as`] (`user@ⓐcme.io`
+    /// sent as `user@acme.io`). `None` for a phone number, whose canonical form only drops
+    /// formatting.
+    pub fn written_as(&self) -> Option<&str> {
+        match self {
+            Self::Email(e) => e.written_as(),
+            Self::Phone(_) => None,
         }
     }
 

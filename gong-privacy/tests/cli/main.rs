@@ -13,5 +13,6 @@ mod pre_move_journal;
 mod proof;
 mod quota;
 mod resume;
+mod spelling;
 mod stops;
 mod util;

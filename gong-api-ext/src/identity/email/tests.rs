@@ -1,3 +1,5 @@
+//! Unit tests of `EmailAddress`: the rules, the mapping policy, both forms, properties.
+
 use super::*;
 use proptest::prelude::*;
 
@@ -101,9 +103,9 @@ fn the_other_domain_form_is_offered_for_idns_only() {
     // Found by fuzzing: a long Punycode domain whose Unicode form takes more bytes than the
     // 254 allowed is one address in both forms.
     let long = EmailAddress::parse(
-            "jaoe@acYYm.xn--m93OtcntttttYm.xn--m93OtcnttttttttttttttttttttttttttttttttttttttttttttthYYYY",
-        )
-        .unwrap();
+        "jaoe@acYYm.xn--m93OtcntttttYm.xn--m93OtcnttttttttttttttttttttttttttttttttttttttttttttthYYYY",
+    )
+    .unwrap();
     let unicode = long.other_domain_form().unwrap();
     assert!(unicode.len() > MAX_LEN);
     assert_eq!(
@@ -126,7 +128,127 @@ fn the_other_domain_form_is_offered_for_idns_only() {
     );
 }
 
+#[test]
+fn a_domain_valid_only_after_mapping_is_sent_mapped_and_its_spelling_kept() {
+    for (input, sent) in [
+        ("user@ⓐcme.io", "user@acme.io"),
+        ("user@ǅungla.hr", "user@džungla.hr"),
+        ("user@ℌacme.com", "user@hacme.com"),
+        ("user@ﬁle.com", "user@file.com"),
+        ("user@ac－me.io", "user@ac-me.io"),
+        ("user@①acme.io", "user@1acme.io"),
+        ("jane@acme\u{3002}io", "jane@acme.io"),
+        (" user@ＡＣＭＥ.io ", "user@acme.io"),
+    ] {
+        let address = EmailAddress::parse(input).unwrap();
+        assert_eq!(address.as_str(), sent, "{input:?}");
+        assert_eq!(address.written_as(), Some(input.trim()), "{input:?}");
+        // The identity is what is sent: the same as the address written plainly.
+        assert_eq!(address, EmailAddress::parse(sent).unwrap());
+        assert_eq!(EmailAddress::parse(sent).unwrap().written_as(), None);
+    }
+    // Case, NFC and Punycode are not a different spelling.
+    for input in [
+        "Jane@Example.COM",
+        "jane@MÜNCHEN.de",
+        "jane@mu\u{308}nchen.de",
+        "jane@XN--MNCHEN-3YA.de",
+        "jane@\u{212a}elvin.com",
+        // Found by fuzzing: UTS 46 maps Cherokee small letters to the capitals.
+        "s@x-\u{abaa}\u{aba3}.de",
+        "s@x-\u{13da}\u{13d3}.de",
+    ] {
+        assert_eq!(
+            EmailAddress::parse(input).unwrap().written_as(),
+            None,
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn mappings_that_change_the_meaning_are_refused_with_the_reason() {
+    for (input, rule) in [
+        ("user@acme™.com", "U+2122 (™), a superscript"),
+        ("user@ca².com", "superscript"),
+        ("user@ªcme.com", "ordinal"),
+        ("user@h₂o.com", "subscript"),
+        ("user@½acme.com", "fraction"),
+        ("user@㎞.com", "square"),
+        ("user@℡acme.com", "as letters"),
+        ("user@ⅻ.com", "as letters"),
+        ("user@ac\u{fe0f}me.com", "delete"),
+        ("user@\u{345}cme.io", "starts with a combining mark"),
+        // IDNA2008 disallows conjoining Hangul jamo, which UTS 46 makes of compatibility
+        // jamo, and the tatweel.
+        ("user@acㄱme.io", "not a letter"),
+        ("user@\u{628}\u{640}\u{628}.com", "U+0640"),
+        ("user@ac\u{b7}me.io", "not a letter"),
+    ] {
+        let err = EmailAddress::parse(input).expect_err(input);
+        assert!(err.rule().contains(rule), "{input:?}: {err}");
+    }
+    // The tsheg is valid by IDNA2008's exception, and its no-break form maps to it.
+    assert_eq!(
+        EmailAddress::parse("user@ac\u{f0c}me.io").unwrap().as_str(),
+        "user@ac\u{f0b}me.io"
+    );
+}
+
+#[test]
+fn both_forms_of_an_internationalised_domain() {
+    let unicode = EmailAddress::parse("Jürgen@Bücher.de").unwrap();
+    let ascii = unicode.ascii_form().unwrap();
+    assert_eq!(ascii.as_str(), "Jürgen@xn--bcher-kva.de");
+    assert_eq!(unicode.unicode_form().as_ref(), Some(&unicode));
+    assert_eq!(ascii.unicode_form().as_ref(), Some(&unicode));
+    assert_eq!(ascii.ascii_form().as_ref(), Some(&ascii));
+    assert!(unicode.is_internationalised() && ascii.is_internationalised());
+    // Each form is an address the parser accepts as itself.
+    for form in [&unicode, &ascii] {
+        assert_eq!(&EmailAddress::parse(form.as_str()).unwrap(), form);
+    }
+    // A domain mapped to plain ASCII has one form only.
+    let mapped = EmailAddress::parse("user@ⓐcme.io").unwrap();
+    assert!(!mapped.is_internationalised());
+    assert_eq!((mapped.ascii_form(), mapped.unicode_form()), (None, None));
+    // Mapped to a Unicode domain: both forms, neither keeping the spelling given.
+    let mapped = EmailAddress::parse("user@ǅungla.hr").unwrap();
+    let ascii = mapped.ascii_form().unwrap();
+    assert_eq!(ascii.as_str(), "user@xn--dungla-3pb.hr");
+    assert_eq!(ascii.written_as(), None);
+}
+
 proptest! {
+    /// Mapping is idempotent: what is sent parses to itself, spelled as written.
+    #[test]
+    fn mapping_is_idempotent(
+        local in "[a-z]{1,8}",
+        label in proptest::collection::vec(
+            prop_oneof![
+                "[a-z0-9]",
+                Just("ⓐ".to_owned()), Just("ǅ".to_owned()), Just("ｅ".to_owned()),
+                Just("ü".to_owned()), Just("u\u{308}".to_owned()), Just("Ä".to_owned()),
+                Just("ℌ".to_owned()), Just("ﬁ".to_owned()), Just("①".to_owned()),
+                Just("™".to_owned()), Just("²".to_owned()), Just("ㄱ".to_owned()),
+                Just("\u{3002}".to_owned()), Just("－".to_owned()),
+            ],
+            1..8,
+        ),
+        tld in prop_oneof![Just("io"), Just("de"), Just("ＣＯＭ")],
+    ) {
+        let input = format!("{local}@{}.{tld}", label.concat());
+        if let Ok(address) = EmailAddress::parse(&input) {
+            let again = EmailAddress::parse(address.as_str()).unwrap();
+            prop_assert_eq!(again.as_str(), address.as_str());
+            prop_assert_eq!(again.written_as(), None);
+            for form in [address.ascii_form(), address.unicode_form()].into_iter().flatten() {
+                let parsed = EmailAddress::parse(form.as_str()).unwrap();
+                prop_assert_eq!(parsed.as_str(), form.as_str());
+            }
+        }
+    }
+
     #[test]
     fn never_panics_and_accepted_addresses_round_trip(input in "\\PC{0,60}") {
         if let Ok(address) = EmailAddress::parse(&input) {

@@ -3,8 +3,10 @@
 //! leftovers, a letter).
 //!
 //! The characters accepted are those libphonenumber itself reads as punctuation, minus the ones
-//! that mean something other than formatting (`/` between two numbers, `~`, `x`), so every
-//! spelling accepted here is read the same way by libphonenumber.
+//! that can mean something other than formatting (the tildes and `x`, which libphonenumber reads
+//! as extension markers; `*`), so every spelling accepted here is read the same way by
+//! libphonenumber. Brackets must pair up (libphonenumber does not check): an unpaired one is a
+//! sign of a cut or merged cell.
 
 /// The digits of a number as written, and where the writer separated them.
 #[derive(Debug, Default)]
@@ -40,9 +42,12 @@ pub(super) fn digit(c: char) -> Option<char> {
 }
 
 /// Characters that only separate digit groups: spaces (ASCII, no-break, ideographic), dashes
-/// (ASCII, the Unicode hyphens and dashes U+2010–U+2015, the minus sign, fullwidth), dots
-/// (ASCII, fullwidth) and the invisible marks libphonenumber ignores (zero-width space, word
-/// joiner, soft hyphen).
+/// (ASCII, the Unicode hyphens and dashes U+2010–U+2015, the minus sign, fullwidth, and the
+/// katakana prolonged sound mark `ー` Japanese text uses as one), dots (ASCII, fullwidth),
+/// slashes (ASCII, fullwidth: `+1/201-555-0123`, German `030/1234567`) and the invisible marks
+/// libphonenumber ignores (zero-width space, word joiner, soft hyphen). A slash before a second
+/// number's last digits (`…4567/68`) leaves a trailing group the numbering plan refuses as
+/// extension-like; before a `+` it is refused as a second number.
 fn is_separator(c: char) -> bool {
     matches!(
         c,
@@ -50,12 +55,33 @@ fn is_separator(c: char) -> bool {
             ..='\u{2015}'
                 | '\u{2212}'
                 | '\u{ff0d}'
+                | '\u{30fc}'
                 | '.'
                 | '\u{ff0e}'
+                | '/'
+                | '\u{ff0f}'
                 | '\u{200b}'
                 | '\u{2060}'
                 | '\u{ad}'
     )
+}
+
+/// The tildes libphonenumber knows: it reads `~` and the fullwidth `～` as an extension marker
+/// (`+1 201~555~0123` is `+1 201 555` extension 0123), the swung dash and the tilde operator as
+/// punctuation. One writer's separator is another's extension or range (`0120~0129`), so none
+/// is read.
+const TILDES: [char; 4] = ['~', '\u{ff5e}', '\u{2053}', '\u{223c}'];
+
+/// The shape of a bracket: round `(` `)` or square `[` `]`, ASCII or fullwidth; `true` for an
+/// opening one.
+fn bracket(c: char) -> Option<(char, bool)> {
+    match c {
+        '(' | '\u{ff08}' => Some(('(', true)),
+        ')' | '\u{ff09}' => Some(('(', false)),
+        '[' | '\u{ff3b}' => Some(('[', true)),
+        ']' | '\u{ff3d}' => Some(('[', false)),
+        _ => None,
+    }
 }
 
 /// Invisible marks trimmed from both ends with whitespace: a byte-order mark left by a file's
@@ -81,6 +107,16 @@ pub(super) fn read(input: &str) -> Result<Written, String> {
         return Err(rule.into());
     }
     let number = strip_tel_uri(trimmed)?;
+    // A bracket may open before the `+`: `(+44) 20 …`, `[+1 201 555 0123]`.
+    let mut open = None;
+    let mut number = number;
+    if let Some(first) = number.chars().next()
+        && let Some((shape, true)) = bracket(first)
+        && number[first.len_utf8()..].starts_with(['+', '\u{ff0b}'])
+    {
+        open = Some(shape);
+        number = &number[first.len_utf8()..];
+    }
     let Some(rest) = number
         .strip_prefix('+')
         .or_else(|| number.strip_prefix('\u{ff0b}'))
@@ -97,11 +133,18 @@ pub(super) fn read(input: &str) -> Result<Written, String> {
     if lower.contains("ext") || lower.contains('x') || rest.contains(['#', ';', ',']) {
         return Err(EXTENSION.into());
     }
+    if rest.contains(TILDES) {
+        return Err(
+            "a tilde is not accepted: libphonenumber reads ~ as the start of an \
+                    extension, and a tilde may join a range of numbers (0120~0129): give one \
+                    number, without it"
+                .into(),
+        );
+    }
 
     let mut written = Written::default();
     let mut separated = false;
-    let mut open = false;
-    let mut in_parentheses = String::new();
+    let mut in_brackets = String::new();
     for c in rest.chars() {
         if let Some(d) = digit(c) {
             if separated && !written.digits.is_empty() {
@@ -109,43 +152,41 @@ pub(super) fn read(input: &str) -> Result<Written, String> {
             }
             separated = false;
             written.digits.push(d);
-            if open {
-                in_parentheses.push(d);
+            if open.is_some() {
+                in_brackets.push(d);
             }
             continue;
         }
-        match c {
-            c if is_separator(c) => separated = true,
-            '(' | '\u{ff08}' if !open => {
-                open = true;
+        match (c, bracket(c)) {
+            (c, _) if is_separator(c) => separated = true,
+            (_, Some((shape, true))) if open.is_none() => {
+                open = Some(shape);
                 separated = true;
-                in_parentheses.clear();
+                in_brackets.clear();
             }
-            ')' | '\u{ff09}' if open => {
-                open = false;
+            (_, Some((shape, false))) if open == Some(shape) => {
+                open = None;
                 separated = true;
-                if !in_parentheses.is_empty() && in_parentheses.bytes().all(|b| b == b'0') {
+                if !in_brackets.is_empty() && in_brackets.bytes().all(|b| b == b'0') {
                     written.zeros_in_parentheses = true;
                 }
             }
-            '(' | ')' | '\u{ff08}' | '\u{ff09}' => {
-                return Err("its parentheses are unbalanced".into());
-            }
-            '+' | '\u{ff0b}' => return Err("it has a second +".into()),
-            c if c.is_alphabetic() => {
+            (_, Some(_)) => return Err("its parentheses or brackets are unbalanced".into()),
+            ('+' | '\u{ff0b}', _) => return Err("it has a second +".into()),
+            (c, _) if c.is_alphabetic() => {
                 return Err("letters (vanity numbers) are not accepted".into());
             }
-            c => {
+            (c, _) => {
                 return Err(format!(
-                    "it contains {c:?} (U+{:04X}); only digits, spaces, dashes, dots and \
-                     parentheses may follow the +",
+                    "it contains {c:?} (U+{:04X}); only digits, spaces, dashes, dots, slashes \
+                     and brackets may follow the +",
                     u32::from(c)
                 ));
             }
         }
     }
-    if open {
-        return Err("its parentheses are unbalanced".into());
+    if open.is_some() {
+        return Err("its parentheses or brackets are unbalanced".into());
     }
     Ok(written)
 }

@@ -23,6 +23,10 @@ fn detects_the_kind_or_refuses() {
         Subject::parse("tel:+1-425-555-2671").unwrap().as_str(),
         "+14255552671"
     );
+    assert_eq!(
+        Subject::parse("(+44) 20 7946 0018").unwrap().as_str(),
+        "+442079460018"
+    );
     // A phone-looking input keeps the phone rules.
     assert!(Subject::parse("+1 425 555 2671 ext 2").is_err());
     // An email address may start with `+`.

@@ -109,6 +109,7 @@ pub fn describe_rows(source: &str, input: &BatchInput, plan: &Plan) -> String {
         text.push(':');
         text.push_str(&list_invalid(source, input, plan));
     }
+    text.push_str(&super::spelling::list(source, input, plan));
     text
 }
 

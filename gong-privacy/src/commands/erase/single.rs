@@ -96,7 +96,11 @@ pub async fn lookup(cli: &Cli, target: &Target) -> Outcome {
             ..Lookup::default()
         }));
     } else {
-        say!("{subject}: {}", describe(&counts));
+        say!(
+            "{}: {}",
+            super::spelling::subject(&subject),
+            describe(&counts)
+        );
     }
     Ok(exit::DONE)
 }
@@ -110,7 +114,11 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
         eprintln!("Not looked up first (--no-preview): the blast-radius guard cannot check it.");
     } else {
         let before = erasure.preview(&client).await.map_err(Failure::from_sdk)?;
-        eprintln!("Gong holds for {subject}: {}", describe_snapshot(before));
+        eprintln!(
+            "Gong holds for {}: {}",
+            super::spelling::subject(&subject),
+            describe_snapshot(before)
+        );
         let guard = erasure.check(&crate::commands::erase::plan::guard(args));
         if guard.is_held_back() {
             eprintln!("{subject}: {guard}. Not erased. After review, erase it with --allow-large.");
@@ -127,7 +135,8 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
     }
     if !args.yes
         && !confirm(&format!(
-            "Erase everything Gong holds for {subject}? This cannot be undone."
+            "Erase everything Gong holds for {}? This cannot be undone.",
+            super::spelling::subject(&subject)
         ))
     {
         eprintln!("Declined: nothing erased.");
