@@ -31,8 +31,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::Error;
-use crate::quota::state::{Admission, Policy, Throttle};
-use crate::quota::{CompanyKey, QuotaStore, Usage};
+use crate::quota::state::{Admission, Claim, Policy, Reserve, Throttle};
+use crate::quota::{CLAIM, CompanyKey, QuotaStore, Usage};
 
 /// Rate-limit settings. The defaults are Gong's documented per-company limits.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,6 +134,10 @@ pub(crate) const STORE_HEADER: &str = "x-gong-api-ext-quota-store";
 pub(crate) enum Refusal {
     /// The daily budget of this many calls is used up until the next UTC midnight.
     Budget { budget: u32, resets_in: Duration },
+    /// The `left` calls of today's budget of `budget` are all reserved by units of work still
+    /// running (this or other processes'): they come back when those finish or their lease
+    /// ends, so this refusal is not remembered.
+    Reserved { budget: u32, left: u32 },
     /// Gong asked for a wait longer than the retry cap; this much of it remains.
     Blocked(Duration),
     /// The quota store could not be reached; the message says which and why.
@@ -148,6 +152,12 @@ impl Refusal {
                 "the daily budget of {budget} Gong calls is used up (it resets at 00:00 UTC, in \
                  {}); no request was sent",
                 hours_minutes(*resets_in)
+            ),
+            Self::Reserved { budget, left } => format!(
+                "{} of today's budget of {budget} {} reserved by subjects being erased (by this \
+                 or other runs sharing the quota store); no request was sent",
+                if *left == 1 { "the 1 call left".to_owned() } else { format!("the {left} calls left") },
+                if *left == 1 { "is" } else { "are" },
             ),
             Self::Blocked(wait) => format!(
                 "Gong asked this client to wait {} s more, longer than the retry cap; no request \
@@ -172,6 +182,7 @@ impl Refusal {
             .header(http::header::CONTENT_TYPE, "application/json");
         let response = match self {
             Self::Budget { .. } => response.header(BUDGET_HEADER, "exhausted"),
+            Self::Reserved { .. } => response.header(BUDGET_HEADER, "reserved"),
             Self::Blocked(wait) => response.header(http::header::RETRY_AFTER, whole_seconds(*wait)),
             Self::Unavailable(_) => response.header(STORE_HEADER, "unavailable"),
         };
@@ -269,6 +280,7 @@ impl RateLimiter {
         let some = |d: Duration| (!d.is_zero()).then_some(d);
         Ok(Usage {
             used_today: snapshot.used,
+            reserved: snapshot.reserved,
             daily_budget: shared.config.daily_budget,
             resets_in: snapshot.resets_in,
             requests_per_second: shared.config.requests_per_second
@@ -279,12 +291,37 @@ impl RateLimiter {
         })
     }
 
-    /// Waits until an attempt may go out, and counts it. A refusal (budget, block, store) is
-    /// answered without waiting for the pace.
+    /// Reserves `calls` of today's budget for `claim`'s unit of work (see
+    /// [`BudgetGate`](crate::quota::BudgetGate)).
+    pub(crate) async fn reserve(&self, claim: &Claim, calls: u32) -> Result<Reserve, Error> {
+        let shared = &self.shared;
+        shared
+            .store
+            .inner
+            .reserve(&shared.company, &shared.policy, claim, calls)
+            .await
+            .map_err(|e| Error::QuotaStoreUnavailable(e.0))
+    }
+
+    /// Gives back the calls `claim`'s unit did not spend.
+    pub(crate) async fn release(&self, claim: &Claim) -> Result<(), Error> {
+        let shared = &self.shared;
+        shared
+            .store
+            .inner
+            .release(&shared.company, claim)
+            .await
+            .map_err(|e| Error::QuotaStoreUnavailable(e.0))
+    }
+
+    /// Waits until an attempt may go out, and counts it (against the calls reserved by the
+    /// task's unit of work, if it runs one). A refusal (budget, block, store) is answered
+    /// without waiting for the pace.
     pub(crate) async fn acquire(&self) -> Result<Permit, Refusal> {
         if let Some(refusal) = self.known_refusal() {
             return Err(refusal);
         }
+        let claim = CLAIM.try_with(Claim::clone).ok();
         let shared = &self.shared;
         let _turn = shared.turn.lock().await;
         loop {
@@ -294,7 +331,7 @@ impl RateLimiter {
             let admission = shared
                 .store
                 .inner
-                .acquire(&shared.company, &shared.policy)
+                .acquire(&shared.company, &shared.policy, claim.as_ref())
                 .await
                 .map_err(|e| Refusal::Unavailable(e.0))?;
             match admission {
@@ -383,7 +420,7 @@ impl RateLimiter {
         let (lasts, budget) = match refusal {
             Refusal::Budget { budget, resets_in } => (*resets_in, Some(*budget)),
             Refusal::Blocked(wait) => (*wait, None),
-            Refusal::Unavailable(_) => return,
+            Refusal::Reserved { .. } | Refusal::Unavailable(_) => return,
         };
         let now = Instant::now();
         let until = now

@@ -19,7 +19,7 @@ use std::time::SystemTime;
 
 use futures_util::future::{BoxFuture, FutureExt as _};
 
-use super::state::{Admission, Policy, QuotaState, Snapshot, Throttle, micros};
+use super::state::{Admission, Claim, Policy, QuotaState, Reserve, Snapshot, Throttle, micros};
 use super::{CompanyKey, Store, StoreError};
 use crate::error::Error;
 
@@ -129,9 +129,34 @@ impl Store for FileStore {
         &'a self,
         key: &'a CompanyKey,
         policy: &'a Policy,
+        claim: Option<&'a Claim>,
     ) -> BoxFuture<'a, Result<Admission, StoreError>> {
-        let policy = policy.clone();
-        self.with_state(key, move |state, now| state.acquire(&policy, now))
+        let (policy, claim) = (policy.clone(), claim.cloned());
+        self.with_state(key, move |state, now| {
+            state.acquire(&policy, now, claim.as_ref())
+        })
+    }
+
+    fn reserve<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        policy: &'a Policy,
+        claim: &'a Claim,
+        calls: u32,
+    ) -> BoxFuture<'a, Result<Reserve, StoreError>> {
+        let (policy, claim) = (policy.clone(), claim.clone());
+        self.with_state(key, move |state, now| {
+            state.reserve(&policy, now, &claim, calls)
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        claim: &'a Claim,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        let claim = claim.clone();
+        self.with_state(key, move |state, now| state.release(now, &claim))
     }
 
     fn throttled<'a>(
@@ -191,7 +216,7 @@ mod tests {
         for _ in 0..2 {
             let store = FileStore::open(dir.clone()).unwrap();
             assert!(matches!(
-                store.acquire(&key, &policy).await.unwrap(),
+                store.acquire(&key, &policy, None).await.unwrap(),
                 Admission::Granted { .. }
             ));
         }

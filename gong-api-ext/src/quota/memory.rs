@@ -10,7 +10,9 @@ use std::time::SystemTime;
 use futures_util::future::{BoxFuture, FutureExt as _};
 use tokio::time::Instant;
 
-use super::state::{Admission, Clock, Policy, QuotaState, Snapshot, Throttle, micros};
+use super::state::{
+    Admission, Claim, Clock, Policy, QuotaState, Reserve, Snapshot, Throttle, micros,
+};
 use super::{CompanyKey, Store, StoreError};
 
 pub(crate) struct MemoryStore {
@@ -77,9 +79,30 @@ impl Store for MemoryStore {
         &'a self,
         key: &'a CompanyKey,
         policy: &'a Policy,
+        claim: Option<&'a Claim>,
     ) -> BoxFuture<'a, Result<Admission, StoreError>> {
-        let admission = self.with_state(key, |state, now| state.acquire(policy, now));
+        let admission = self.with_state(key, |state, now| state.acquire(policy, now, claim));
         futures_util::future::ready(Ok(admission)).boxed()
+    }
+
+    fn reserve<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        policy: &'a Policy,
+        claim: &'a Claim,
+        calls: u32,
+    ) -> BoxFuture<'a, Result<Reserve, StoreError>> {
+        let reserved = self.with_state(key, |state, now| state.reserve(policy, now, claim, calls));
+        futures_util::future::ready(Ok(reserved)).boxed()
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        claim: &'a Claim,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.with_state(key, |state, now| state.release(now, claim));
+        futures_util::future::ready(Ok(())).boxed()
     }
 
     fn throttled<'a>(
@@ -123,20 +146,20 @@ mod tests {
         let key = CompanyKey::new("h", "k");
         let p = policy(1000.0, 5, Some(2));
         for _ in 0..2 {
-            let granted = store.acquire(&key, &p).await.unwrap();
+            let granted = store.acquire(&key, &p, None).await.unwrap();
             assert!(matches!(granted, Admission::Granted { .. }), "{granted:?}");
         }
         // (The store's wall clock runs with tokio's paused one: the real time the test takes,
         // microseconds, is taken off it.)
         let about =
             |d: Duration, secs: u64| d.abs_diff(Duration::from_secs(secs)) < Duration::from_secs(1);
-        let refused = store.acquire(&key, &p).await.unwrap();
+        let refused = store.acquire(&key, &p, None).await.unwrap();
         assert!(
             matches!(&refused, Admission::Refused(Refusal::Budget { resets_in, .. }) if about(*resets_in, 3600)),
             "{refused:?}"
         );
         WALL.fetch_add(2 * 3600 * S, Ordering::SeqCst);
-        let granted = store.acquire(&key, &p).await.unwrap();
+        let granted = store.acquire(&key, &p, None).await.unwrap();
         assert!(
             matches!(granted, Admission::Granted { .. }),
             "a new UTC day: {granted:?}"
@@ -153,18 +176,18 @@ mod tests {
         let key = CompanyKey::new("h", "k");
         let p = policy(3.0, 1, Some(10));
         assert!(matches!(
-            store.acquire(&key, &p).await.unwrap(),
+            store.acquire(&key, &p, None).await.unwrap(),
             Admission::Granted { .. }
         ));
         WALL.fetch_sub(3600 * S, Ordering::SeqCst);
         // One interval of 3/s, as without the step.
         assert_eq!(
-            store.acquire(&key, &p).await.unwrap(),
+            store.acquire(&key, &p, None).await.unwrap(),
             Admission::Wait(Duration::from_micros(333_334))
         );
         tokio::time::advance(Duration::from_micros(333_334)).await;
         assert!(matches!(
-            store.acquire(&key, &p).await.unwrap(),
+            store.acquire(&key, &p, None).await.unwrap(),
             Admission::Granted { .. }
         ));
         assert_eq!(store.snapshot(&key).await.unwrap().used, 2);

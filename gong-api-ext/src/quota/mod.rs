@@ -39,11 +39,17 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 
 use crate::error::Error;
-use state::{Admission, Policy, Snapshot, Throttle};
+use state::{Admission, Claim, Policy, Reserve, Snapshot, Throttle};
 
-pub use self::gate::{Admit, BudgetGate, Reservation, Shortfall};
+pub use self::gate::{Admit, BudgetGate, DEFAULT_LEASE, Reservation, Shortfall};
 #[cfg(feature = "redis")]
 pub use self::redis::RedisOptions;
+
+tokio::task_local! {
+    /// The claim of the unit of work a task is running: its attempts spend the calls the unit
+    /// reserved (set by [`Reservation::run`]).
+    pub(crate) static CLAIM: Claim;
+}
 
 /// Which company a quota belongs to: the API host and the credential's id. For Basic auth the
 /// id is the access key (an identifier, not a secret); for a bearer token or a token provider
@@ -92,6 +98,9 @@ impl fmt::Display for CompanyKey {
 pub struct Usage {
     /// Attempts sent since 00:00 UTC, by every user of the store (retries included).
     pub used_today: u32,
+    /// Calls of today's budget reserved by units of work still running (a
+    /// [`BudgetGate`]'s), in every process sharing the store.
+    pub reserved: u32,
     /// The budget this limiter enforces, if any.
     pub daily_budget: Option<u32>,
     /// Until the count starts again (00:00 UTC).
@@ -106,10 +115,16 @@ pub struct Usage {
 }
 
 impl Usage {
-    /// Calls left today under the budget (`None` without a budget).
+    /// Calls left today under the budget (`None` without a budget), reserved ones included.
     pub fn remaining_today(&self) -> Option<u32> {
         self.daily_budget
             .map(|budget| budget.saturating_sub(self.used_today))
+    }
+
+    /// Calls left today that no running unit of work has reserved (`None` without a budget).
+    pub fn unreserved_today(&self) -> Option<u32> {
+        self.remaining_today()
+            .map(|left| left.saturating_sub(self.reserved))
     }
 }
 
@@ -125,11 +140,29 @@ impl fmt::Display for StoreError {
 
 /// What every store implements: the state machine of [`state`], run atomically per company.
 pub(crate) trait Store: Send + Sync {
+    /// An attempt, under `claim` when its unit of work reserved calls.
     fn acquire<'a>(
         &'a self,
         key: &'a CompanyKey,
         policy: &'a Policy,
+        claim: Option<&'a Claim>,
     ) -> BoxFuture<'a, Result<Admission, StoreError>>;
+
+    /// Reserves `calls` of today's budget for `claim`'s unit of work.
+    fn reserve<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        policy: &'a Policy,
+        claim: &'a Claim,
+        calls: u32,
+    ) -> BoxFuture<'a, Result<Reserve, StoreError>>;
+
+    /// Gives back the calls `claim`'s unit did not spend.
+    fn release<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        claim: &'a Claim,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Records a 429; `Ok(true)` for a pause, `Ok(false)` for a block.
     fn throttled<'a>(
