@@ -1,7 +1,8 @@
 //! The local file store: one JSON state file per company in a directory, read and written
 //! under an exclusive OS file lock (`fs4`), so every process of the machine shares it, and it
 //! survives restarts. Time is the wall clock, which every process of the machine shares. Not
-//! for machines sharing a network directory: their clocks differ, and a difference over
+//! for machines sharing a network directory, which [`open`](FileStore::open) refuses (see
+//! `filesystem`): their locks do not meet, their clocks differ, and a difference over
 //! [`STEP_US`](super::state::STEP_US) is taken for a clock set back, by each in turn, which
 //! lets the one ahead go unpaced (`two_clocks_under_a_second_apart_are_never_a_step_back` in
 //! the state's tests shows the pace holding under a second); Redis has one clock for all.
@@ -19,6 +20,7 @@ use std::time::SystemTime;
 
 use futures_util::future::{BoxFuture, FutureExt as _};
 
+use super::filesystem;
 use super::state::{Admission, Claim, Policy, QuotaState, Reserve, Snapshot, Throttle, micros};
 use super::{CompanyKey, Store, StoreError};
 use crate::error::Error;
@@ -38,12 +40,20 @@ pub(crate) struct FileStore {
 
 impl FileStore {
     pub fn open(dir: PathBuf) -> Result<Self, Error> {
+        Self::open_with(dir, filesystem::probe)
+    }
+
+    /// [`open`](Self::open), reading the file system's type with `probe` (tests fake it).
+    pub(crate) fn open_with(dir: PathBuf, probe: filesystem::Probe) -> Result<Self, Error> {
         fs::create_dir_all(&dir).map_err(|e| {
             Error::Config(format!(
                 "cannot create the quota store directory {}: {e}",
                 dir.display()
             ))
         })?;
+        if let Some(why) = filesystem::refusal(&dir, probe) {
+            return Err(Error::Config(why));
+        }
         Ok(Self { dir: Arc::new(dir) })
     }
 
@@ -198,6 +208,24 @@ mod tests {
             file_name(&CompanyKey::new("a", "b_2f")),
             file_name(&CompanyKey::new("a/b", ""))
         );
+    }
+
+    #[test]
+    fn a_store_on_a_network_mount_is_refused_naming_redis() {
+        let dir = std::env::temp_dir().join(format!("gong-quota-nfs-{}", std::process::id()));
+        for (magic, name) in [(0x6969, "NFS"), (0x6573_5546, "FUSE")] {
+            let fake: filesystem::Probe = match magic {
+                0x6969 => |_| Ok(Some(0x6969)),
+                _ => |_| Ok(Some(0x6573_5546)),
+            };
+            let Err(Error::Config(why)) = FileStore::open_with(dir.clone(), fake) else {
+                panic!("{name} accepted")
+            };
+            assert!(why.contains(&format!("network file system ({name}")), "{why}");
+            assert!(why.contains("share the quota through Redis"), "{why}");
+        }
+        assert!(FileStore::open(dir.clone()).is_ok(), "a local directory");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[tokio::test]

@@ -26,6 +26,8 @@
 
 #[cfg(feature = "file-store")]
 mod file;
+#[cfg(feature = "file-store")]
+mod filesystem;
 mod gate;
 pub(crate) mod memory;
 #[cfg(feature = "redis")]
@@ -227,7 +229,8 @@ impl QuotaStore {
         })
     }
 
-    /// A Redis store at `url` (`redis://[:password@]host[:port][/db]`), failing closed when
+    /// A Redis store at `url` (`redis://[user:password@]host[:port][/db]`, `rediss://` for
+    /// TLS, `redis+cluster://host:port,host:port,…` for a Redis Cluster), failing closed when
     /// Redis is unreachable (see [`RedisOptions`]). Connects on first use.
     #[cfg(feature = "redis")]
     pub fn redis(url: &str) -> Result<Self, Error> {
@@ -244,9 +247,25 @@ impl QuotaStore {
 
     /// A store from its textual form, as a command line or an environment variable gives it:
     /// `memory`, `local` (the local file store), `local:DIR` (a file store in `DIR`), or a
-    /// Redis URL (`redis://…`; add `?fallback=local` to pace locally while Redis is
-    /// unreachable instead of failing closed).
+    /// Redis URL: `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`, `rediss://…` for TLS (add
+    /// `?ca=PATH` to trust a CA's PEM certificate instead of the system's roots), a Redis
+    /// Cluster as `redis+cluster://HOST:PORT,HOST:PORT,…` (or `rediss+cluster://`); add
+    /// `fallback=local` to pace locally while Redis is unreachable instead of failing closed.
     pub fn from_spec(spec: &str) -> Result<Self, Error> {
+        Self::parse_spec(spec, None)
+    }
+
+    /// [`from_spec`](Self::from_spec), with a Redis password given apart from the URL (e.g.
+    /// from the environment, as the CLI's `GONG_REDIS_PASSWORD`), so that it appears in no
+    /// command line; other stores ignore it.
+    pub fn from_spec_with_password(
+        spec: &str,
+        redis_password: secrecy::SecretString,
+    ) -> Result<Self, Error> {
+        Self::parse_spec(spec, Some(redis_password))
+    }
+
+    fn parse_spec(spec: &str, redis_password: Option<secrecy::SecretString>) -> Result<Self, Error> {
         let spec = spec.trim();
         match spec {
             "memory" => return Ok(Self::memory()),
@@ -256,8 +275,8 @@ impl QuotaStore {
         if let Some(dir) = spec.strip_prefix("local:") {
             return Self::local_or_error(Some(dir));
         }
-        if spec.starts_with("redis://") || spec.starts_with("redis+unix://") {
-            return Self::redis_spec(spec);
+        if REDIS_SCHEMES.iter().any(|scheme| spec.starts_with(scheme)) {
+            return Self::redis_spec(spec, redis_password);
         }
         Err(Error::Config(format!(
             "quota store {:?}: expected memory, local, local:DIR or redis://…",
@@ -281,18 +300,28 @@ impl QuotaStore {
     }
 
     #[cfg(feature = "redis")]
-    fn redis_spec(spec: &str) -> Result<Self, Error> {
-        let (url, options) = self::redis::parse_spec(spec)?;
+    fn redis_spec(spec: &str, password: Option<secrecy::SecretString>) -> Result<Self, Error> {
+        let (url, mut options) = self::redis::parse_spec(spec)?;
+        options.password = password;
         Self::redis_with(&url, options)
     }
 
     #[cfg(not(feature = "redis"))]
-    fn redis_spec(_: &str) -> Result<Self, Error> {
+    fn redis_spec(_: &str, _: Option<secrecy::SecretString>) -> Result<Self, Error> {
         Err(Error::Config(
             "a Redis quota store needs gong-api-ext's `redis` feature".into(),
         ))
     }
 }
+
+/// The URL schemes of a Redis store.
+const REDIS_SCHEMES: [&str; 5] = [
+    "redis://",
+    "rediss://",
+    "redis+unix://",
+    "redis+cluster://",
+    "rediss+cluster://",
+];
 
 /// A URL without its password, for messages: the user-info password of a `redis://` URL, and
 /// the `pass` query parameter a `redis+unix://` socket URL carries it in (the redis crate reads

@@ -651,6 +651,14 @@ mod tests {
                 budget: Some(5),
                 adaptive: false,
             },
+            // Reservations meet the budget's end often.
+            Policy {
+                rate: 50.0,
+                burst: 1,
+                margin: 0.0,
+                budget: Some(12),
+                adaptive: true,
+            },
         ];
         let mut rng = fastrand::Rng::with_seed(13);
         let mut throttles = 0;
@@ -678,9 +686,9 @@ mod tests {
                     _ => rng.i64(0..DAY_US),
                 };
                 let claim = &claims[rng.usize(0..claims.len())];
-                match rng.u32(0..13) {
+                match rng.u32(0..14) {
                     0..7 => {
-                        let claim = rng.bool().then_some(claim);
+                        let claim = (rng.u32(0..4) > 0).then_some(claim);
                         if claim.is_some_and(|c| state.leases.contains_key(&c.id)) {
                             claimed += 1;
                         }
@@ -694,8 +702,8 @@ mod tests {
                             grants.push(granted_at);
                         }
                     }
-                    7..9 => {
-                        let calls = rng.u32(0..4);
+                    7..10 => {
+                        let calls = rng.u32(0..5);
                         let ours = state.reserve(policy, now, claim, calls);
                         let theirs = store
                             .reserve_at(&key, policy, claim, calls, Some(now))
@@ -706,11 +714,11 @@ mod tests {
                             held += 1;
                         }
                     }
-                    9 => {
+                    10 => {
                         state.release(now, claim);
                         store.release_at(&key, claim, Some(now)).await.unwrap();
                     }
-                    10..12 => {
+                    11..13 => {
                         throttles += 1;
                         let back = rng.usize(0..grants.len().min(4));
                         let throttle = Throttle {
@@ -739,7 +747,7 @@ mod tests {
             }
         }
         assert!(throttles > 200, "{throttles}");
-        assert!(claimed > 100 && held > 10, "{claimed} claimed, {held} held");
+        assert!(claimed > 100 && held > 5, "{claimed} claimed, {held} held");
     }
 
     #[test]
