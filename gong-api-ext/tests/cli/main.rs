@@ -9,6 +9,7 @@ mod invariant;
 mod oauth_mock;
 mod proof;
 mod quota;
+mod quota_shared;
 mod resume;
 mod stops;
 mod util;
