@@ -95,26 +95,22 @@ impl Reservation {
     }
 }
 
-/// Releases `claim`; when the store cannot be reached, tries again in the background for a
-/// while (a store restarting), since until then the calls stay reserved until the lease ends.
+/// Releases `claim`; when the store cannot be reached, tries again for a short while (a
+/// store restarting), since until then its calls stay reserved until the lease ends.
 async fn give_back(limiter: &RateLimiter, claim: &Claim) {
-    if limiter.release(claim).await.is_ok() {
-        return;
-    }
-    let (limiter, claim) = (limiter.clone(), claim.clone());
-    tokio::spawn(async move {
-        for _ in 0..RELEASE_RETRIES {
+    for attempt in 0..=RELEASE_RETRIES {
+        if attempt > 0 {
             tokio::time::sleep(POLL * 2).await;
-            if limiter.release(&claim).await.is_ok() {
-                return;
-            }
         }
-        tracing::warn!("could not release a budget reservation; it ends with its lease");
-    });
+        if limiter.release(claim).await.is_ok() {
+            return;
+        }
+    }
+    tracing::warn!("could not release a budget reservation; it ends with its lease");
 }
 
-/// Attempts to release a reservation after the first failed (every 0.5 s).
-const RELEASE_RETRIES: u32 = 20;
+/// Attempts to release a reservation after the first failed (every 0.5 s: 2 s in all).
+const RELEASE_RETRIES: u32 = 4;
 
 impl Drop for Reservation {
     fn drop(&mut self) {

@@ -224,8 +224,8 @@ async fn a_tls_acl_redis_refuses_wrong_credentials_and_never_shows_a_password() 
 /// Redis killed and started again on the same port while two batches run (with its append-only
 /// file, as a quota store should be run: the count and the reservations survive). While it is
 /// down the batches send nothing (the store fails closed: those subjects fail, not sent); the
-/// reruns then settle them. In all: at most the 30 calls of the budget, nobody erased twice,
-/// and every subject ends erased or deferred.
+/// reruns then settle them while the budget lasts. In all: at most the 30 calls of the budget,
+/// nobody erased twice, every erasure journaled.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_redis_restarted_mid_run_keeps_the_budget_and_erases_nobody_twice() {
     let mut redis = RedisServer::start_with(Setup {
@@ -275,16 +275,31 @@ async fn a_redis_restarted_mid_run_keeps_the_budget_and_erases_nobody_twice() {
     );
     let unique: BTreeSet<_> = erasures.iter().collect();
     assert_eq!(unique.len(), erasures.len(), "erased twice: {erasures:?}");
-    assert!(erasures.len() >= 10, "{erasures:?}");
+    assert!(erasures.len() >= 5, "{erasures:?}");
+    // Every subject ends erased, deferred, or failed with nothing sent for its erasure (the
+    // store was down: a lookup made before the kill is then spent without it; the budget keeps
+    // counting it).
+    let mut erased = 0;
     for file in &files {
         let mut latest = std::collections::HashMap::new();
         for record in subject_records(Path::new(&format!("{file}.journal.jsonl"))) {
-            latest.insert(record["subject"].to_string(), record["status"].to_string());
+            latest.insert(record["subject"].to_string(), record);
         }
         assert_eq!(latest.len(), 10);
-        assert!(
-            latest.values().all(|s| s == "\"erased\"" || s == "\"deferred\""),
-            "{latest:?}"
-        );
+        for record in latest.values() {
+            match record["status"].as_str().unwrap() {
+                "erased" => erased += 1,
+                "deferred" => {}
+                "failed" => assert!(
+                    record["error"]
+                        .as_str()
+                        .unwrap()
+                        .contains("is unreachable (Connection refused"),
+                    "{record}"
+                ),
+                _ => panic!("{record}"),
+            }
+        }
     }
+    assert_eq!(erased, erasures.len());
 }
