@@ -32,7 +32,8 @@ local s = {}
 for i, name in ipairs(names) do
   s[name] = tonumber(raw[i]) or defaults[i]
 end
-local leases = {}
+-- `dirty`: the leases changed, and are written back.
+local leases, dirty = {}, false
 local flat = redis.call('HGETALL', lease_key)
 for i = 1, #flat, 2 do
   local calls, until_ = string.match(flat[i + 1], '^(%S+) (%S+)$')
@@ -49,6 +50,7 @@ if back > STEP then
   end
   for _, lease in pairs(leases) do
     lease.until_ = lease.until_ - back
+    dirty = true
   end
   s.seen = now
 else
@@ -63,6 +65,9 @@ local function save()
   end
   redis.call('HSET', key, unpack(args))
   redis.call('PEXPIRE', key, 2 * 86400000)
+  if not dirty then
+    return
+  end
   redis.call('DEL', lease_key)
   local kept = {}
   for id, lease in pairs(leases) do
@@ -83,6 +88,7 @@ local function prune()
       reserved = reserved + lease.calls
     else
       leases[id] = nil
+      dirty = true
     end
   end
   return reserved
@@ -156,6 +162,7 @@ if op == 'acquire' then
   end
   if lease then
     lease.until_ = now + lease_us
+    dirty = true
   end
   local earliest = math.max(s.tat - tolerance(), s.paused_until)
   if now < earliest then
@@ -176,7 +183,10 @@ elseif op == 'reserve' then
   -- {1} | {2, left, reserved, retry in} | {3, left, budget, resets in}
   local id, calls, lease_us = ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
   local day = roll_day()
-  leases[id] = nil
+  if leases[id] then
+    leases[id] = nil
+    dirty = true
+  end
   local reserved = prune()
   if budget < 0 then
     save()
@@ -199,11 +209,15 @@ elseif op == 'reserve' then
   end
   if calls > 0 then
     leases[id] = {calls = calls, until_ = now + lease_us}
+    dirty = true
   end
   save()
   return {1}
 elseif op == 'release' then
-  leases[ARGV[8]] = nil
+  if leases[ARGV[8]] then
+    leases[ARGV[8]] = nil
+    dirty = true
+  end
   prune()
   save()
   return 1

@@ -127,6 +127,37 @@ async fn three_processes_on_a_redis_cluster_erase_15_subjects_with_30_calls() {
     three_batches_erase_15(&cluster.url(), "shared-cluster", &[]).await;
 }
 
+/// A cluster whose nodes speak TLS only (`rediss+cluster://…?ca=`): one batch's subjects, each
+/// looked up and erased through it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_paces_through_a_tls_redis_cluster() {
+    let cluster = RedisCluster::start_tls();
+    let server = mock_gong().await;
+    let dir = scratch("tls-cluster");
+    let file = subjects(&dir, "t", 4);
+    let (code, _, err) = run(batch(&server, &file, &cluster.url(), "20"));
+    assert_eq!(code, 0, "{err}");
+    let (lookups, erasures) = sent(&server).await;
+    assert_eq!((lookups.len(), erasures.len()), (4, 4), "{err}");
+    // The day's 8 calls are counted in the cluster: a run with a budget of 8 sends nothing.
+    let more = subjects(&dir, "u", 1);
+    let (code, _, err) = run(gong_privacy(
+        &server,
+        &[
+            "erase",
+            "--from",
+            &more,
+            "--yes",
+            "--daily-budget",
+            "8",
+            "--quota-store",
+            &cluster.url(),
+        ],
+    ));
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(requests(&server).await.len(), 8);
+}
+
 const ACL_PASSWORD: &str = "acl-pw-5e5a1b";
 
 fn tls_acl_redis() -> RedisServer {

@@ -26,6 +26,9 @@ pub struct Setup {
     pub persist: bool,
     /// `cluster-enabled yes` (for [`RedisCluster`]).
     pub cluster: bool,
+    /// For TLS: the directory of another server whose CA and certificate to use (the nodes of
+    /// a cluster share one CA); by default they are made afresh.
+    pub certificates: Option<PathBuf>,
 }
 
 pub struct RedisServer {
@@ -99,8 +102,14 @@ impl RedisServer {
         let dir = std::env::temp_dir().join(format!("gong-redis-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        if setup.tls {
-            make_certificates(&dir);
+        match (&setup.certificates, setup.tls) {
+            (Some(from), true) => {
+                for file in ["ca.pem", "server.pem", "server.key"] {
+                    std::fs::copy(from.join(file), dir.join(file)).unwrap();
+                }
+            }
+            (None, true) => make_certificates(&dir),
+            (_, false) => {}
         }
         let mut server = Self {
             port,
@@ -264,24 +273,45 @@ impl Drop for RedisServer {
 /// A Redis Cluster of 3 masters (no replicas) on loopback ports.
 pub struct RedisCluster {
     pub nodes: Vec<RedisServer>,
+    tls: bool,
 }
 
 impl RedisCluster {
     pub fn start() -> Self {
-        let nodes: Vec<RedisServer> = (0..3)
-            .map(|_| {
-                RedisServer::start_with(Setup {
-                    cluster: true,
-                    ..Setup::default()
-                })
-            })
-            .collect();
+        Self::start_with(false)
+    }
+
+    /// A cluster whose nodes (and cluster bus) speak TLS only, with one test CA.
+    pub fn start_tls() -> Self {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Self {
+        let setup = Setup {
+            cluster: true,
+            tls,
+            ..Setup::default()
+        };
+        let first = RedisServer::start_with(setup.clone());
+        let shared = Setup {
+            certificates: Some(first.dir.clone()),
+            ..setup
+        };
+        let mut nodes = vec![first];
+        nodes.extend((0..2).map(|_| RedisServer::start_with(shared.clone())));
         let addresses: Vec<String> = nodes
             .iter()
             .map(|n| format!("127.0.0.1:{}", n.port))
             .collect();
+        let mut create = Command::new("redis-cli");
+        if tls {
+            create
+                .arg("--tls")
+                .arg("--cacert")
+                .arg(nodes[0].ca_certificate());
+        }
         run(
-            Command::new("redis-cli")
+            create
                 .arg("--cluster")
                 .arg("create")
                 .args(&addresses)
@@ -299,16 +329,24 @@ impl RedisCluster {
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
-        Self { nodes }
+        Self { nodes, tls }
     }
 
-    /// `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3`.
+    /// `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3` (`rediss+cluster://…?ca=…`
+    /// with TLS).
     pub fn url(&self) -> String {
         let hosts: Vec<String> = self
             .nodes
             .iter()
             .map(|n| format!("127.0.0.1:{}", n.port))
             .collect();
-        format!("redis+cluster://{}", hosts.join(","))
+        match self.tls {
+            true => format!(
+                "rediss+cluster://{}/?ca={}",
+                hosts.join(","),
+                self.nodes[0].ca_certificate().display()
+            ),
+            false => format!("redis+cluster://{}", hosts.join(",")),
+        }
     }
 }
