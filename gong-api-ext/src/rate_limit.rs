@@ -156,7 +156,11 @@ impl Refusal {
             Self::Reserved { budget, left } => format!(
                 "{} of today's budget of {budget} {} reserved by subjects being erased (by this \
                  or other runs sharing the quota store); no request was sent",
-                if *left == 1 { "the 1 call left".to_owned() } else { format!("the {left} calls left") },
+                if *left == 1 {
+                    "the 1 call left".to_owned()
+                } else {
+                    format!("the {left} calls left")
+                },
                 if *left == 1 { "is" } else { "are" },
             ),
             Self::Blocked(wait) => format!(

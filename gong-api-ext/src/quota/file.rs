@@ -221,7 +221,10 @@ mod tests {
             let Err(Error::Config(why)) = FileStore::open_with(dir.clone(), fake) else {
                 panic!("{name} accepted")
             };
-            assert!(why.contains(&format!("network file system ({name}")), "{why}");
+            assert!(
+                why.contains(&format!("network file system ({name}")),
+                "{why}"
+            );
             assert!(why.contains("share the quota through Redis"), "{why}");
         }
         assert!(FileStore::open(dir.clone()).is_ok(), "a local directory");

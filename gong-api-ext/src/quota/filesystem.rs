@@ -27,7 +27,10 @@ const NETWORK: [(Magic, &str); 13] = [
     (0x517B, "SMB"),
     (0xFF53_4D42, "CIFS"),
     (0xFE53_4D42, "SMB2"),
-    (0x6573_5546, "FUSE (sshfs, s3fs, rclone… or a local FUSE file system)"),
+    (
+        0x6573_5546,
+        "FUSE (sshfs, s3fs, rclone… or a local FUSE file system)",
+    ),
     (0x5346_414F, "AFS"),
     (0x6B41_4653, "AFS (kAFS)"),
     (0x0102_1997, "9P (v9fs)"),
@@ -94,7 +97,14 @@ mod tests {
             assert!(network_name(magic).unwrap().starts_with(name), "{magic:#x}");
         }
         // ext4, XFS, Btrfs, tmpfs, overlayfs (containers), ZFS.
-        for local in [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0x794C_7630, 0x2FC1_2FC1] {
+        for local in [
+            0xEF53,
+            0x5846_5342,
+            0x9123_683E,
+            0x0102_1994,
+            0x794C_7630,
+            0x2FC1_2FC1,
+        ] {
             assert_eq!(network_name(local), None, "{local:#x}");
         }
     }
@@ -111,7 +121,10 @@ mod tests {
     fn a_faked_nfs_mount_is_refused_naming_redis() {
         let nfs: Probe = |_| Ok(Some(0x6969));
         let why = refusal(Path::new("/home/jane/.local/state/gong-api-ext/quota"), nfs).unwrap();
-        assert!(why.contains("network file system (NFS, type 0x6969)"), "{why}");
+        assert!(
+            why.contains("network file system (NFS, type 0x6969)"),
+            "{why}"
+        );
         assert!(why.contains("--quota-store redis://HOST:PORT"), "{why}");
         let unreadable: Probe = |_| Err(std::io::Error::other("EACCES"));
         assert!(refusal(Path::new("/x"), unreadable).is_none());

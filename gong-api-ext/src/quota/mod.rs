@@ -265,7 +265,10 @@ impl QuotaStore {
         Self::parse_spec(spec, Some(redis_password))
     }
 
-    fn parse_spec(spec: &str, redis_password: Option<secrecy::SecretString>) -> Result<Self, Error> {
+    fn parse_spec(
+        spec: &str,
+        redis_password: Option<secrecy::SecretString>,
+    ) -> Result<Self, Error> {
         let spec = spec.trim();
         match spec {
             "memory" => return Ok(Self::memory()),

@@ -213,7 +213,10 @@ impl RedisStore {
             Some(path) => Some(TlsCertificates {
                 client_tls: None,
                 root_cert: Some(std::fs::read(path).map_err(|e| {
-                    fail(&format!("cannot read the CA certificate {}: {e}", path.display()))
+                    fail(&format!(
+                        "cannot read the CA certificate {}: {e}",
+                        path.display()
+                    ))
                 })?),
             }),
             None => None,

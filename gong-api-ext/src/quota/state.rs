@@ -193,7 +193,11 @@ pub(crate) enum Reserve {
     Granted,
     /// They fit what is left today, but not beside the calls other units have reserved:
     /// ask again once one of those finishes (or its lease ends, at the latest in `retry`).
-    Held { left: u32, reserved: u32, retry: Duration },
+    Held {
+        left: u32,
+        reserved: u32,
+        retry: Duration,
+    },
     /// They do not fit what is left today.
     Short {
         left: u32,
@@ -314,7 +318,8 @@ impl QuotaState {
 
     /// Forgets the leases that have ended; returns the calls still reserved.
     fn prune(&mut self, now: i64) -> u32 {
-        self.leases.retain(|_, lease| lease.until > now && lease.calls > 0);
+        self.leases
+            .retain(|_, lease| lease.until > now && lease.calls > 0);
         self.leases
             .values()
             .fold(0u32, |sum, lease| sum.saturating_add(lease.calls))
@@ -528,6 +533,71 @@ pub(crate) mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Reservations, attempts under them and outside them, releases and leases ending,
+        /// in any order: the budget is never overrun, and a unit's attempt within its reserved
+        /// calls and its lease is never refused.
+        #[test]
+        fn reserved_calls_are_never_refused_and_the_budget_never_overrun(
+            budget in 1u32..8,
+            ops in proptest::collection::vec(
+                (
+                    // reserve, attempt under the claim, attempt outside any, release
+                    proptest::prop_oneof![3 => proptest::strategy::Just(0u8), 5 => proptest::strategy::Just(1u8), 1 => proptest::strategy::Just(2u8), 1 => proptest::strategy::Just(3u8)],
+                    0usize..2,
+                    1u32..4,
+                    proptest::prop_oneof![3 => 1i64..200_000, 1 => 800_000i64..1_500_000],
+                ),
+                1..150,
+            ),
+        ) {
+            let p = Policy {
+                adaptive: false,
+                ..policy(1e6, 1, Some(budget))
+            };
+            let lease = Duration::from_secs(1);
+            let claims: Vec<Claim> = (0..2)
+                .map(|i| Claim { id: format!("u{i}"), lease })
+                .collect();
+            let mut s = QuotaState::default();
+            let mut now = T0;
+            // What each unit holds, by the model: calls, and until when.
+            let mut held = [(0u32, 0i64); 2];
+            for (op, unit, calls, dt) in ops {
+                now += dt;
+                let claim = &claims[unit];
+                match op {
+                    0 => {
+                        held[unit] = match s.reserve(&p, now, claim, calls) {
+                            Reserve::Granted => (calls, now + micros(lease)),
+                            _ => (0, 0),
+                        };
+                    }
+                    1 => {
+                        let admission = s.acquire(&p, now, Some(claim));
+                        let (calls, until) = held[unit];
+                        if calls > 0 && now < until {
+                            proptest::prop_assert!(
+                                matches!(admission, Admission::Granted { .. }),
+                                "{admission:?}"
+                            );
+                            held[unit] = (calls - 1, now + micros(lease));
+                        }
+                    }
+                    2 => {
+                        s.acquire(&p, now, None);
+                    }
+                    _ => {
+                        s.release(now, claim);
+                        held[unit] = (0, 0);
+                    }
+                }
+                proptest::prop_assert!(s.used <= budget, "{} used of {budget}", s.used);
+            }
+        }
+    }
+
     /// Two machines whose clocks are 0.8 s apart, sharing one state: the one behind is never
     /// taken for a clock set back (the state never moves back), and together they never go
     /// faster than the pace allows once the one ahead is granted (the one behind waits for
@@ -678,7 +748,10 @@ pub(crate) mod tests {
         let mut s = QuotaState::default();
         assert!(matches!(s.acquire(&p, T0, None), Admission::Granted { .. }));
         assert!(matches!(s.acquire(&p, T0, None), Admission::Wait(_)));
-        assert!(matches!(s.acquire(&p, T0 + S, None), Admission::Granted { .. }));
+        assert!(matches!(
+            s.acquire(&p, T0 + S, None),
+            Admission::Granted { .. }
+        ));
         // The pace would make the next wait a second; the budget answers at once.
         let midnight = (T0 / DAY_US + 1) * DAY_US;
         assert_eq!(
@@ -689,7 +762,10 @@ pub(crate) mod tests {
             })
         );
         assert_eq!(s.snapshot(T0 + S).used, 2);
-        assert!(matches!(s.acquire(&p, midnight, None), Admission::Granted { .. }));
+        assert!(matches!(
+            s.acquire(&p, midnight, None),
+            Admission::Granted { .. }
+        ));
         assert_eq!(s.snapshot(midnight).used, 1);
     }
 

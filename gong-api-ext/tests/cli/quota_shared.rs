@@ -94,7 +94,10 @@ async fn three_batches_erase_15(store: &str, name: &str, env: &[(&str, &str)]) -
     let erased: BTreeSet<_> = erasures.iter().collect();
     assert_eq!(looked_up.len(), 15, "no subject looked up twice");
     assert_eq!(looked_up, erased, "no lookup without its erasure");
-    assert!(codes.iter().all(|c| [0, 4].contains(c)), "{codes:?}: {stderr}");
+    assert!(
+        codes.iter().all(|c| [0, 4].contains(c)),
+        "{codes:?}: {stderr}"
+    );
     let journaled: usize = files
         .iter()
         .map(|f| {
@@ -219,7 +222,14 @@ async fn a_tls_acl_redis_refuses_wrong_credentials_and_never_shows_a_password() 
     ];
     // A CA of its own, which did not sign the server's certificate.
     let made = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
         .args(["-nodes", "-keyout"])
         .arg(dir.join("other-ca.key"))
         .arg("-out")
@@ -231,7 +241,15 @@ async fn a_tls_acl_redis_refuses_wrong_credentials_and_never_shows_a_password() 
     for (store, password) in cases {
         let mut cmd = gong_privacy(
             &server,
-            &["-vv", "erase", "--from", &file, "--yes", "--quota-store", &store],
+            &[
+                "-vv",
+                "erase",
+                "--from",
+                &file,
+                "--yes",
+                "--quota-store",
+                &store,
+            ],
         );
         if let Some(password) = password {
             cmd.env("GONG_REDIS_PASSWORD", password);

@@ -60,9 +60,18 @@ fn run(command: &mut Command, what: &str) -> String {
 /// A test CA and a certificate for 127.0.0.1 signed by it, in `dir`.
 fn make_certificates(dir: &Path) {
     let openssl = |args: &[&str]| {
-        run(Command::new("openssl").args(args).current_dir(dir), "openssl");
+        run(
+            Command::new("openssl").args(args).current_dir(dir),
+            "openssl",
+        );
     };
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
     openssl(
         &[
             &["req", "-x509"][..],
@@ -76,14 +85,34 @@ fn make_certificates(dir: &Path) {
         &[
             &["req"][..],
             &ec,
-            &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
+            &[
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
         ]
         .concat(),
     );
     std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
     openssl(&[
-        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
     ]);
 }
 
@@ -202,7 +231,10 @@ impl RedisServer {
         let mut command = Command::new("redis-cli");
         command.args(["-h", "127.0.0.1", "-p", &self.port.to_string()]);
         if self.setup.tls {
-            command.arg("--tls").arg("--cacert").arg(self.ca_certificate());
+            command
+                .arg("--tls")
+                .arg("--cacert")
+                .arg(self.ca_certificate());
         }
         match (&self.setup.acl_user, &self.setup.password) {
             (Some((user, password)), _) => {
@@ -321,11 +353,17 @@ impl RedisCluster {
         let deadline = Instant::now() + Duration::from_secs(20);
         for node in &nodes {
             loop {
-                let info = run(node.cli().args(["cluster", "info"]), "redis-cli cluster info");
+                let info = run(
+                    node.cli().args(["cluster", "info"]),
+                    "redis-cli cluster info",
+                );
                 if info.contains("cluster_state:ok") {
                     break;
                 }
-                assert!(Instant::now() < deadline, "the cluster did not form: {info}");
+                assert!(
+                    Instant::now() < deadline,
+                    "the cluster did not form: {info}"
+                );
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
