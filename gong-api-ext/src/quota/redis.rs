@@ -81,6 +81,8 @@ impl fmt::Debug for RedisOptions {
 const RETRY_REDIS_EVERY: Duration = Duration::from_secs(5);
 
 /// Where the script runs: one server, or a cluster.
+// One per store, made once: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Target {
     Single(redis::Client),
     Cluster(ClusterClient),
@@ -388,7 +390,13 @@ impl RedisStore {
         now: Option<i64>,
     ) -> Result<(), redis::RedisError> {
         let _: i64 = self
-            .run(key, &any_policy(), "release", now, &[claim.id.clone()])
+            .run(
+                key,
+                &any_policy(),
+                "release",
+                now,
+                std::slice::from_ref(&claim.id),
+            )
             .await?;
         Ok(())
     }
