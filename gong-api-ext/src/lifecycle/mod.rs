@@ -64,7 +64,7 @@ pub use verify::{OVERDUE_AFTER, Verification, VerifyResult};
 
 use crate::client::GongClient;
 use crate::error::Error;
-use crate::subject::Subject;
+use crate::identity::subject::Subject;
 
 /// One subject's erasure, step by step. Store it (it is serde-serialisable) and resume it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ impl Erasure {
 
     /// The calls [`run`](Self::run) makes when none is retried: 2 with the preview (the lookup
     /// and the erase), 1 without. What a batch reserves of the daily budget before it starts a
-    /// subject (see [`BudgetGate`](crate::quota::BudgetGate)).
+    /// subject (see [`BudgetGate`](crate::policy::quota::BudgetGate)).
     pub const fn calls(preview: bool) -> u32 {
         if preview { 2 } else { 1 }
     }
