@@ -31,8 +31,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::Error;
-use crate::policy::quota::state::{Admission, Policy, Throttle};
-use crate::policy::quota::{CompanyKey, QuotaStore, Usage};
+use crate::policy::quota::state::{Admission, Claim, Policy, Reserve, Throttle};
+use crate::policy::quota::{CLAIM, CompanyKey, QuotaStore, Usage};
 pub(crate) use crate::policy::refusal::Refusal;
 
 /// Rate-limit settings. The defaults are Gong's documented per-company limits.
@@ -192,6 +192,7 @@ impl RateLimiter {
         let some = |d: Duration| (!d.is_zero()).then_some(d);
         Ok(Usage {
             used_today: snapshot.used,
+            reserved: snapshot.reserved,
             daily_budget: shared.config.daily_budget,
             resets_in: snapshot.resets_in,
             requests_per_second: shared.config.requests_per_second
@@ -202,12 +203,37 @@ impl RateLimiter {
         })
     }
 
-    /// Waits until an attempt may go out, and counts it. A refusal (budget, block, store) is
-    /// answered without waiting for the pace.
+    /// Reserves `calls` of today's budget for `claim`'s unit of work (see
+    /// [`BudgetGate`](crate::quota::BudgetGate)).
+    pub(crate) async fn reserve(&self, claim: &Claim, calls: u32) -> Result<Reserve, Error> {
+        let shared = &self.shared;
+        shared
+            .store
+            .inner
+            .reserve(&shared.company, &shared.policy, claim, calls)
+            .await
+            .map_err(|e| Error::QuotaStoreUnavailable(e.0))
+    }
+
+    /// Gives back the calls `claim`'s unit did not spend.
+    pub(crate) async fn release(&self, claim: &Claim) -> Result<(), Error> {
+        let shared = &self.shared;
+        shared
+            .store
+            .inner
+            .release(&shared.company, claim)
+            .await
+            .map_err(|e| Error::QuotaStoreUnavailable(e.0))
+    }
+
+    /// Waits until an attempt may go out, and counts it (against the calls reserved by the
+    /// task's unit of work, if it runs one). A refusal (budget, block, store) is answered
+    /// without waiting for the pace.
     pub(crate) async fn acquire(&self) -> Result<Permit, Refusal> {
         if let Some(refusal) = self.known_refusal() {
             return Err(refusal);
         }
+        let claim = CLAIM.try_with(Claim::clone).ok();
         let shared = &self.shared;
         let _turn = shared.turn.lock().await;
         loop {
@@ -217,7 +243,7 @@ impl RateLimiter {
             let admission = shared
                 .store
                 .inner
-                .acquire(&shared.company, &shared.policy)
+                .acquire(&shared.company, &shared.policy, claim.as_ref())
                 .await
                 .map_err(|e| Refusal::Unavailable(e.0))?;
             match admission {
@@ -306,7 +332,7 @@ impl RateLimiter {
         let (lasts, budget) = match refusal {
             Refusal::Budget { budget, resets_in } => (*resets_in, Some(*budget)),
             Refusal::Blocked(wait) => (*wait, None),
-            Refusal::Unavailable(_) => return,
+            Refusal::Reserved { .. } | Refusal::Unavailable(_) => return,
         };
         let now = Instant::now();
         let until = now

@@ -16,6 +16,10 @@ pub(crate) const STORE_HEADER: &str = "x-gong-api-ext-quota-store";
 pub(crate) enum Refusal {
     /// The daily budget of this many calls is used up until the next UTC midnight.
     Budget { budget: u32, resets_in: Duration },
+    /// The `left` calls of today's budget of `budget` are all reserved by units of work still
+    /// running (this or other processes'): they come back when those finish or their lease
+    /// ends, so this refusal is not remembered.
+    Reserved { budget: u32, left: u32 },
     /// Gong asked for a wait longer than the retry cap; this much of it remains.
     Blocked(Duration),
     /// The quota store could not be reached; the message says which and why.
@@ -30,6 +34,16 @@ impl Refusal {
                 "the daily budget of {budget} Gong calls is used up (it resets at 00:00 UTC, in \
                  {}); no request was sent",
                 hours_minutes(*resets_in)
+            ),
+            Self::Reserved { budget, left } => format!(
+                "{} of today's budget of {budget} {} reserved by subjects being erased (by this \
+                 or other runs sharing the quota store); no request was sent",
+                if *left == 1 {
+                    "the 1 call left".to_owned()
+                } else {
+                    format!("the {left} calls left")
+                },
+                if *left == 1 { "is" } else { "are" },
             ),
             Self::Blocked(wait) => format!(
                 "Gong asked this client to wait {} s more, longer than the retry cap; no request \
@@ -54,6 +68,7 @@ impl Refusal {
             .header(http::header::CONTENT_TYPE, "application/json");
         let response = match self {
             Self::Budget { .. } => response.header(BUDGET_HEADER, "exhausted"),
+            Self::Reserved { .. } => response.header(BUDGET_HEADER, "reserved"),
             Self::Blocked(wait) => response.header(http::header::RETRY_AFTER, whole_seconds(*wait)),
             Self::Unavailable(_) => response.header(STORE_HEADER, "unavailable"),
         };

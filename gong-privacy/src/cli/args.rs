@@ -60,9 +60,12 @@ pub struct Cli {
     pub daily_budget: u32,
 
     /// Where the pace and today's count are kept: `local` (a file under the user's state
-    /// directory, shared by the runs on this machine), `local:DIR`, `memory` (this run only) or
-    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]` (shared by every machine; add `?fallback=local` to
-    /// go on pacing locally while Redis is down).
+    /// directory, shared by the runs on this machine; never on a network file system),
+    /// `local:DIR`, `memory` (this run only) or `redis://[USER[:PASSWORD]@]HOST[:PORT][/DB]`
+    /// (shared by every machine; `rediss://` for TLS, `?ca=PATH` for a private CA;
+    /// `redis+cluster://HOST:PORT,HOST:PORT` for a Redis Cluster; the password may come from
+    /// GONG_REDIS_PASSWORD instead; add `fallback=local` to go on pacing locally while Redis is
+    /// down).
     #[arg(
         long,
         global = true,

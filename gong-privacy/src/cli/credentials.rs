@@ -25,9 +25,16 @@ pub fn environment_has_credentials() -> bool {
 }
 
 /// The quota store the options name.
+/// The quota store `--quota-store` names; a Redis store's password may come from
+/// `GONG_REDIS_PASSWORD` instead of the URL (which process listings show).
 pub fn quota_store(cli: &Cli) -> Result<QuotaStore, Failure> {
-    QuotaStore::from_spec(&cli.quota_store)
-        .map_err(|e| Failure::usage(format!("--quota-store (or GONG_QUOTA_STORE): {e}")))
+    match std::env::var("GONG_REDIS_PASSWORD") {
+        Ok(password) if !password.is_empty() => {
+            QuotaStore::from_spec_with_password(&cli.quota_store, password.into())
+        }
+        _ => QuotaStore::from_spec(&cli.quota_store),
+    }
+    .map_err(|e| Failure::usage(format!("--quota-store (or GONG_QUOTA_STORE): {e}")))
 }
 
 /// The client for `cli`'s command, with its rate limiter (for the daily budget left).

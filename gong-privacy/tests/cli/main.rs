@@ -12,6 +12,7 @@ mod oauth_mock;
 mod pre_move_journal;
 mod proof;
 mod quota;
+mod quota_shared;
 mod resume;
 mod spelling;
 mod stops;

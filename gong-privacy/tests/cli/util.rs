@@ -32,6 +32,7 @@ pub fn gong_privacy_at(uri: &str, args: &[&str]) -> Command {
         "GONG_BASE_URL",
         "GONG_DAILY_BUDGET",
         "GONG_QUOTA_STORE",
+        "GONG_REDIS_PASSWORD",
         "GONG_CLIENT_ID",
         "GONG_CLIENT_SECRET",
         "GONG_TOKEN_STORE",

@@ -1,7 +1,8 @@
 //! The local file store: one JSON state file per company in a directory, read and written
 //! under an exclusive OS file lock (`fs4`), so every process of the machine shares it, and it
 //! survives restarts. Time is the wall clock, which every process of the machine shares. Not
-//! for machines sharing a network directory: their clocks differ, and a difference over
+//! for machines sharing a network directory, which [`open`](FileStore::open) refuses (see
+//! `filesystem`): their locks do not meet, their clocks differ, and a difference over
 //! [`STEP_US`](super::state::STEP_US) is taken for a clock set back, by each in turn, which
 //! lets the one ahead go unpaced (`two_clocks_under_a_second_apart_are_never_a_step_back` in
 //! the state's tests shows the pace holding under a second); Redis has one clock for all.
@@ -19,7 +20,8 @@ use std::time::SystemTime;
 
 use futures_util::future::{BoxFuture, FutureExt as _};
 
-use super::state::{Admission, Policy, QuotaState, Snapshot, Throttle, micros};
+use super::filesystem;
+use super::state::{Admission, Claim, Policy, QuotaState, Reserve, Snapshot, Throttle, micros};
 use super::{CompanyKey, Store, StoreError};
 use crate::error::Error;
 
@@ -38,12 +40,20 @@ pub(crate) struct FileStore {
 
 impl FileStore {
     pub fn open(dir: PathBuf) -> Result<Self, Error> {
+        Self::open_with(dir, filesystem::probe)
+    }
+
+    /// [`open`](Self::open), reading the file system's type with `probe` (tests fake it).
+    pub(crate) fn open_with(dir: PathBuf, probe: filesystem::Probe) -> Result<Self, Error> {
         fs::create_dir_all(&dir).map_err(|e| {
             Error::Config(format!(
                 "cannot create the quota store directory {}: {e}",
                 dir.display()
             ))
         })?;
+        if let Some(why) = filesystem::refusal(&dir, probe) {
+            return Err(Error::Config(why));
+        }
         Ok(Self { dir: Arc::new(dir) })
     }
 
@@ -129,9 +139,34 @@ impl Store for FileStore {
         &'a self,
         key: &'a CompanyKey,
         policy: &'a Policy,
+        claim: Option<&'a Claim>,
     ) -> BoxFuture<'a, Result<Admission, StoreError>> {
-        let policy = policy.clone();
-        self.with_state(key, move |state, now| state.acquire(&policy, now))
+        let (policy, claim) = (policy.clone(), claim.cloned());
+        self.with_state(key, move |state, now| {
+            state.acquire(&policy, now, claim.as_ref())
+        })
+    }
+
+    fn reserve<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        policy: &'a Policy,
+        claim: &'a Claim,
+        calls: u32,
+    ) -> BoxFuture<'a, Result<Reserve, StoreError>> {
+        let (policy, claim) = (policy.clone(), claim.clone());
+        self.with_state(key, move |state, now| {
+            state.reserve(&policy, now, &claim, calls)
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        claim: &'a Claim,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        let claim = claim.clone();
+        self.with_state(key, move |state, now| state.release(now, &claim))
     }
 
     fn throttled<'a>(

@@ -3,24 +3,37 @@
 //! A subject of a batch costs more than one call (a lookup, then the erase). Letting each call
 //! meet the budget on its own spends the last calls of the day on lookups whose erasures are
 //! then refused: calls spent, nobody erased. A [`BudgetGate`] admits a subject only when its
-//! calls fit what the store says is left today, less the calls reserved by subjects this gate
-//! admitted that are still running; otherwise it refuses, and the subject is not started.
+//! calls can be reserved in the quota store: atomically, beside what every process sharing the
+//! store has reserved for its running subjects (see "Reservations" in the `quota::state`
+//! module's source documentation). Otherwise it waits for running subjects to finish (they may
+//! spend less than they reserved) or refuses, and the subject is not started.
 
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use super::CLAIM;
+use super::state::{Claim, Reserve};
 use crate::error::Error;
 use crate::policy::rate_limit::RateLimiter;
 
-/// Admits units of work (e.g. a subject's lookup and erase) whose calls all fit today's budget.
-/// Cheap to clone; clones share the reservations.
+/// How long a reservation lasts after its last call (or its start) before the store gives its
+/// calls back by itself: the calls of a process killed mid-subject are free again by then.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
+
+/// How often a unit waiting for other processes' reservations asks the store again (this
+/// process's own finishing units wake it at once).
+const POLL: Duration = Duration::from_millis(250);
+
+/// Admits units of work (e.g. a subject's lookup and erase) whose calls all fit today's budget,
+/// reserving them in the quota store, where every process sharing it sees them. Cheap to
+/// clone; clones share the wake-ups of finishing units.
 ///
-/// Reservations are this process's (this gate's): another process sharing the quota store is
-/// seen through the store's count when a unit is admitted, so a unit admitted at the same
-/// moment elsewhere can still leave this one's last call refused. Retries spend more calls
-/// than reserved, with the same effect. Both end as before: the call is refused, nothing sent.
+/// A unit's calls spend its reservation when they run inside [`Reservation::run`]; calls
+/// beyond it (retries) fit the budget only beside every other unit's reservation, so they can
+/// still be refused, and then nothing is sent.
 ///
 /// ```
 /// use gong_api_ext::quota::{Admit, BudgetGate};
@@ -29,9 +42,10 @@ use crate::policy::rate_limit::RateLimiter;
 /// # async fn run() -> Result<(), gong_api_ext::Error> {
 /// let limiter = RateLimiter::new(RateLimitConfig { daily_budget: Some(3), ..Default::default() })?;
 /// let gate = BudgetGate::new(limiter);
-/// // A lookup and an erasure: 2 calls of the 3 left. Keep the reservation while they run.
+/// // A lookup and an erasure: 2 calls of the 3 left, reserved in the store.
 /// let Admit::Start(reservation) = gate.admit(2).await? else { unreachable!() };
-/// drop(reservation);
+/// // ... reservation.run(erasure.run(&client, &guard, true)).await ...
+/// reservation.release().await;
 /// // 4 calls never fit a budget of 3: refused, nothing spent.
 /// assert!(matches!(gate.admit(4).await?, Admit::Refused(s) if s.left == 3 && s.needed == 4));
 /// # Ok(()) }
@@ -39,36 +53,80 @@ use crate::policy::rate_limit::RateLimiter;
 #[derive(Clone, Debug)]
 pub struct BudgetGate {
     limiter: RateLimiter,
-    shared: Arc<Reserved>,
-}
-
-#[derive(Debug, Default)]
-struct Reserved {
-    calls: Mutex<u32>,
-    released: Notify,
+    lease: Duration,
+    released: Arc<Notify>,
 }
 
 /// What [`BudgetGate::admit`] decided.
 #[derive(Debug)]
 pub enum Admit {
-    /// Start the unit; keep the reservation until it has made its calls.
+    /// Start the unit; run its calls inside [`Reservation::run`], then release it.
     Start(Reservation),
     /// Do not start it: its calls do not fit what is left today.
     Refused(Shortfall),
 }
 
-/// Calls a started unit may still make; released when dropped.
+/// Calls reserved in the store for a started unit. Released by [`release`](Self::release), or
+/// when dropped (in the background), or by the store when its lease ends.
 #[derive(Debug)]
 pub struct Reservation {
-    calls: u32,
-    shared: Option<Arc<Reserved>>,
+    /// `None` without a budget (nothing reserved), or once released.
+    held: Option<(Claim, RateLimiter)>,
+    released: Arc<Notify>,
 }
+
+impl Reservation {
+    /// Runs `work`, whose calls through clients of this gate's limiter spend the reserved
+    /// calls (and renew the lease) before any other part of the budget.
+    pub async fn run<F: Future>(&self, work: F) -> F::Output {
+        match &self.held {
+            Some((claim, _)) => CLAIM.scope(claim.clone(), work).await,
+            None => work.await,
+        }
+    }
+
+    /// Gives back the calls the unit did not spend, and wakes the units waiting for them. A
+    /// store that cannot be reached keeps them until the lease ends.
+    pub async fn release(mut self) {
+        if let Some((claim, limiter)) = self.held.take() {
+            give_back(&limiter, &claim).await;
+        }
+        self.released.notify_waiters();
+    }
+}
+
+/// Releases `claim`; when the store cannot be reached, tries again for a short while (a
+/// store restarting), since until then its calls stay reserved until the lease ends.
+async fn give_back(limiter: &RateLimiter, claim: &Claim) {
+    for attempt in 0..=RELEASE_RETRIES {
+        if attempt > 0 {
+            tokio::time::sleep(POLL * 2).await;
+        }
+        if limiter.release(claim).await.is_ok() {
+            return;
+        }
+    }
+    tracing::warn!("could not release a budget reservation; it ends with its lease");
+}
+
+/// Attempts to release a reservation after the first failed (every 0.5 s: 2 s in all).
+const RELEASE_RETRIES: u32 = 4;
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        if let Some(shared) = self.shared.take() {
-            *shared.calls.lock().expect("not poisoned") -= self.calls;
-            shared.released.notify_waiters();
+        let Some((claim, limiter)) = self.held.take() else {
+            return;
+        };
+        let released = self.released.clone();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    give_back(&limiter, &claim).await;
+                    released.notify_waiters();
+                });
+            }
+            // No runtime to release it on: the lease ends it.
+            Err(_) => released.notify_waiters(),
         }
     }
 }
@@ -87,51 +145,69 @@ pub struct Shortfall {
 }
 
 impl BudgetGate {
-    /// A gate over `limiter`'s daily budget.
+    /// A gate over `limiter`'s daily budget, with leases of [`DEFAULT_LEASE`].
     pub fn new(limiter: RateLimiter) -> Self {
+        Self::with_lease(limiter, DEFAULT_LEASE)
+    }
+
+    /// A gate whose reservations last `lease` after their last call.
+    pub fn with_lease(limiter: RateLimiter, lease: Duration) -> Self {
         Self {
             limiter,
-            shared: Arc::default(),
+            lease,
+            released: Arc::default(),
         }
     }
 
-    /// Admits a unit that makes `calls` calls when they fit what is left today less what
-    /// running units reserved. When they would fit once running units finish (which may have
-    /// spent less than they reserved), waits for them; when they cannot fit even then, refuses.
-    /// Without a daily budget every unit is admitted. Fails only when the store cannot be read.
+    /// Admits a unit that makes `calls` calls when they fit what is left today beside what
+    /// running units (of every process sharing the store) reserved, reserving them. When they
+    /// would fit once running units finish (which may spend less than they reserved), waits
+    /// for them; when they cannot fit even then, refuses. Without a daily budget every unit is
+    /// admitted and nothing is reserved. Fails only when the store cannot be reached.
     pub async fn admit(&self, calls: u32) -> Result<Admit, Error> {
+        if self.limiter.config().daily_budget.is_none() {
+            return Ok(Admit::Start(self.reservation(None)));
+        }
+        let claim = Claim {
+            id: format!("{}-{:016x}", std::process::id(), fastrand::u64(..)),
+            lease: self.lease,
+        };
         loop {
-            let released = self.shared.released.notified();
+            let released = self.released.notified();
             tokio::pin!(released);
             released.as_mut().enable();
-            let usage = self.limiter.usage().await?;
-            let (Some(left), Some(budget)) = (usage.remaining_today(), usage.daily_budget) else {
-                return Ok(Admit::Start(self.reserve(0)));
-            };
-            {
-                let mut reserved = self.shared.calls.lock().expect("not poisoned");
-                if left.saturating_sub(*reserved) >= calls {
-                    *reserved += calls;
-                    drop(reserved);
-                    return Ok(Admit::Start(self.reserve(calls)));
+            match self.limiter.reserve(&claim, calls).await? {
+                Reserve::Granted => {
+                    let held = (calls > 0).then(|| (claim, self.limiter.clone()));
+                    return Ok(Admit::Start(self.reservation(held)));
                 }
-                if *reserved == 0 || left < calls {
+                Reserve::Short {
+                    left,
+                    budget,
+                    resets_in,
+                } => {
                     return Ok(Admit::Refused(Shortfall {
                         left,
                         needed: calls,
                         budget,
-                        resets_in: usage.resets_in,
+                        resets_in,
                     }));
                 }
+                Reserve::Held { retry, .. } => {
+                    let poll = POLL.min(retry.max(Duration::from_millis(1)));
+                    tokio::select! {
+                        () = released => {}
+                        () = tokio::time::sleep(poll) => {}
+                    }
+                }
             }
-            released.await;
         }
     }
 
-    fn reserve(&self, calls: u32) -> Reservation {
+    fn reservation(&self, held: Option<(Claim, RateLimiter)>) -> Reservation {
         Reservation {
-            calls,
-            shared: (calls > 0).then(|| self.shared.clone()),
+            held,
+            released: self.released.clone(),
         }
     }
 }

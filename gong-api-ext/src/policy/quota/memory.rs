@@ -10,7 +10,9 @@ use std::time::SystemTime;
 use futures_util::future::{BoxFuture, FutureExt as _};
 use tokio::time::Instant;
 
-use super::state::{Admission, Clock, Policy, QuotaState, Snapshot, Throttle, micros};
+use super::state::{
+    Admission, Claim, Clock, Policy, QuotaState, Reserve, Snapshot, Throttle, micros,
+};
 use super::{CompanyKey, Store, StoreError};
 
 pub(crate) struct MemoryStore {
@@ -77,9 +79,30 @@ impl Store for MemoryStore {
         &'a self,
         key: &'a CompanyKey,
         policy: &'a Policy,
+        claim: Option<&'a Claim>,
     ) -> BoxFuture<'a, Result<Admission, StoreError>> {
-        let admission = self.with_state(key, |state, now| state.acquire(policy, now));
+        let admission = self.with_state(key, |state, now| state.acquire(policy, now, claim));
         futures_util::future::ready(Ok(admission)).boxed()
+    }
+
+    fn reserve<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        policy: &'a Policy,
+        claim: &'a Claim,
+        calls: u32,
+    ) -> BoxFuture<'a, Result<Reserve, StoreError>> {
+        let reserved = self.with_state(key, |state, now| state.reserve(policy, now, claim, calls));
+        futures_util::future::ready(Ok(reserved)).boxed()
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        claim: &'a Claim,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.with_state(key, |state, now| state.release(now, claim));
+        futures_util::future::ready(Ok(())).boxed()
     }
 
     fn throttled<'a>(

@@ -26,6 +26,8 @@
 
 #[cfg(feature = "file-store")]
 mod file;
+#[cfg(feature = "file-store")]
+mod filesystem;
 mod gate;
 pub(crate) mod memory;
 #[cfg(feature = "redis")]
@@ -39,11 +41,17 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 
 use crate::error::Error;
-use state::{Admission, Policy, Snapshot, Throttle};
+use state::{Admission, Claim, Policy, Reserve, Snapshot, Throttle};
 
-pub use self::gate::{Admit, BudgetGate, Reservation, Shortfall};
+pub use self::gate::{Admit, BudgetGate, DEFAULT_LEASE, Reservation, Shortfall};
 #[cfg(feature = "redis")]
 pub use self::redis::RedisOptions;
+
+tokio::task_local! {
+    /// The claim of the unit of work a task is running: its attempts spend the calls the unit
+    /// reserved (set by [`Reservation::run`]).
+    pub(crate) static CLAIM: Claim;
+}
 
 /// Which company a quota belongs to: the API host and the credential's id. For Basic auth the
 /// id is the access key (an identifier, not a secret); for a bearer token or a token provider
@@ -92,6 +100,9 @@ impl fmt::Display for CompanyKey {
 pub struct Usage {
     /// Attempts sent since 00:00 UTC, by every user of the store (retries included).
     pub used_today: u32,
+    /// Calls of today's budget reserved by units of work still running (a
+    /// [`BudgetGate`]'s), in every process sharing the store.
+    pub reserved: u32,
     /// The budget this limiter enforces, if any.
     pub daily_budget: Option<u32>,
     /// Until the count starts again (00:00 UTC).
@@ -106,10 +117,16 @@ pub struct Usage {
 }
 
 impl Usage {
-    /// Calls left today under the budget (`None` without a budget).
+    /// Calls left today under the budget (`None` without a budget), reserved ones included.
     pub fn remaining_today(&self) -> Option<u32> {
         self.daily_budget
             .map(|budget| budget.saturating_sub(self.used_today))
+    }
+
+    /// Calls left today that no running unit of work has reserved (`None` without a budget).
+    pub fn unreserved_today(&self) -> Option<u32> {
+        self.remaining_today()
+            .map(|left| left.saturating_sub(self.reserved))
     }
 }
 
@@ -125,11 +142,29 @@ impl fmt::Display for StoreError {
 
 /// What every store implements: the state machine of [`state`], run atomically per company.
 pub(crate) trait Store: Send + Sync {
+    /// An attempt, under `claim` when its unit of work reserved calls.
     fn acquire<'a>(
         &'a self,
         key: &'a CompanyKey,
         policy: &'a Policy,
+        claim: Option<&'a Claim>,
     ) -> BoxFuture<'a, Result<Admission, StoreError>>;
+
+    /// Reserves `calls` of today's budget for `claim`'s unit of work.
+    fn reserve<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        policy: &'a Policy,
+        claim: &'a Claim,
+        calls: u32,
+    ) -> BoxFuture<'a, Result<Reserve, StoreError>>;
+
+    /// Gives back the calls `claim`'s unit did not spend.
+    fn release<'a>(
+        &'a self,
+        key: &'a CompanyKey,
+        claim: &'a Claim,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Records a 429; `Ok(true)` for a pause, `Ok(false)` for a block.
     fn throttled<'a>(
@@ -194,7 +229,8 @@ impl QuotaStore {
         })
     }
 
-    /// A Redis store at `url` (`redis://[:password@]host[:port][/db]`), failing closed when
+    /// A Redis store at `url` (`redis://[user:password@]host[:port][/db]`, `rediss://` for
+    /// TLS, `redis+cluster://host:port,host:port,…` for a Redis Cluster), failing closed when
     /// Redis is unreachable (see [`RedisOptions`]). Connects on first use.
     #[cfg(feature = "redis")]
     pub fn redis(url: &str) -> Result<Self, Error> {
@@ -211,9 +247,28 @@ impl QuotaStore {
 
     /// A store from its textual form, as a command line or an environment variable gives it:
     /// `memory`, `local` (the local file store), `local:DIR` (a file store in `DIR`), or a
-    /// Redis URL (`redis://…`; add `?fallback=local` to pace locally while Redis is
-    /// unreachable instead of failing closed).
+    /// Redis URL: `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`, `rediss://…` for TLS (add
+    /// `?ca=PATH` to trust a CA's PEM certificate instead of the system's roots), a Redis
+    /// Cluster as `redis+cluster://HOST:PORT,HOST:PORT,…` (or `rediss+cluster://`); add
+    /// `fallback=local` to pace locally while Redis is unreachable instead of failing closed.
     pub fn from_spec(spec: &str) -> Result<Self, Error> {
+        Self::parse_spec(spec, None)
+    }
+
+    /// [`from_spec`](Self::from_spec), with a Redis password given apart from the URL (e.g.
+    /// from the environment, as the CLI's `GONG_REDIS_PASSWORD`), so that it appears in no
+    /// command line; other stores ignore it.
+    pub fn from_spec_with_password(
+        spec: &str,
+        redis_password: secrecy::SecretString,
+    ) -> Result<Self, Error> {
+        Self::parse_spec(spec, Some(redis_password))
+    }
+
+    fn parse_spec(
+        spec: &str,
+        redis_password: Option<secrecy::SecretString>,
+    ) -> Result<Self, Error> {
         let spec = spec.trim();
         match spec {
             "memory" => return Ok(Self::memory()),
@@ -223,8 +278,8 @@ impl QuotaStore {
         if let Some(dir) = spec.strip_prefix("local:") {
             return Self::local_or_error(Some(dir));
         }
-        if spec.starts_with("redis://") || spec.starts_with("redis+unix://") {
-            return Self::redis_spec(spec);
+        if REDIS_SCHEMES.iter().any(|scheme| spec.starts_with(scheme)) {
+            return Self::redis_spec(spec, redis_password);
         }
         Err(Error::Config(format!(
             "quota store {:?}: expected memory, local, local:DIR or redis://…",
@@ -248,18 +303,28 @@ impl QuotaStore {
     }
 
     #[cfg(feature = "redis")]
-    fn redis_spec(spec: &str) -> Result<Self, Error> {
-        let (url, options) = self::redis::parse_spec(spec)?;
+    fn redis_spec(spec: &str, password: Option<secrecy::SecretString>) -> Result<Self, Error> {
+        let (url, mut options) = self::redis::parse_spec(spec)?;
+        options.password = password;
         Self::redis_with(&url, options)
     }
 
     #[cfg(not(feature = "redis"))]
-    fn redis_spec(_: &str) -> Result<Self, Error> {
+    fn redis_spec(_: &str, _: Option<secrecy::SecretString>) -> Result<Self, Error> {
         Err(Error::Config(
             "a Redis quota store needs gong-api-ext's `redis` feature".into(),
         ))
     }
 }
+
+/// The URL schemes of a Redis store.
+const REDIS_SCHEMES: [&str; 5] = [
+    "redis://",
+    "rediss://",
+    "redis+unix://",
+    "redis+cluster://",
+    "rediss+cluster://",
+];
 
 /// A URL without its password, for messages: the user-info password of a `redis://` URL, and
 /// the `pass` query parameter a `redis+unix://` socket URL carries it in (the redis crate reads

@@ -1,10 +1,13 @@
 -- The quota's state machine (gong-api-ext/src/quota/state.rs, which documents it), run
 -- atomically in Redis. Keep the two in step: a test feeds both the same events.
 --
--- KEYS[1]: the company's hash.
--- ARGV: op ("acquire", "throttled" or "snapshot"), now in microseconds ("" for Redis's own
--- clock, which every machine then shares), rate, burst, margin, budget (-1 for none),
--- adaptive ("1"/"0"); for "throttled" also granted_at, wait and cap (microseconds).
+-- KEYS[1]: the company's hash; KEYS[2]: its leases (claim id -> "calls until"), in the same
+-- hash slot (the company key is the hash tag), so a Redis Cluster runs the script on one node.
+-- ARGV: op ("acquire", "reserve", "release", "throttled" or "snapshot"), now in microseconds
+-- ("" for Redis's own clock, which every machine then shares), rate, burst, margin, budget
+-- (-1 for none), adaptive ("1"/"0"); then for "acquire" the claim id ("" for none) and its
+-- lease; for "reserve" the claim id, the calls and the lease; for "release" the claim id; for
+-- "throttled" granted_at, wait and cap (microseconds).
 
 local DAY = 86400000000
 local FLOOR, SHALLOW, DEEP = 0.05, 0.95, 0.7
@@ -12,7 +15,7 @@ local STRIKE_WINDOW, PROBE_EVERY = 10000000, 5000000
 local FIRST_STEP, MAX_STEP, HEADROOM, MEMORY = 0.02, 0.32, 0.95, 300000000
 local STEP = 1000000
 
-local key, op = KEYS[1], ARGV[1]
+local key, lease_key, op = KEYS[1], KEYS[2], ARGV[1]
 local now = tonumber(ARGV[2])
 if not now then
   local t = redis.call('TIME')
@@ -29,6 +32,13 @@ local s = {}
 for i, name in ipairs(names) do
   s[name] = tonumber(raw[i]) or defaults[i]
 end
+-- `dirty`: the leases changed, and are written back.
+local leases, dirty = {}, false
+local flat = redis.call('HGETALL', lease_key)
+for i = 1, #flat, 2 do
+  local calls, until_ = string.match(flat[i + 1], '^(%S+) (%S+)$')
+  leases[flat[i]] = {calls = tonumber(calls), until_ = tonumber(until_)}
+end
 
 -- A clock set back by more than STEP moves every time in the state back with it, so that the
 -- step delays nothing.
@@ -37,6 +47,10 @@ if back > STEP then
   for _, name in ipairs({'tat', 'paused_until', 'blocked_until', 'bad_until', 'level_since',
       'last_429'}) do
     s[name] = s[name] - back
+  end
+  for _, lease in pairs(leases) do
+    lease.until_ = lease.until_ - back
+    dirty = true
   end
   s.seen = now
 else
@@ -51,6 +65,33 @@ local function save()
   end
   redis.call('HSET', key, unpack(args))
   redis.call('PEXPIRE', key, 2 * 86400000)
+  if not dirty then
+    return
+  end
+  redis.call('DEL', lease_key)
+  local kept = {}
+  for id, lease in pairs(leases) do
+    kept[#kept + 1] = id
+    kept[#kept + 1] = string.format('%.17g %.17g', lease.calls, lease.until_)
+  end
+  if #kept > 0 then
+    redis.call('HSET', lease_key, unpack(kept))
+    redis.call('PEXPIRE', lease_key, 2 * 86400000)
+  end
+end
+
+-- Forgets the leases that have ended; returns the calls still reserved.
+local function prune()
+  local reserved = 0
+  for id, lease in pairs(leases) do
+    if lease.until_ > now and lease.calls > 0 then
+      reserved = reserved + lease.calls
+    else
+      leases[id] = nil
+      dirty = true
+    end
+  end
+  return reserved
 end
 
 local function interval()
@@ -94,17 +135,34 @@ end
 
 if op == 'acquire' then
   -- {1, granted_at} | {2, wait} | {3, blocked for} | {4, budget, resets in}
+  -- | {5, budget, left} (what is left is reserved)
   if s.blocked_until > now then
     save()
     return {3, s.blocked_until - now}
   end
   local day = roll_day()
-  if budget >= 0 and s.used >= budget then
-    save()
-    return {4, budget, (day + 1) * DAY - now}
+  local reserved = prune()
+  local id, lease_us = ARGV[8], tonumber(ARGV[9])
+  local lease = nil
+  if id ~= '' then
+    lease = leases[id]
+  end
+  if budget >= 0 and not lease then
+    if s.used >= budget then
+      save()
+      return {4, budget, (day + 1) * DAY - now}
+    end
+    if s.used + reserved >= budget then
+      save()
+      return {5, budget, budget - s.used}
+    end
   end
   if adaptive and now >= s.paused_until then
     probe()
+  end
+  if lease then
+    lease.until_ = now + lease_us
+    dirty = true
   end
   local earliest = math.max(s.tat - tolerance(), s.paused_until)
   if now < earliest then
@@ -113,8 +171,56 @@ if op == 'acquire' then
   end
   s.tat = math.max(s.tat, now) + interval()
   s.used = s.used + 1
+  if lease then
+    lease.calls = lease.calls - 1
+    if lease.calls == 0 then
+      leases[id] = nil
+    end
+  end
   save()
   return {1, now}
+elseif op == 'reserve' then
+  -- {1} | {2, left, reserved, retry in} | {3, left, budget, resets in}
+  local id, calls, lease_us = ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
+  local day = roll_day()
+  if leases[id] then
+    leases[id] = nil
+    dirty = true
+  end
+  local reserved = prune()
+  if budget < 0 then
+    save()
+    return {1}
+  end
+  local left = math.max(budget - s.used, 0)
+  if left < calls then
+    save()
+    return {3, left, budget, (day + 1) * DAY - now}
+  end
+  if left - calls < reserved then
+    local first_end = nil
+    for _, lease in pairs(leases) do
+      if not first_end or lease.until_ < first_end then
+        first_end = lease.until_
+      end
+    end
+    save()
+    return {2, left, reserved, math.max((first_end or now) - now, 0)}
+  end
+  if calls > 0 then
+    leases[id] = {calls = calls, until_ = now + lease_us}
+    dirty = true
+  end
+  save()
+  return {1}
+elseif op == 'release' then
+  if leases[ARGV[8]] then
+    leases[ARGV[8]] = nil
+    dirty = true
+  end
+  prune()
+  save()
+  return 1
 elseif op == 'throttled' then
   -- 1 for a pause, 0 for a block
   local granted_at, wait, cap = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
@@ -148,10 +254,11 @@ elseif op == 'throttled' then
   save()
   return 1
 elseif op == 'snapshot' then
-  -- {used, resets in, level, paused for, blocked for}
+  -- {used, resets in, level, paused for, blocked for, reserved}
   local day = roll_day()
+  local reserved = prune()
   save()
   return {s.used, (day + 1) * DAY - now, string.format('%.17g', s.level),
-    math.max(0, s.paused_until - now), math.max(0, s.blocked_until - now)}
+    math.max(0, s.paused_until - now), math.max(0, s.blocked_until - now), reserved}
 end
 return redis.error_reply('unknown quota operation ' .. tostring(op))

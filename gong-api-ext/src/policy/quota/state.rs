@@ -54,6 +54,19 @@
 //! retried after 429s. The day is the UTC day, as Gong's. A refused attempt (budget, block) is
 //! refused before any wait for the pace.
 //!
+//! ## Reservations
+//!
+//! A unit of work that makes several calls (a subject's lookup, then its erasure) claims them
+//! all before its first one, so that no process starts a unit whose last call the budget would
+//! then refuse: the calls spent on its first ones would be lost. A lease holds the unreserved
+//! calls of one unit, by a claim id: `reserve` grants it only when `used`, the calls every
+//! running unit still holds and the new ones all fit the budget; an attempt under the claim
+//! spends one of its calls (counted in `used` as any attempt, and taken off the lease, so it
+//! is never counted twice) and renews the lease; `release` gives back what the unit did not
+//! spend (a lookup that found nothing to erase, a failure). A lease not renewed for its length
+//! ends by itself: the calls of a process killed mid-unit come back. An attempt under no claim
+//! (or past its unit's calls: a retry) fits the budget only beside every lease.
+//!
 //! ## Two clocks
 //!
 //! Each operation gets a [`Clock`]: `pace` times the intervals, pauses and blocks, `wall`
@@ -67,6 +80,7 @@
 //! (a pause, the pace) and never stalls. A day, once counted, is never counted afresh by a
 //! clock set back (see `roll_day`).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -149,6 +163,47 @@ pub(crate) struct QuotaState {
     pub last_429: i64,
     /// The latest `pace` time seen (a much earlier one is a clock set back).
     pub seen: i64,
+    /// Calls of today's budget claimed by units of work still running, by claim id (see
+    /// "Reservations" in the module docs).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub leases: BTreeMap<String, Lease>,
+}
+
+/// Calls reserved for one unit of work, until it has made them or its lease ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Lease {
+    /// Calls still reserved.
+    pub calls: u32,
+    /// The lease ends then (store time) unless a call under it renews it.
+    pub until: i64,
+}
+
+/// A unit of work's claim on the budget: its id in the store and how long its lease lasts
+/// after the last use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Claim {
+    pub id: String,
+    pub lease: Duration,
+}
+
+/// The store's answer to "reserve these calls".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Reserve {
+    /// Reserved (or there is no budget, and nothing needs reserving).
+    Granted,
+    /// They fit what is left today, but not beside the calls other units have reserved:
+    /// ask again once one of those finishes (or its lease ends, at the latest in `retry`).
+    Held {
+        left: u32,
+        reserved: u32,
+        retry: Duration,
+    },
+    /// They do not fit what is left today.
+    Short {
+        left: u32,
+        budget: u32,
+        resets_in: Duration,
+    },
 }
 
 impl Default for QuotaState {
@@ -167,6 +222,7 @@ impl Default for QuotaState {
             level_since: 0,
             last_429: 0,
             seen: 0,
+            leases: BTreeMap::new(),
         }
     }
 }
@@ -197,6 +253,8 @@ pub(crate) struct Throttle {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Snapshot {
     pub used: u32,
+    /// Calls reserved by units of work still running.
+    pub reserved: u32,
     pub resets_in: Duration,
     pub level: f64,
     pub paused_for: Duration,
@@ -248,6 +306,9 @@ impl QuotaState {
             ] {
                 *time = time.saturating_sub(back);
             }
+            for lease in self.leases.values_mut() {
+                lease.until = lease.until.saturating_sub(back);
+            }
             self.seen = pace;
         } else {
             self.seen = self.seen.max(pace);
@@ -255,24 +316,52 @@ impl QuotaState {
         pace
     }
 
-    /// May an attempt go at `at`? Refusals come first: a refused attempt never waits.
-    pub fn acquire(&mut self, policy: &Policy, at: impl Into<Clock>) -> Admission {
+    /// Forgets the leases that have ended; returns the calls still reserved.
+    fn prune(&mut self, now: i64) -> u32 {
+        self.leases
+            .retain(|_, lease| lease.until > now && lease.calls > 0);
+        self.leases
+            .values()
+            .fold(0u32, |sum, lease| sum.saturating_add(lease.calls))
+    }
+
+    /// May an attempt go at `at`? Refusals come first: a refused attempt never waits. An
+    /// attempt under `claim` spends a call its unit reserved (and renews the lease); any
+    /// other attempt only fits the budget beside every unit's reserved calls.
+    pub fn acquire(
+        &mut self,
+        policy: &Policy,
+        at: impl Into<Clock>,
+        claim: Option<&Claim>,
+    ) -> Admission {
         let Clock { pace, wall } = at.into();
         let now = self.follow(pace);
         if self.blocked_until > now {
             return Admission::Refused(Refusal::Blocked(duration(self.blocked_until - now)));
         }
         let day = self.roll_day(wall);
-        if let Some(budget) = policy.budget
-            && self.used >= budget
-        {
-            return Admission::Refused(Refusal::Budget {
-                budget,
-                resets_in: duration((day + 1) * DAY_US - wall),
-            });
+        let reserved = self.prune(now);
+        let claimed = claim.filter(|c| self.leases.contains_key(&c.id));
+        if let (Some(budget), None) = (policy.budget, claimed) {
+            if self.used >= budget {
+                return Admission::Refused(Refusal::Budget {
+                    budget,
+                    resets_in: duration((day + 1) * DAY_US - wall),
+                });
+            }
+            if self.used.saturating_add(reserved) >= budget {
+                return Admission::Refused(Refusal::Reserved {
+                    budget,
+                    left: budget - self.used,
+                });
+            }
         }
         if policy.adaptive && now >= self.paused_until {
             self.probe(now);
+        }
+        if let Some(claim) = claimed {
+            let lease = self.leases.get_mut(&claim.id).expect("checked above");
+            lease.until = now.saturating_add(micros(claim.lease));
         }
         let interval = self.interval(policy);
         let earliest = (self.tat - self.tolerance(policy)).max(self.paused_until);
@@ -281,7 +370,66 @@ impl QuotaState {
         }
         self.tat = self.tat.max(now).saturating_add(interval);
         self.used = self.used.saturating_add(1);
+        if let Some(claim) = claimed {
+            let lease = self.leases.get_mut(&claim.id).expect("checked above");
+            lease.calls -= 1;
+            if lease.calls == 0 {
+                self.leases.remove(&claim.id);
+            }
+        }
         Admission::Granted { granted_at: now }
+    }
+
+    /// Reserves `calls` of today's budget for `claim`'s unit of work (see "Reservations" in
+    /// the module docs).
+    pub fn reserve(
+        &mut self,
+        policy: &Policy,
+        at: impl Into<Clock>,
+        claim: &Claim,
+        calls: u32,
+    ) -> Reserve {
+        let Clock { pace, wall } = at.into();
+        let now = self.follow(pace);
+        let day = self.roll_day(wall);
+        self.leases.remove(&claim.id);
+        let reserved = self.prune(now);
+        let Some(budget) = policy.budget else {
+            return Reserve::Granted;
+        };
+        let left = budget.saturating_sub(self.used);
+        if left < calls {
+            return Reserve::Short {
+                left,
+                budget,
+                resets_in: duration((day + 1) * DAY_US - wall),
+            };
+        }
+        if left - calls < reserved {
+            let first_end = self.leases.values().map(|l| l.until).min().unwrap_or(now);
+            return Reserve::Held {
+                left,
+                reserved,
+                retry: duration(first_end - now),
+            };
+        }
+        if calls > 0 {
+            self.leases.insert(
+                claim.id.clone(),
+                Lease {
+                    calls,
+                    until: now.saturating_add(micros(claim.lease)),
+                },
+            );
+        }
+        Reserve::Granted
+    }
+
+    /// Gives back what `claim`'s unit did not spend.
+    pub fn release(&mut self, at: impl Into<Clock>, claim: &Claim) {
+        let now = self.follow(at.into().pace);
+        self.leases.remove(&claim.id);
+        self.prune(now);
     }
 
     /// Raises the level once it has held long enough (see the module docs).
@@ -355,8 +503,10 @@ impl QuotaState {
         let Clock { pace, wall } = at.into();
         let now = self.follow(pace);
         let day = self.roll_day(wall);
+        let reserved = self.prune(now);
         Snapshot {
             used: self.used,
+            reserved,
             resets_in: duration((day + 1) * DAY_US - wall),
             level: self.level,
             paused_for: duration(self.paused_until - now),

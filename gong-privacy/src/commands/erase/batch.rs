@@ -415,11 +415,17 @@ impl Batch<'_> {
                 };
                 async move {
                     let mut erasure = Erasure::new(subject);
-                    let result = erasure
-                        .run(&client, &guard, preview)
-                        .await
-                        .map(|sent| sent.is_some());
-                    drop(reservation);
+                    // The subject's calls spend the calls reserved for it in the quota store.
+                    let result = match &reservation {
+                        Some(Admit::Start(reserved)) => {
+                            reserved.run(erasure.run(&client, &guard, preview)).await
+                        }
+                        _ => erasure.run(&client, &guard, preview).await,
+                    }
+                    .map(|sent| sent.is_some());
+                    if let Some(Admit::Start(reserved)) = reservation {
+                        reserved.release().await;
+                    }
                     (index, erasure, result)
                 }
             })

@@ -16,6 +16,27 @@ fn file_names_are_safe_and_distinct() {
     );
 }
 
+#[test]
+fn a_store_on_a_network_mount_is_refused_naming_redis() {
+    let dir = std::env::temp_dir().join(format!("gong-quota-nfs-{}", std::process::id()));
+    for (magic, name) in [(0x6969, "NFS"), (0x6573_5546, "FUSE")] {
+        let fake: filesystem::Probe = match magic {
+            0x6969 => |_| Ok(Some(0x6969)),
+            _ => |_| Ok(Some(0x6573_5546)),
+        };
+        let Err(Error::Config(why)) = FileStore::open_with(dir.clone(), fake) else {
+            panic!("{name} accepted")
+        };
+        assert!(
+            why.contains(&format!("network file system ({name}")),
+            "{why}"
+        );
+        assert!(why.contains("share the quota through Redis"), "{why}");
+    }
+    assert!(FileStore::open(dir.clone()).is_ok(), "a local directory");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn the_state_survives_the_store_and_a_torn_file_is_a_clear_error() {
     let dir = std::env::temp_dir().join(format!("gong-quota-unit-{}", std::process::id()));
@@ -32,7 +53,7 @@ async fn the_state_survives_the_store_and_a_torn_file_is_a_clear_error() {
     for _ in 0..2 {
         let store = FileStore::open(dir.clone()).unwrap();
         assert!(matches!(
-            store.acquire(&key, &policy).await.unwrap(),
+            store.acquire(&key, &policy, None).await.unwrap(),
             Admission::Granted { .. }
         ));
     }

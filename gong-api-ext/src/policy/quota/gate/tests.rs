@@ -1,5 +1,6 @@
 use super::*;
 use crate::policy::rate_limit::RateLimitConfig;
+use crate::policy::refusal::Refusal;
 
 fn limiter(budget: u32) -> RateLimiter {
     RateLimiter::new(RateLimitConfig {
@@ -30,8 +31,8 @@ async fn a_unit_starts_only_when_all_its_calls_fit() {
     });
     tokio::task::yield_now().await;
     assert!(!second.is_finished());
-    spend(&limiter, 2).await;
-    drop(first);
+    first.run(spend(&limiter, 2)).await;
+    first.release().await;
     let Admit::Refused(short) = second.await.unwrap() else {
         panic!("1 left, 2 needed")
     };
@@ -62,11 +63,56 @@ async fn a_unit_waits_for_running_ones_that_may_spend_less_than_they_reserved() 
     });
     tokio::task::yield_now().await;
     assert!(!waiting.is_finished());
-    spend(&limiter, 1).await;
+    first.run(spend(&limiter, 1)).await;
     drop(first);
-    spend(&limiter, 2).await;
-    drop(second);
+    second.run(spend(&limiter, 2)).await;
+    second.release().await;
     assert!(matches!(waiting.await.unwrap(), Admit::Start(_)));
+}
+
+/// Calls outside any reservation (another caller of the limiter, a unit's retry) fit only
+/// beside the reserved ones; reserved calls are counted once, when spent.
+#[tokio::test(start_paused = true)]
+async fn reserved_calls_are_kept_for_their_unit_and_counted_once() {
+    let limiter = limiter(3);
+    let gate = BudgetGate::new(limiter.clone());
+    let Admit::Start(unit) = gate.admit(2).await.unwrap() else {
+        panic!()
+    };
+    spend(&limiter, 1).await;
+    assert_eq!(
+        limiter.acquire().await.unwrap_err(),
+        Refusal::Reserved { budget: 3, left: 2 }
+    );
+    unit.run(spend(&limiter, 2)).await;
+    let usage = limiter.usage().await.unwrap();
+    assert_eq!((usage.used_today, usage.reserved), (3, 0));
+    // A retry beyond the reservation meets the budget like any call.
+    assert!(matches!(
+        unit.run(limiter.acquire()).await,
+        Err(Refusal::Budget { budget: 3, .. })
+    ));
+}
+
+/// A unit whose process died (its reservation never released) holds its calls only until
+/// the lease ends.
+#[tokio::test(start_paused = true)]
+async fn a_lease_not_renewed_ends_by_itself() {
+    let limiter = limiter(2);
+    let gate = BudgetGate::with_lease(limiter.clone(), Duration::from_secs(30));
+    let Admit::Start(unit) = gate.admit(2).await.unwrap() else {
+        panic!()
+    };
+    std::mem::forget(unit);
+    let start = tokio::time::Instant::now();
+    let Admit::Start(_) = gate.admit(2).await.unwrap() else {
+        panic!("admitted once the lease ended")
+    };
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_secs(30) && waited < Duration::from_secs(31),
+        "{waited:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -17,20 +17,20 @@ async fn a_suspend_past_midnight_starts_the_days_count_afresh() {
     let key = CompanyKey::new("h", "k");
     let p = policy(1000.0, 5, Some(2));
     for _ in 0..2 {
-        let granted = store.acquire(&key, &p).await.unwrap();
+        let granted = store.acquire(&key, &p, None).await.unwrap();
         assert!(matches!(granted, Admission::Granted { .. }), "{granted:?}");
     }
     // (The store's wall clock runs with tokio's paused one: the real time the test takes,
     // microseconds, is taken off it.)
     let about =
         |d: Duration, secs: u64| d.abs_diff(Duration::from_secs(secs)) < Duration::from_secs(1);
-    let refused = store.acquire(&key, &p).await.unwrap();
+    let refused = store.acquire(&key, &p, None).await.unwrap();
     assert!(
         matches!(&refused, Admission::Refused(Refusal::Budget { resets_in, .. }) if about(*resets_in, 3600)),
         "{refused:?}"
     );
     WALL.fetch_add(2 * 3600 * S, Ordering::SeqCst);
-    let granted = store.acquire(&key, &p).await.unwrap();
+    let granted = store.acquire(&key, &p, None).await.unwrap();
     assert!(
         matches!(granted, Admission::Granted { .. }),
         "a new UTC day: {granted:?}"
@@ -47,18 +47,18 @@ async fn a_wall_clock_set_back_an_hour_delays_nothing_and_keeps_the_count() {
     let key = CompanyKey::new("h", "k");
     let p = policy(3.0, 1, Some(10));
     assert!(matches!(
-        store.acquire(&key, &p).await.unwrap(),
+        store.acquire(&key, &p, None).await.unwrap(),
         Admission::Granted { .. }
     ));
     WALL.fetch_sub(3600 * S, Ordering::SeqCst);
     // One interval of 3/s, as without the step.
     assert_eq!(
-        store.acquire(&key, &p).await.unwrap(),
+        store.acquire(&key, &p, None).await.unwrap(),
         Admission::Wait(Duration::from_micros(333_334))
     );
     tokio::time::advance(Duration::from_micros(333_334)).await;
     assert!(matches!(
-        store.acquire(&key, &p).await.unwrap(),
+        store.acquire(&key, &p, None).await.unwrap(),
         Admission::Granted { .. }
     ));
     assert_eq!(store.snapshot(&key).await.unwrap().used, 2);

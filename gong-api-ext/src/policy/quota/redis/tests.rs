@@ -5,33 +5,50 @@ use super::*;
 use crate::policy::quota::state::tests::{S, T0};
 use crate::policy::quota::state::{DAY_US, QuotaState};
 
-/// The Lua script's state, field by field, as numbers.
-async fn lua_state(store: &RedisStore, key: &CompanyKey) -> HashMap<String, f64> {
-    let mut connection = store.connection().await.unwrap();
-    let fields: HashMap<String, String> = redis::cmd("HGETALL")
-        .arg(redis_key(key))
-        .query_async(&mut connection)
-        .await
-        .unwrap();
-    fields
-        .into_iter()
-        .map(|(k, v)| (k, v.parse().unwrap()))
-        .collect()
+async fn hash(store: &RedisStore, key: String) -> HashMap<String, String> {
+    let mut command = redis::cmd("HGETALL");
+    command.arg(key);
+    match store.connection().await.unwrap() {
+        Connection::Single(mut c) => command.query_async(&mut c).await.unwrap(),
+        Connection::Cluster(mut c) => command.query_async(&mut c).await.unwrap(),
+    }
 }
 
-fn rust_state(state: &QuotaState) -> HashMap<String, f64> {
+/// The Lua script's state, field by field, as numbers, and its leases.
+async fn lua_state(
+    store: &RedisStore,
+    key: &CompanyKey,
+) -> (HashMap<String, f64>, HashMap<String, String>) {
+    let (state, leases) = redis_keys(key);
+    let fields = hash(store, state)
+        .await
+        .into_iter()
+        .map(|(k, v)| (k, v.parse().unwrap()))
+        .collect();
+    (fields, hash(store, leases).await)
+}
+
+fn rust_state(state: &QuotaState) -> (HashMap<String, f64>, HashMap<String, String>) {
     let serde_json::Value::Object(fields) = serde_json::to_value(state).unwrap() else {
         unreachable!()
     };
-    fields
+    let fields = fields
         .into_iter()
+        .filter(|(k, _)| k != "leases")
         .map(|(k, v)| (k, v.as_f64().unwrap()))
-        .collect()
+        .collect();
+    let leases = state
+        .leases
+        .iter()
+        .map(|(id, l)| (id.clone(), format!("{} {}", l.calls, l.until)))
+        .collect();
+    (fields, leases)
 }
 
-/// Random events (acquires, 429s of recent and older grants, snapshots, at random times
-/// from microseconds to days apart) through the Rust machine and the Lua script: every
-/// answer and every state field must be the same.
+/// Random events (acquires with and without a claim, reservations and releases, 429s of
+/// recent and older grants, snapshots, at random times from microseconds to days apart)
+/// through the Rust machine and the Lua script: every answer, every state field and every
+/// lease must be the same.
 #[tokio::test]
 async fn the_lua_script_and_the_rust_state_machine_agree() {
     let server = RedisServer::start(None);
@@ -58,9 +75,24 @@ async fn the_lua_script_and_the_rust_state_machine_agree() {
             budget: Some(5),
             adaptive: false,
         },
+        // Reservations meet the budget's end often.
+        Policy {
+            rate: 50.0,
+            burst: 1,
+            margin: 0.0,
+            budget: Some(12),
+            adaptive: true,
+        },
     ];
     let mut rng = fastrand::Rng::with_seed(13);
     let mut throttles = 0;
+    let (mut claimed, mut held) = (0, 0);
+    let claims: Vec<Claim> = (0..3)
+        .map(|i| Claim {
+            id: format!("unit-{i}"),
+            lease: Duration::from_millis([700, 3_000, 30_000][i]),
+        })
+        .collect();
     for (i, policy) in policies.iter().enumerate() {
         let key = CompanyKey::new("conformance", &i.to_string());
         let mut state = QuotaState::default();
@@ -77,16 +109,40 @@ async fn the_lua_script_and_the_rust_state_machine_agree() {
                 97 => -rng.i64(0..DAY_US / 2),
                 _ => rng.i64(0..DAY_US),
             };
-            match rng.u32(0..10) {
+            let claim = &claims[rng.usize(0..claims.len())];
+            match rng.u32(0..14) {
                 0..7 => {
-                    let ours = state.acquire(policy, now);
-                    let theirs = store.acquire_at(&key, policy, Some(now)).await.unwrap();
+                    let claim = (rng.u32(0..4) > 0).then_some(claim);
+                    if claim.is_some_and(|c| state.leases.contains_key(&c.id)) {
+                        claimed += 1;
+                    }
+                    let ours = state.acquire(policy, now, claim);
+                    let theirs = store
+                        .acquire_at(&key, policy, claim, Some(now))
+                        .await
+                        .unwrap();
                     assert_eq!(ours, theirs, "step {step}, policy {i}");
                     if let Admission::Granted { granted_at } = ours {
                         grants.push(granted_at);
                     }
                 }
-                7..9 => {
+                7..10 => {
+                    let calls = rng.u32(0..5);
+                    let ours = state.reserve(policy, now, claim, calls);
+                    let theirs = store
+                        .reserve_at(&key, policy, claim, calls, Some(now))
+                        .await
+                        .unwrap();
+                    assert_eq!(ours, theirs, "step {step}, policy {i}");
+                    if matches!(ours, Reserve::Held { .. }) {
+                        held += 1;
+                    }
+                }
+                10 => {
+                    state.release(now, claim);
+                    store.release_at(&key, claim, Some(now)).await.unwrap();
+                }
+                11..13 => {
                     throttles += 1;
                     let back = rng.usize(0..grants.len().min(4));
                     let throttle = Throttle {
@@ -114,7 +170,8 @@ async fn the_lua_script_and_the_rust_state_machine_agree() {
             );
         }
     }
-    assert!(throttles > 300, "{throttles}");
+    assert!(throttles > 200, "{throttles}");
+    assert!(claimed > 100 && held > 5, "{claimed} claimed, {held} held");
 }
 
 #[test]

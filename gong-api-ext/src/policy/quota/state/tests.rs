@@ -14,6 +14,71 @@ pub(crate) fn policy(rate: f64, burst: u32, budget: Option<u32>) -> Policy {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+    /// Reservations, attempts under them and outside them, releases and leases ending,
+    /// in any order: the budget is never overrun, and a unit's attempt within its reserved
+    /// calls and its lease is never refused.
+    #[test]
+    fn reserved_calls_are_never_refused_and_the_budget_never_overrun(
+        budget in 1u32..8,
+        ops in proptest::collection::vec(
+            (
+                // reserve, attempt under the claim, attempt outside any, release
+                proptest::prop_oneof![3 => proptest::strategy::Just(0u8), 5 => proptest::strategy::Just(1u8), 1 => proptest::strategy::Just(2u8), 1 => proptest::strategy::Just(3u8)],
+                0usize..2,
+                1u32..4,
+                proptest::prop_oneof![3 => 1i64..200_000, 1 => 800_000i64..1_500_000],
+            ),
+            1..150,
+        ),
+    ) {
+        let p = Policy {
+            adaptive: false,
+            ..policy(1e6, 1, Some(budget))
+        };
+        let lease = Duration::from_secs(1);
+        let claims: Vec<Claim> = (0..2)
+            .map(|i| Claim { id: format!("u{i}"), lease })
+            .collect();
+        let mut s = QuotaState::default();
+        let mut now = T0;
+        // What each unit holds, by the model: calls, and until when.
+        let mut held = [(0u32, 0i64); 2];
+        for (op, unit, calls, dt) in ops {
+            now += dt;
+            let claim = &claims[unit];
+            match op {
+                0 => {
+                    held[unit] = match s.reserve(&p, now, claim, calls) {
+                        Reserve::Granted => (calls, now + micros(lease)),
+                        _ => (0, 0),
+                    };
+                }
+                1 => {
+                    let admission = s.acquire(&p, now, Some(claim));
+                    let (calls, until) = held[unit];
+                    if calls > 0 && now < until {
+                        proptest::prop_assert!(
+                            matches!(admission, Admission::Granted { .. }),
+                            "{admission:?}"
+                        );
+                        held[unit] = (calls - 1, now + micros(lease));
+                    }
+                }
+                2 => {
+                    s.acquire(&p, now, None);
+                }
+                _ => {
+                    s.release(now, claim);
+                    held[unit] = (0, 0);
+                }
+            }
+            proptest::prop_assert!(s.used <= budget, "{} used of {budget}", s.used);
+        }
+    }
+}
+
 /// Two machines whose clocks are 0.8 s apart, sharing one state: the one behind is never
 /// taken for a clock set back (the state never moves back), and together they never go
 /// faster than the pace allows once the one ahead is granted (the one behind waits for
@@ -30,7 +95,7 @@ fn two_clocks_under_a_second_apart_are_never_a_step_back() {
         let behind = rng.bool();
         let now = if behind { real - 800_000 } else { real };
         let tat = s.tat;
-        if let Admission::Granted { .. } = s.acquire(&p, now) {
+        if let Admission::Granted { .. } = s.acquire(&p, now, None) {
             grants.push(real);
         }
         assert!(s.tat >= tat, "the state moved back");
@@ -48,16 +113,16 @@ fn two_clocks_under_a_second_apart_are_never_a_step_back() {
 fn a_clock_set_back_an_hour_delays_nothing() {
     let p = policy(3.0, 1, Some(100));
     let mut s = QuotaState::default();
-    assert!(matches!(s.acquire(&p, T0), Admission::Granted { .. }));
+    assert!(matches!(s.acquire(&p, T0, None), Admission::Granted { .. }));
     // NTP sets the clock back an hour: the next attempt waits one interval of 3/s, as it
     // would have without the step.
     let back = T0 - 3600 * S;
     assert_eq!(
-        s.acquire(&p, back),
+        s.acquire(&p, back, None),
         Admission::Wait(Duration::from_micros(333_334))
     );
     assert!(matches!(
-        s.acquire(&p, back + 333_334),
+        s.acquire(&p, back + 333_334, None),
         Admission::Granted { .. }
     ));
     // A 429's pause in progress lasts what is left of it, not an hour more.
@@ -69,7 +134,7 @@ fn a_clock_set_back_an_hour_delays_nothing() {
     assert!(s.throttled(&p, back + S, throttle));
     let again = back + S - 3600 * S;
     assert_eq!(
-        s.acquire(&p, again),
+        s.acquire(&p, again, None),
         Admission::Wait(Duration::from_secs(2))
     );
     // The day's count stays.
@@ -86,7 +151,7 @@ fn run(state: &mut QuotaState, policy: &Policy, from: i64, until: i64) -> Vec<i6
     let mut now = from;
     let mut at = Vec::new();
     while now < until {
-        match state.acquire(policy, now) {
+        match state.acquire(policy, now, None) {
             Admission::Granted { .. } => at.push((now - from) / 1000),
             Admission::Wait(d) => now += micros(d),
             Admission::Refused(r) => panic!("{r:?}"),
@@ -162,20 +227,26 @@ fn the_margin_paces_below_the_rate() {
 fn the_budget_refuses_before_any_wait_and_resets_at_utc_midnight() {
     let p = policy(1.0, 1, Some(2));
     let mut s = QuotaState::default();
-    assert!(matches!(s.acquire(&p, T0), Admission::Granted { .. }));
-    assert!(matches!(s.acquire(&p, T0), Admission::Wait(_)));
-    assert!(matches!(s.acquire(&p, T0 + S), Admission::Granted { .. }));
+    assert!(matches!(s.acquire(&p, T0, None), Admission::Granted { .. }));
+    assert!(matches!(s.acquire(&p, T0, None), Admission::Wait(_)));
+    assert!(matches!(
+        s.acquire(&p, T0 + S, None),
+        Admission::Granted { .. }
+    ));
     // The pace would make the next wait a second; the budget answers at once.
     let midnight = (T0 / DAY_US + 1) * DAY_US;
     assert_eq!(
-        s.acquire(&p, T0 + S),
+        s.acquire(&p, T0 + S, None),
         Admission::Refused(Refusal::Budget {
             budget: 2,
             resets_in: duration(midnight - T0 - S),
         })
     );
     assert_eq!(s.snapshot(T0 + S).used, 2);
-    assert!(matches!(s.acquire(&p, midnight), Admission::Granted { .. }));
+    assert!(matches!(
+        s.acquire(&p, midnight, None),
+        Admission::Granted { .. }
+    ));
     assert_eq!(s.snapshot(midnight).used, 1);
 }
 
@@ -187,26 +258,26 @@ fn a_clock_stepped_back_over_midnight_does_not_reset_the_count() {
     let mut s = QuotaState::default();
     let midnight = (T0 / DAY_US + 1) * DAY_US;
     assert!(matches!(
-        s.acquire(&p, midnight + S),
+        s.acquire(&p, midnight + S, None),
         Admission::Granted { .. }
     ));
     assert!(matches!(
-        s.acquire(&p, midnight + 2 * S),
+        s.acquire(&p, midnight + 2 * S, None),
         Admission::Granted { .. }
     ));
     // The clock jumps back 10 s, to the day before: still the same budget, used up.
     assert!(matches!(
-        s.acquire(&p, midnight - 8 * S),
+        s.acquire(&p, midnight - 8 * S, None),
         Admission::Refused(Refusal::Budget { .. })
     ));
     assert_eq!(s.snapshot(midnight - 8 * S).used, 2);
     // Forward again: still that day's count, then the next day resets it.
     assert!(matches!(
-        s.acquire(&p, midnight + 3 * S),
+        s.acquire(&p, midnight + 3 * S, None),
         Admission::Refused(Refusal::Budget { .. })
     ));
     assert!(matches!(
-        s.acquire(&p, midnight + DAY_US),
+        s.acquire(&p, midnight + DAY_US, None),
         Admission::Granted { .. }
     ));
 }
@@ -226,7 +297,7 @@ fn a_wait_beyond_the_cap_blocks_and_fails_fast() {
     );
     assert!(blocked);
     assert_eq!(
-        s.acquire(&p, T0 + S),
+        s.acquire(&p, T0 + S, None),
         Admission::Refused(Refusal::Blocked(Duration::from_secs(3599)))
     );
     assert_eq!(
@@ -234,7 +305,7 @@ fn a_wait_beyond_the_cap_blocks_and_fails_fast() {
         "a daily-limit answer says nothing about the pace"
     );
     assert!(matches!(
-        s.acquire(&p, T0 + 3600 * S),
+        s.acquire(&p, T0 + 3600 * S, None),
         Admission::Granted { .. }
     ));
 }
