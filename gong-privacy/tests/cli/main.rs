@@ -12,6 +12,8 @@ mod oauth_mock;
 mod pre_move_journal;
 mod proof;
 mod quota;
+#[cfg(feature = "redis")]
+mod quota_redis;
 mod quota_shared;
 mod resume;
 mod spelling;
