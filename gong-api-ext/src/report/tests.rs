@@ -40,6 +40,7 @@ fn record(line: u64, input: &str, subject: Option<&str>, status: Status) -> Subj
         first_line: None,
         before: None,
         guard: None,
+        forms: Vec::new(),
     }
 }
 

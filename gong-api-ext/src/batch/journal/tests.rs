@@ -34,6 +34,7 @@ fn subject(run: &RunIdentity, line: u64, subject: &str, status: Status) -> Recor
         first_line: None,
         before: None,
         guard: None,
+        forms: Vec::new(),
     })
 }
 

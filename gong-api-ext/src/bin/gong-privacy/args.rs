@@ -174,10 +174,17 @@ pub struct EraseArgs {
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
 
-    /// The batch's audit journal (JSON Lines); default: FILE.journal.jsonl beside the input,
-    /// required with `--from -`. Rerunning the same input resumes its run from the journal.
-    #[arg(long, value_name = "PATH", requires = "from")]
+    /// The audit journal (JSON Lines). A batch's default: FILE.journal.jsonl beside the input,
+    /// required with `--from -`; rerunning the same input resumes its run from the journal. A
+    /// single erasure's default: the company's one-off journal under the user's state
+    /// directory (its run erase-single holds one row per erasure; the command prints where).
+    #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+
+    /// A single erasure: journal nothing, for callers who keep their own record (the --json
+    /// output is the record). `report` and `verify` will not know of it.
+    #[arg(long, conflicts_with_all = ["from", "journal"])]
+    pub no_journal: bool,
 
     /// Start this input afresh: a new run that sends every subject again, even those its
     /// earlier run erased.

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use futures_util::{StreamExt as _, future, stream};
 use gong_api_ext::batch::input::BatchInput;
 use gong_api_ext::batch::journal::{
-    Journal, JournalError, Record, RunRecord, Status, SubjectRecord,
+    FormRecord, Journal, JournalError, Record, RunRecord, Status, SubjectRecord,
 };
 use gong_api_ext::batch::run::{Plan, RunChoice, row_record};
 use gong_api_ext::lifecycle::{Erasure, Guard};
@@ -307,9 +307,10 @@ impl Batch<'_> {
     ) -> (SubjectRecord, Option<Stop>) {
         let mut record = self.record(index, Status::Erased);
         let mut stop = None;
-        let looked_up = erasure.before.is_some();
-        record.before = erasure.before;
-        record.guard = erasure.guard;
+        let looked_up = erasure.before_all().is_some();
+        record.before = erasure.before.clone();
+        record.guard = erasure.guard.clone();
+        record.forms = FormRecord::of(&erasure, None);
         match result {
             Ok(true) => {
                 record.request_id = erasure.request.map(|r| r.request_id);
@@ -325,11 +326,18 @@ impl Batch<'_> {
                     why = format!("the lookup before the erasure failed: {why}");
                 }
                 record.error = Some(why.clone());
-                record.request_id = error.request_id().map(str::to_owned);
+                record.forms = FormRecord::of(&erasure, Some(&why));
+                let partly_erased = erasure.request.is_some();
+                // A form erased before another failed keeps its receipt; otherwise Gong's
+                // reference of the refused call.
+                record.request_id = erasure
+                    .request
+                    .map(|r| r.request_id)
+                    .or_else(|| error.request_id().map(str::to_owned));
                 match code_of(&error) {
                     // Sent with its outcome unknown, then stopped by the budget: failed, not
                     // "not sent"; the rerun sends it again and settles it.
-                    exit::BUDGET if !error.may_have_taken_effect() => {
+                    exit::BUDGET if !error.may_have_taken_effect() && !partly_erased => {
                         // Nothing was erased for this subject: a rerun sends it.
                         record.status = Status::Deferred;
                         record.error = Some(Stop::Budget(why.clone()).deferred_reason());
@@ -386,11 +394,13 @@ impl Batch<'_> {
         let (open, closed, counter, shortfall) =
             (gate.clone(), gate.clone(), fed.clone(), short.clone());
         let budget = BudgetGate::new(limiter.clone());
-        let calls = Erasure::calls(!self.args.no_preview);
+        let preview = !self.args.no_preview;
         let feed = stream::iter(subjects)
             .take_while(move |_| future::ready(!open.load(Ordering::SeqCst)))
             .then(move |subject| {
                 let budget = budget.clone();
+                // Every form of the subject's address is looked up and erased.
+                let calls = Erasure::calls_of(&subject, preview);
                 // A store that cannot be read starts the subject: its calls meet the store's
                 // failure, recorded as usual.
                 async move { (subject, budget.admit(calls).await.ok()) }

@@ -23,6 +23,7 @@ mod output;
 mod plan;
 mod report;
 mod single;
+mod single_journal;
 mod verify;
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};

@@ -1,12 +1,14 @@
-//! One-subject commands: `lookup` and `erase email|phone`.
+//! One-subject commands: `lookup` and `erase email|phone` (journaled, see [`single_journal`](crate::single_journal)).
 
-use gong_api_ext::batch::journal::{Status, SubjectRecord, timestamp};
+use gong_api_ext::batch::journal::{FormRecord, Status, SubjectRecord, timestamp};
+use gong_api_ext::batch::single::SINGLE_RUN_ID;
 use gong_api_ext::lifecycle::{Erasure, Snapshot};
 use gong_api_ext::{EmailAddress, GongClient, PhoneNumber, ReferenceCounts, Subject};
 
 use crate::args::{Cli, EraseArgs, Target};
 use crate::exit::{self, Failure};
 use crate::output::{Json, Lookup, emit, say};
+use crate::single_journal::{SingleJournal, default_path};
 use crate::{Outcome, client, confirm, plural, require_confirmation_possible};
 
 /// Validates the target before any network call.
@@ -105,53 +107,180 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
     let subject = subject(target)?;
     require_confirmation_possible(args.yes, "erase")?;
     let (client, _) = client(cli)?;
+    // Locked before any request: a journal that cannot be written stops here.
+    let mut journal = match (&args.journal, args.no_journal) {
+        (_, true) => None,
+        (Some(path), false) => Some(SingleJournal::open(path)?),
+        (None, false) => Some(SingleJournal::open(&default_path(&client)?)?),
+    };
     let mut erasure = Erasure::new(subject.clone());
     if args.no_preview {
         eprintln!("Not looked up first (--no-preview): the blast-radius guard cannot check it.");
     } else {
-        let before = erasure.preview(&client).await.map_err(Failure::from_sdk)?;
+        if let Err(error) = erasure.preview(&client).await {
+            let why = format!(
+                "the lookup before the erasure failed: {}",
+                exit::describe(&error)
+            );
+            return Err(failed(
+                cli,
+                &client,
+                &mut journal,
+                target,
+                &erasure,
+                error,
+                why,
+            ));
+        }
+        let before = erasure.before.as_ref().expect("looked up above");
         eprintln!("Gong holds for {subject}: {}", describe_snapshot(before));
+        for form in &erasure.forms {
+            let before = form.before.as_ref().expect("looked up above");
+            eprintln!(
+                "Gong holds for {} (the same address, its domain's other form): {}",
+                form.subject,
+                describe_snapshot(before)
+            );
+        }
         let guard = erasure.check(&crate::batch::guard(args));
         if guard.is_held_back() {
             eprintln!("{subject}: {guard}. Not erased. After review, erase it with --allow-large.");
+            let record = record(target, &erasure, Status::HeldBack, None);
+            let record = keep(cli, &client, &mut journal, record)?;
             if cli.json {
-                emit(&Json::Subject(&record(
-                    target,
-                    &erasure,
-                    Status::HeldBack,
-                    None,
-                )));
+                emit(&Json::Subject(&record));
             }
             return Ok(exit::HELD_BACK);
         }
     }
+    let both = if erasure.forms.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (also written {})",
+            erasure
+                .forms
+                .iter()
+                .map(|f| f.subject.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     if !args.yes
         && !confirm(&format!(
-            "Erase everything Gong holds for {subject}? This cannot be undone."
+            "Erase everything Gong holds for {subject}{both}? This cannot be undone."
         ))
     {
-        eprintln!("Declined: nothing erased.");
+        eprintln!("Declined: nothing erased, nothing written.");
         return Ok(exit::DECLINED);
     }
-    let request = erasure
-        .erase(&client)
-        .await
-        .map_err(Failure::from_sdk)?
+    if let Err(error) = erasure.erase(&client).await {
+        let why = exit::describe(&error);
+        return Err(failed(
+            cli,
+            &client,
+            &mut journal,
+            target,
+            &erasure,
+            error,
+            why,
+        ));
+    }
+    let request_id = erasure
+        .request
+        .as_ref()
         .expect("the guard let it through above")
+        .request_id
         .clone();
+    let record = record(target, &erasure, Status::Erased, Some(request_id.clone()));
+    // Durable before the receipt is shown.
+    let kept = keep(cli, &client, &mut journal, record);
     if cli.json {
-        let record = record(target, &erasure, Status::Erased, Some(request.request_id));
-        emit(&Json::Subject(&record));
+        if let Ok(record) = &kept {
+            emit(&Json::Subject(record));
+        }
     } else {
         say!(
-            "Erasure requested for {subject}. Gong requestId (keep it as the receipt): {}",
-            request.request_id
+            "Erasure requested for {subject}. Gong requestId (keep it as the receipt): {request_id}"
         );
+        for form in &erasure.forms {
+            if let Some(request) = &form.request {
+                say!(
+                    "Erasure requested for {}. Gong requestId (keep it as the receipt): {}",
+                    form.subject,
+                    request.request_id
+                );
+            }
+        }
+    }
+    kept?;
+    if let Some(journal) = &journal {
+        journaled(journal);
     }
     Ok(exit::DONE)
 }
 
-/// The `--json` record of a single erasure (the journal's subject record, outside any run).
+/// Journals a failed erasure (a failed lookup before it, or the erase itself), and returns
+/// the failure the command ends with.
+fn failed(
+    cli: &Cli,
+    client: &GongClient,
+    journal: &mut Option<SingleJournal>,
+    target: &Target,
+    erasure: &Erasure,
+    error: gong_api_ext::Error,
+    why: String,
+) -> Failure {
+    let mut record = record(target, erasure, Status::Failed, None);
+    // A form erased before another failed keeps its receipt; the failure's reference is Gong's
+    // requestId of the refused call.
+    record.request_id = erasure
+        .request
+        .as_ref()
+        .map(|r| r.request_id.clone())
+        .or_else(|| error.request_id().map(str::to_owned));
+    record.forms = FormRecord::of(erasure, Some(&why));
+    record.error = Some(why);
+    match keep(cli, client, journal, record) {
+        Ok(record) => {
+            if cli.json {
+                emit(&Json::Subject(&record));
+            }
+            if let Some(journal) = journal {
+                journaled(journal);
+            }
+            Failure::from_sdk(error)
+        }
+        Err(failure) => failure,
+    }
+}
+
+/// Journals `record` unless `--no-journal`.
+fn keep(
+    cli: &Cli,
+    client: &GongClient,
+    journal: &mut Option<SingleJournal>,
+    record: SubjectRecord,
+) -> Result<SubjectRecord, Failure> {
+    match journal {
+        Some(journal) => journal.keep(cli, client, record),
+        None => Ok(record),
+    }
+}
+
+/// Where the record went, and how to report on it and verify it.
+fn journaled(journal: &SingleJournal) {
+    let path = journal.path().display().to_string();
+    let path = shlex::try_quote(&path).map_or(path.clone(), |p| p.into_owned());
+    eprintln!(
+        "Journaled as line {} of run {SINGLE_RUN_ID} in {path}: `gong-privacy report {path}` \
+         writes its evidence report, `gong-privacy verify {path}` checks that it is gone.",
+        journal.line
+    );
+}
+
+/// The `--json` record of a single erasure: the journal's subject record (its run and line
+/// are set when journaled).
 fn record(
     target: &Target,
     erasure: &Erasure,
@@ -172,5 +301,6 @@ fn record(
         first_line: None,
         before: erasure.before.clone(),
         guard: erasure.guard.clone(),
+        forms: FormRecord::of(erasure, None),
     }
 }
