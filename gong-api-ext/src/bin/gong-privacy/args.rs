@@ -227,6 +227,15 @@ pub struct EraseArgs {
     )]
     pub allow: Vec<String>,
 
+    /// The slow-disk seam for tests and benchmarks: each journal fsync takes this much longer.
+    #[arg(long, hide = true, env = "GONG_PRIVACY_SLOW_FSYNC", value_name = "DURATION", value_parser = duration)]
+    pub slow_fsync: Option<Duration>,
+
+    /// For benchmarks: journal each outcome on the sending task (one write and fsync each), as
+    /// before the writer thread, to compare the two.
+    #[arg(long, hide = true, env = "GONG_PRIVACY_INLINE_JOURNAL")]
+    pub inline_journal: bool,
+
     /// The blast-radius guard's threshold: a subject with more objects than this (emails,
     /// calls, meetings, CRM objects, engagement events) is held back for review.
     #[arg(long, global = true, default_value_t = DEFAULT_MAX_OBJECTS, value_name = "N", conflicts_with = "no_preview")]

@@ -11,10 +11,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use futures_util::stream::FuturesOrdered;
 use futures_util::{StreamExt as _, future, stream};
 use gong_api_ext::batch::input::BatchInput;
 use gong_api_ext::batch::journal::{
-    FormRecord, Journal, JournalError, Record, RunRecord, Status, SubjectRecord,
+    FormRecord, Journal, JournalError, JournalWriter, Record, RunRecord, Status, SubjectRecord,
+    WriteError,
 };
 use gong_api_ext::batch::run::{Plan, RunChoice, row_record};
 use gong_api_ext::lifecycle::{Erasure, Guard};
@@ -109,6 +111,9 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
         .clone()
         .unwrap_or_else(|| default_journal(from));
     let mut journal = Journal::open(&journal_path).map_err(journal_failure)?;
+    if let Some(delay) = args.slow_fsync {
+        journal.slow_disk(delay);
+    }
     for warning in &journal.contents().warnings {
         eprintln!("warning: {warning}");
     }
@@ -203,7 +208,14 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
             }
         }
     }
-    let stop = batch.send(&client, &limiter, &mut journal).await;
+    // Every outcome is written by the writer thread (group commit) and reported once on disk.
+    let mut writer = if args.inline_journal {
+        JournalWriter::inline(journal)
+    } else {
+        JournalWriter::spawn(journal)
+    };
+    let stop = batch.send(&client, &limiter, &mut writer).await;
+    writer.close();
     Ok(batch.finish(stop))
 }
 
@@ -372,7 +384,7 @@ impl Batch<'_> {
         &mut self,
         client: &gong_api_ext::GongClient,
         limiter: &RateLimiter,
-        journal: &mut Journal,
+        writer: &mut JournalWriter,
     ) -> Option<Stop> {
         let total = self.plan.to_send.len();
         let subjects: Vec<gong_api_ext::Subject> = self
@@ -443,6 +455,8 @@ impl Batch<'_> {
             .boxed();
         let mut received = vec![false; total];
         let mut stop: Option<Stop> = None;
+        // Outcomes handed to the journal's writer, reported in order once on disk.
+        let mut writing = FuturesOrdered::new();
         let grace = tokio::time::sleep(Duration::MAX);
         tokio::pin!(grace);
         let mut abandoned = false;
@@ -456,18 +470,11 @@ impl Batch<'_> {
                         gate.store(true, Ordering::SeqCst);
                         stop = Some(why);
                     }
-                    if let Err(e) = self.keep(journal, &bar, record) {
-                        gate.store(true, Ordering::SeqCst);
-                        if !matches!(stop, Some(Stop::Journal(_))) {
-                            bar.suspend(|| eprintln!("error: {e}; no further subject will be sent"));
-                            stop = Some(Stop::Journal(e));
-                        }
-                    }
-                    bar.inc(1);
-                    bar.set_message(format!(
-                        "{} erased, {} held back, {} failed",
-                        self.erased, self.held_back, self.failed
-                    ));
+                    let receipt = writer.submit(vec![Record::Subject(record.clone())]);
+                    writing.push_back(async move { (record, receipt.await) });
+                }
+                Some((record, written)) = writing.next(), if !writing.is_empty() => {
+                    self.written(&bar, record, written, &gate, &mut stop);
                 }
                 () = interrupts.next(), if stop.is_none() => {
                     gate.store(true, Ordering::SeqCst);
@@ -486,6 +493,10 @@ impl Batch<'_> {
             }
         }
         drop(outcomes);
+        // What is still being written is reported once written, before anything else.
+        while let Some((record, written)) = writing.next().await {
+            self.written(&bar, record, written, &gate, &mut stop);
+        }
         bar.finish_and_clear();
         if let (None, Some(short)) = (&stop, short.lock().expect("not poisoned").take()) {
             stop = Some(Stop::Budget(shortfall_message(&short)));
@@ -517,7 +528,7 @@ impl Batch<'_> {
             }
         }
         let records: Vec<Record> = closing.iter().cloned().map(Record::Subject).collect();
-        if let Err(e) = journal.append(&records) {
+        if let Err(e) = writer.submit(records).await {
             eprintln!("error: {e}");
             for record in &closing {
                 eprintln!(
@@ -535,21 +546,43 @@ impl Batch<'_> {
         stop
     }
 
-    /// Journals `record` (durable before it is reported), then reports it. When the journal
-    /// cannot be written the record is printed instead, so no outcome is lost.
-    fn keep(
+    /// Reports `record` once the writer answered for it: a journal that could not be written
+    /// stops the batch (no further subject is sent).
+    fn written(
         &self,
-        journal: &mut Journal,
         bar: &ProgressBar,
         record: SubjectRecord,
+        written: Result<(), WriteError>,
+        gate: &AtomicBool,
+        stop: &mut Option<Stop>,
+    ) {
+        if let Err(e) = self.keep(bar, record, written) {
+            gate.store(true, Ordering::SeqCst);
+            if !matches!(stop, Some(Stop::Journal(_))) {
+                bar.suspend(|| eprintln!("error: {e}; no further subject will be sent"));
+                *stop = Some(Stop::Journal(e));
+            }
+        }
+        bar.inc(1);
+        bar.set_message(format!(
+            "{} erased, {} held back, {} failed",
+            self.erased, self.held_back, self.failed
+        ));
+    }
+
+    /// Reports `record`, which the journal's writer wrote (durable before it is reported) or
+    /// could not write: then the record is printed instead, so no outcome is lost.
+    fn keep(
+        &self,
+        bar: &ProgressBar,
+        record: SubjectRecord,
+        written: Result<(), WriteError>,
     ) -> Result<(), String> {
         let subject = record.subject.clone().unwrap_or_default();
         let line = record.line.unwrap_or_default();
         let (status, error) = (record.status, record.error.clone());
         let record = Record::Subject(record);
-        let written = journal
-            .append_one(record.clone())
-            .map_err(|e| e.to_string());
+        let written = written.map_err(|e| e.to_string());
         if written.is_err() {
             let json = serde_json::to_string(&record).expect("a record serialises");
             bar.suspend(|| eprintln!("not journaled: {json}"));
