@@ -10,5 +10,6 @@ mod oauth_mock;
 mod proof;
 mod quota;
 mod resume;
+mod single;
 mod stops;
 mod util;

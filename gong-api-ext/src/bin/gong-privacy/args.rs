@@ -178,12 +178,13 @@ pub struct EraseArgs {
     /// required with `--from -`; rerunning the same input resumes its run from the journal. A
     /// single erasure's default: the company's one-off journal under the user's state
     /// directory (its run erase-single holds one row per erasure; the command prints where).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH")]
     pub journal: Option<PathBuf>,
 
     /// A single erasure: journal nothing, for callers who keep their own record (the --json
     /// output is the record). `report` and `verify` will not know of it.
-    #[arg(long, conflicts_with_all = ["from", "journal"])]
+    // Checked by the commands: clap cannot relate a global flag to `--from`.
+    #[arg(long, global = true)]
     pub no_journal: bool,
 
     /// Start this input afresh: a new run that sends every subject again, even those its

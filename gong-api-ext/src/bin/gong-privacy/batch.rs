@@ -82,6 +82,11 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
             "--from - reads the subjects from standard input, so nobody can confirm there: add --yes",
         ));
     }
+    if args.no_journal {
+        return Err(Failure::usage(
+            "--no-journal is for a single erasure: a batch resumes from its journal",
+        ));
+    }
     if args.dry_run && args.no_preview {
         return Err(Failure::usage(
             "--no-preview skips the lookups, and a --dry-run is nothing but lookups: give one",

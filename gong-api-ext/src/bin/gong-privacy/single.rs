@@ -105,6 +105,11 @@ pub async fn lookup(cli: &Cli, target: &Target) -> Outcome {
 
 pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
     let subject = subject(target)?;
+    if args.no_journal && args.journal.is_some() {
+        return Err(Failure::usage(
+            "--no-journal journals nothing, --journal names where to: give one",
+        ));
+    }
     require_confirmation_possible(args.yes, "erase")?;
     let (client, _) = client(cli)?;
     // Locked before any request: a journal that cannot be written stops here.
