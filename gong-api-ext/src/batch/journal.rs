@@ -447,6 +447,8 @@ pub struct Journal {
     needs_repair: bool,
     /// The slow-disk seam: how long each fsync is made to take longer.
     sync_delay: std::time::Duration,
+    /// Writes made (each with its fsync).
+    writes: u64,
 }
 
 impl Journal {
@@ -491,6 +493,7 @@ impl Journal {
             file,
             contents,
             sync_delay: std::time::Duration::ZERO,
+            writes: 0,
         })
     }
 
@@ -599,8 +602,15 @@ impl Journal {
         if !self.sync_delay.is_zero() {
             std::thread::sleep(self.sync_delay);
         }
+        self.writes += 1;
         self.contents.records.extend_from_slice(records);
         Ok(())
+    }
+
+    /// How many writes this process made to the journal, each with its fsync: what the
+    /// [`JournalWriter`]'s group commit saves.
+    pub fn writes(&self) -> u64 {
+        self.writes
     }
 
     /// The slow-disk seam, for tests and benchmarks: makes each fsync take `delay` longer, as on

@@ -157,3 +157,6 @@ impl Future for Receipt {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
