@@ -27,6 +27,12 @@
 //!    made with bare `reqwest`, interleaved in alternating rounds. Reported: median per-call
 //!    time of each and their ratio.
 //!
+//! 6. slow disk (`--features cli`): one `gong-privacy erase --from` whose journal fsyncs take
+//!    50 ms longer (the CLI's hidden `GONG_PRIVACY_SLOW_FSYNC` seam), its journal written by
+//!    the writer thread (group commit) beside the same run writing on the sending task
+//!    (`GONG_PRIVACY_INLINE_JOURNAL=1`), with and without the lookup before each erasure.
+//!    Reported: the rate the server admitted requests at / 3.
+//!
 //! The worker processes of 3 and 4 are this binary, run again with `--worker`.
 
 #[path = "../tests/support/redis_server.rs"]
@@ -395,6 +401,82 @@ async fn processes(label: &str, store: &str, processes: usize, n_each: usize) ->
     rows
 }
 
+/// `gong-privacy erase --from FILE --yes` against the server at `url`, quiet.
+fn cli_erase(binary: &str, url: &str, file: &std::path::Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args(["erase", "--from"])
+        .arg(file)
+        .arg("--yes")
+        .env("GONG_ACCESS_KEY", "bench-key")
+        .env("GONG_ACCESS_KEY_SECRET", "bench-secret")
+        .env("GONG_BASE_URL", url)
+        .env_remove("GONG_BEARER_TOKEN")
+        .env_remove("GONG_PRIVACY_SLOW_FSYNC")
+        .env_remove("GONG_PRIVACY_INLINE_JOURNAL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
+/// One `gong-privacy erase --from FILE` of `n` subjects on a slow disk (each journal fsync
+/// made 50 ms longer through the CLI's hidden seam), with its journal written by the writer
+/// thread (`inline: false`) or on the sending task as before it (`inline: true`), each against
+/// a fresh server. `preview: false` sends one call a subject, so three records a second: the
+/// most fsyncs the rate allows.
+async fn slow_disk(n: usize, preview: bool, inline: bool) -> String {
+    let binary = option_env!("CARGO_BIN_EXE_gong-privacy")
+        .expect("the slow-disk scenario needs --features cli");
+    let dir = std::env::temp_dir().join(format!(
+        "gong-bench-disk-{}-{preview}-{inline}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let server = start_server(Limits {
+        rate: Some(RATE),
+        drain: 0.0,
+        latency: Duration::ZERO,
+    })
+    .await;
+    let file = dir.join("q.txt");
+    std::fs::write(&file, subjects("disk", n).join("\n")).unwrap();
+    let mut command = cli_erase(binary, &server.url(), &file);
+    command
+        .args(["--quota-store", "memory"])
+        .env("GONG_PRIVACY_SLOW_FSYNC", "50ms");
+    if !preview {
+        command.arg("--no-preview");
+    }
+    if inline {
+        command.env("GONG_PRIVACY_INLINE_JOURNAL", "1");
+    }
+    let status = tokio::task::spawn_blocking(move || command.status())
+        .await
+        .unwrap()
+        .unwrap();
+    let stats = server.take_stats();
+    let calls = stats.admitted.len();
+    let _ = std::fs::remove_dir_all(&dir);
+    format!(
+        "| slow disk (fsync + 50 ms) | gong-privacy CLI, journal {} | N={n} ({}: {calls} calls) | admitted rate / 3 = {:.3} | 429s: {}; exit code {} |",
+        if inline {
+            "on the sending task (before)"
+        } else {
+            "by the writer thread (group commit)"
+        },
+        if preview {
+            "a lookup and an erasure each"
+        } else {
+            "--no-preview, one erasure each"
+        },
+        admitted_rate(&stats.admitted) / RATE,
+        stats.rejected,
+        status.code().unwrap_or(-1),
+    )
+}
+
 /// Two `gong-privacy erase --from FILE` processes (built with `--features cli`) sharing a
 /// local file store: the command a person runs twice at once on one machine.
 async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
@@ -415,18 +497,9 @@ async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
         .map(|i| {
             let file = dir.join(format!("p{i}.txt"));
             std::fs::write(&file, subjects(&format!("cli{i}"), n_each).join("\n")).unwrap();
-            Command::new(binary)
-                .args(["erase", "--from"])
-                .arg(&file)
-                .args(["--yes", "--quota-store"])
+            cli_erase(binary, &server.url(), &file)
+                .args(["--quota-store"])
                 .arg(format!("local:{}", dir.join("quota").display()))
-                .env("GONG_ACCESS_KEY", "bench-key")
-                .env("GONG_ACCESS_KEY_SECRET", "bench-secret")
-                .env("GONG_BASE_URL", server.url())
-                .env_remove("GONG_BEARER_TOKEN")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
                 .spawn()
                 .unwrap()
         })
@@ -615,6 +688,15 @@ async fn main() {
     if wanted("redis") {
         let redis = redis_server::RedisServer::start(None);
         rows.extend(processes("Redis", &redis.url(), 3, 20).await);
+    }
+    if wanted("slow-disk") {
+        // Side by side in one run: the writer thread, then inline, each mode with and without
+        // the lookups.
+        for (n, preview) in [(45, false), (30, true)] {
+            for inline in [false, true] {
+                rows.push(slow_disk(n, preview, inline).await);
+            }
+        }
     }
     if wanted("overhead") {
         rows.extend(overhead(21, 300).await);

@@ -215,7 +215,10 @@ async fn failed_and_held_back_one_offs_are_journaled_and_no_journal_writes_none(
 /// Gong holding `user@bücher.de` in both forms, separately: one email under the Unicode form,
 /// two under the Punycode form; each form's erasure has its own requestId.
 async fn gong_with_both_forms() -> MockServer {
-    let server = MockServer::start().await;
+    gong_with_both_forms_on(MockServer::start().await).await
+}
+
+async fn gong_with_both_forms_on(server: MockServer) -> MockServer {
     for (form, found, receipt) in [
         ("user@bücher.de", r#"[{"id":"u1"}]"#, "erase-unicode"),
         (
@@ -244,6 +247,16 @@ async fn gong_with_both_forms() -> MockServer {
 async fn an_idn_address_is_erased_in_both_forms_as_one_subject() {
     let server = gong_with_both_forms().await;
     let dir = scratch("single-idn");
+    let (code, out, err) = run(cli(&server, &dir, &["lookup", "email", "user@bücher.de"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "user@bücher.de: 1 email, 0 calls, 0 meetings, 0 CRM objects, 0 engagement events\n\
+         user@xn--bcher-kva.de (the same address, its domain's other form): 2 emails, 0 calls, \
+         0 meetings, 0 CRM objects, 0 engagement events\n"
+    );
+    server.reset().await;
+    let server = gong_with_both_forms_on(server).await;
     let (code, out, err) = run(cli(
         &server,
         &dir,

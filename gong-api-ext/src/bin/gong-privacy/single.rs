@@ -2,7 +2,7 @@
 
 use gong_api_ext::batch::journal::{FormRecord, Status, SubjectRecord, timestamp};
 use gong_api_ext::batch::single::SINGLE_RUN_ID;
-use gong_api_ext::lifecycle::{Erasure, Snapshot};
+use gong_api_ext::lifecycle::{Erasure, Snapshot, other_forms};
 use gong_api_ext::{EmailAddress, GongClient, PhoneNumber, ReferenceCounts, Subject};
 
 use crate::args::{Cli, EraseArgs, Target};
@@ -83,22 +83,31 @@ pub fn describe_snapshot(s: &Snapshot) -> String {
     text
 }
 
+/// Looks the subject up, then each other form of its address Gong may hold separately (an
+/// internationalised domain's other IDNA form): one line (one `--json` object) per form.
 pub async fn lookup(cli: &Cli, target: &Target) -> Outcome {
     let subject = subject(target)?;
     let (client, _) = client(cli)?;
-    let (counts, response) = find(&client, &subject).await?;
-    if cli.json {
-        emit(&Json::Lookup(Lookup {
-            input: written(target).to_owned(),
-            subject: Some(subject.as_str().to_owned()),
-            kind: Some(subject.kind().to_owned()),
-            status: "found",
-            counts: Some(counts),
-            response: Some(response),
-            ..Lookup::default()
-        }));
-    } else {
-        say!("{subject}: {}", describe(&counts));
+    for form in std::iter::once(subject.clone()).chain(other_forms(&subject)) {
+        let (counts, response) = find(&client, &form).await?;
+        if cli.json {
+            emit(&Json::Lookup(Lookup {
+                input: written(target).to_owned(),
+                subject: Some(form.as_str().to_owned()),
+                kind: Some(form.kind().to_owned()),
+                status: "found",
+                counts: Some(counts),
+                response: Some(response),
+                ..Lookup::default()
+            }));
+        } else if form == subject {
+            say!("{form}: {}", describe(&counts));
+        } else {
+            say!(
+                "{form} (the same address, its domain's other form): {}",
+                describe(&counts)
+            );
+        }
     }
     Ok(exit::DONE)
 }
