@@ -450,7 +450,7 @@ async fn slow_disk(n: usize, preview: bool, inline: bool) -> String {
         command.arg("--no-preview");
     }
     if inline {
-        command.env("GONG_PRIVACY_INLINE_JOURNAL", "1");
+        command.env("GONG_PRIVACY_INLINE_JOURNAL", "true");
     }
     let status = tokio::task::spawn_blocking(move || command.status())
         .await
@@ -460,7 +460,7 @@ async fn slow_disk(n: usize, preview: bool, inline: bool) -> String {
     let calls = stats.admitted.len();
     let _ = std::fs::remove_dir_all(&dir);
     format!(
-        "| slow disk (fsync + 50 ms) | gong-privacy CLI, journal {} | N={n} ({}: {calls} calls) | admitted rate / 3 = {:.3} | 429s: {}; exit code {} |",
+        "| slow disk (fsync + 50 ms) | gong-privacy CLI, journal {} | N={n} ({}: {calls} calls) | admitted rate / 3 = {:.4} | 429s: {}; exit code {} |",
         if inline {
             "on the sending task (before)"
         } else {
@@ -692,7 +692,7 @@ async fn main() {
     if wanted("slow-disk") {
         // Side by side in one run: the writer thread, then inline, each mode with and without
         // the lookups.
-        for (n, preview) in [(45, false), (30, true)] {
+        for (n, preview) in [(90, false), (45, true)] {
             for inline in [false, true] {
                 rows.push(slow_disk(n, preview, inline).await);
             }
