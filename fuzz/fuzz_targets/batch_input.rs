@@ -4,7 +4,7 @@
 //! is sent that the file does not hold. Line numbers only grow and stay within the file.
 #![no_main]
 
-use gong_api_ext::batch::input::{InputOptions, parse};
+use gong_privacy::batch::input::{InputOptions, parse};
 use gong_api_ext::{EmailAddress, PhoneNumber, Subject};
 use libfuzzer_sys::fuzz_target;
 

@@ -7,8 +7,9 @@
 //! against a fresh server, in the same run.
 //!
 //! ```sh
-//! cargo bench -p gong-api-ext --bench bulk --features cli,redis
-//! cargo bench -p gong-api-ext --bench bulk --features cli,redis -- storm   # one scenario
+//! cargo build --release -p gong-privacy   # for the scenarios that run the CLI
+//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis
+//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis -- storm   # one scenario
 //! ```
 //!
 //! 1. utilisation: one process, N erasures, at L = 0 and L = 150 ms of server latency.
@@ -19,15 +20,15 @@
 //!    per second. Reported: total time / that optimum, 429s per request sent, failures.
 //! 3. file store: two processes on one machine sharing `QuotaStore::local`-style file store,
 //!    N/2 erasures each. Reported: aggregate admitted rate / 3, time / optimum, 429s, failures.
-//!    With `--features cli`, also two `gong-privacy erase --from` processes (the CLI, with its
-//!    default local file store and its lookup before each erasure: 2 calls a subject), N/2
+//!    With the CLI built (`cargo build --release -p gong-privacy`), also two `gong-privacy
+//!    erase --from` processes (the CLI, with its default local file store and its lookup before each erasure: 2 calls a subject), N/2
 //!    each, against the same kind of server; its optimum counts the calls.
 //! 4. Redis: three processes sharing one `redis-server` (started here on loopback), N/3 each.
 //! 5. overhead: sequential calls through `GongClient` (limiter off) against the same request
 //!    made with bare `reqwest`, interleaved in alternating rounds. Reported: median per-call
 //!    time of each and their ratio.
 //!
-//! 6. slow disk (`--features cli`): one `gong-privacy erase --from` whose journal fsyncs take
+//! 6. slow disk (the CLI built as above): one `gong-privacy erase --from` whose journal fsyncs take
 //!    50 ms longer (the CLI's hidden `GONG_PRIVACY_SLOW_FSYNC` seam), its journal written by
 //!    the writer thread (group commit) beside the same run writing on the sending task
 //!    (`GONG_PRIVACY_INLINE_JOURNAL=1`), with and without the lookup before each erasure.
@@ -401,6 +402,18 @@ async fn processes(label: &str, store: &str, processes: usize, n_each: usize) ->
     rows
 }
 
+/// The `gong-privacy` binary (its own crate since the split): `GONG_PRIVACY_BIN`, or the one
+/// `cargo build --release -p gong-privacy` put beside this benchmark's target directory.
+fn gong_privacy_binary() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("GONG_PRIVACY_BIN") {
+        return Some(path.into());
+    }
+    // target/release/deps/bulk-HASH -> target/release/gong-privacy
+    let exe = std::env::current_exe().ok()?;
+    let binary = exe.parent()?.parent()?.join("gong-privacy");
+    binary.is_file().then_some(binary)
+}
+
 /// `gong-privacy erase --from FILE --yes` against the server at `url`, quiet.
 fn cli_erase(binary: &str, url: &str, file: &std::path::Path) -> Command {
     let mut command = Command::new(binary);
@@ -426,8 +439,9 @@ fn cli_erase(binary: &str, url: &str, file: &std::path::Path) -> Command {
 /// a fresh server. `preview: false` sends one call a subject, so three records a second: the
 /// most fsyncs the rate allows.
 async fn slow_disk(n: usize, preview: bool, inline: bool) -> String {
-    let binary = option_env!("CARGO_BIN_EXE_gong-privacy")
-        .expect("the slow-disk scenario needs --features cli");
+    let binary = gong_privacy_binary()
+        .expect("the slow-disk scenario needs `cargo build --release -p gong-privacy` first");
+    let binary = binary.to_str().unwrap();
     let dir = std::env::temp_dir().join(format!(
         "gong-bench-disk-{}-{preview}-{inline}",
         std::process::id()
@@ -477,12 +491,13 @@ async fn slow_disk(n: usize, preview: bool, inline: bool) -> String {
     )
 }
 
-/// Two `gong-privacy erase --from FILE` processes (built with `--features cli`) sharing a
+/// Two `gong-privacy erase --from FILE` processes (built with `cargo build --release -p gong-privacy`) sharing a
 /// local file store: the command a person runs twice at once on one machine.
 async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
-    let Some(binary) = option_env!("CARGO_BIN_EXE_gong-privacy") else {
-        return vec!["| file store, one machine | gong-privacy CLI | - | not run: needs --features cli | - |".into()];
+    let Some(binary) = gong_privacy_binary() else {
+        return vec!["| file store, one machine | gong-privacy CLI | - | not run: needs `cargo build --release -p gong-privacy` | - |".into()];
     };
+    let binary = binary.to_str().unwrap();
     let dir = std::env::temp_dir().join(format!("gong-bench-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -701,7 +716,7 @@ async fn main() {
     if wanted("overhead") {
         rows.extend(overhead(21, 300).await);
     }
-    println!("command: cargo bench -p gong-api-ext --bench bulk --features cli,redis");
+    println!("command: cargo bench -p gong-api-ext --bench bulk --features file-store,redis");
     println!("| scenario | sender | size | result | 429s, failures |");
     println!("| --- | --- | --- | --- | --- |");
     for row in rows {

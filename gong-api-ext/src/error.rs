@@ -1,3 +1,4 @@
+// Over 500 lines: every variant of the one public error type, with its documentation, in one place.
 //! The one error type users match on.
 //!
 //! Every variant that came from Gong keeps Gong's `requestId` ([`Error::request_id`]), which is
@@ -9,7 +10,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::auth::AuthError;
+mod auth;
+pub use auth::AuthError;
 
 /// What kind of input failed validation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

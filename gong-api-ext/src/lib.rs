@@ -37,9 +37,10 @@
 //! validate numbers elsewhere (see [`PhoneNumber::parse`] for what it does not catch). Off by
 //! default: `testing` (a request recorder for your own snapshot tests, see `testing`), `oauth`
 //! (Gong's OAuth flow, token provider and token stores, see `oauth`), `file-store` and `redis`
-//! (quota stores shared between processes, see [`quota`]), `batch` (strict batch-file reading,
-//! run identity and the audit journal, see `batch`) and `cli` (the `gong-privacy` command-line
-//! tool, with `batch` and `numbering-plan`).
+//! (quota stores shared between processes, see [`quota`]) and `lifecycle` (look up, guard, erase,
+//! verify as storable serde types, see `lifecycle`). The `gong-privacy` command-line tool, batch
+//! files, the audit journal and the evidence report live in the `gong-privacy` crate, built on
+//! this one's public API.
 //!
 //! ```no_run
 //! use gong_api_ext::{GongClient, PhoneNumber};
@@ -64,89 +65,62 @@
 //! println!("CRM integration deletion: {}", status.state);
 //! # Ok(()) }
 //! ```
+//!
+//! # Layers
+//!
+//! The crate is built in layers, each using only those below it (a test,
+//! `tests/import_graph`, fails on a `use` that points up):
+//!
+//! 1. **ground**: [`Error`] and its parts (`error`), and the validated inputs (`identity`:
+//!    [`PhoneNumber`], [`EmailAddress`], [`Subject`]);
+//! 2. **wire**: reading Gong's answers (`wire`: success bodies, receipts, PII-free excerpts, the
+//!    base URL and transport defaults);
+//! 3. **policy**: what to do about an answer and when to send (`policy`: [`retry`], the
+//!    [`RateLimiter`]'s pacing, the daily [`quota`] and its stores);
+//! 4. **auth**: keys, tokens and their providers ([`Credentials`], [`TokenProvider`], and OAuth
+//!    with the `oauth` feature);
+//! 5. **client**: configuration, the [`GongClient`], its request executor, CRM teardown and bulk
+//!    erasure (`client`);
+//! 6. **lifecycle** on top: look up, guard, erase, verify as storable types (feature
+//!    `lifecycle`), and the `testing` kit beside it.
 
 #![warn(missing_docs)]
 
-/// Implements a validated-input conversion trait (`IntoEmailAddress`, `IntoPhoneNumber`) for the
-/// parsed type itself and for the string types, which are validated with `$ty::parse`.
-macro_rules! validated_input {
-    ($trait:ident, $method:ident, $ty:ident) => {
-        impl $trait for $ty {
-            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
-                Ok(self)
-            }
-        }
-        impl $trait for &$ty {
-            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
-                Ok(self.clone())
-            }
-        }
-        impl $trait for &str {
-            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
-                $ty::parse(self)
-            }
-        }
-        impl $trait for String {
-            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
-                $ty::parse(&self)
-            }
-        }
-        impl $trait for &String {
-            fn $method(self) -> Result<$ty, crate::error::InvalidInput> {
-                $ty::parse(self)
-            }
-        }
-    };
-}
-pub(crate) use validated_input;
-
-mod answer;
 mod auth;
-#[cfg(feature = "batch")]
-pub mod batch;
-mod bulk;
 mod client;
-mod config;
-mod crm;
-mod email;
 mod error;
-mod excerpt;
-mod executor;
+mod identity;
 #[cfg(feature = "lifecycle")]
 pub mod lifecycle;
-#[cfg(feature = "oauth")]
-pub mod oauth;
-mod phone;
-pub mod quota;
-mod rate_limit;
-mod receipt;
-#[cfg(feature = "report")]
-pub mod report;
-pub mod retry;
-mod subject;
+mod policy;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod wire;
 
-pub use auth::{AuthError, Authorization, Credentials, TokenProvider};
-pub use bulk::{
+#[cfg(feature = "oauth")]
+pub use auth::oauth;
+pub use auth::{Authorization, Credentials, TokenProvider};
+pub use client::GongClient;
+pub use client::bulk::{
     BulkOptions, BulkOutcome, BulkStatus, ErasureOutcome, LookupOutcome, LookupSummary, Progress,
     ProgressCallback, ReferenceCounts,
 };
-pub use client::GongClient;
-pub use config::{
-    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    GongClientBuilder, USER_AGENT, env,
-};
-pub use crm::{CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions};
-pub use email::{EmailAddress, IntoEmailAddress};
-pub use error::{AnswerFault, ApiError, Error, InputKind, InvalidInput};
+pub use client::config::{GongClientBuilder, env};
+pub use client::crm::{CrmDeletion, CrmRequestState, CrmRequestStatus, WaitOptions};
+pub use error::{AnswerFault, ApiError, AuthError, Error, InputKind, InvalidInput};
 pub use gong_api::types;
-pub use phone::{IntoPhoneNumber, PhoneNumber};
-pub use quota::QuotaStore;
-pub use rate_limit::{RateLimitConfig, RateLimiter};
-pub use receipt::ErasureReceipt;
-pub use retry::RetryConfig;
-pub use subject::Subject;
+pub use identity::email::{EmailAddress, IntoEmailAddress};
+pub use identity::phone::{IntoPhoneNumber, PhoneNumber};
+pub use identity::subject::Subject;
+pub use policy::quota::QuotaStore;
+pub use policy::rate_limit::{RateLimitConfig, RateLimiter};
+pub use policy::retry::RetryConfig;
+pub use policy::{quota, retry};
+pub use wire::endpoint::{
+    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    USER_AGENT,
+};
+pub use wire::receipt::ErasureReceipt;
 
 /// The boxed future [`TokenProvider`] methods return.
 pub use gong_api::BoxFuture;

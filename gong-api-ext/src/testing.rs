@@ -36,7 +36,7 @@ use serde::Serialize;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::GongClient;
-use crate::config::GongClientBuilder;
+use crate::client::config::GongClientBuilder;
 
 /// A canned response.
 #[derive(Clone, Debug)]
@@ -294,16 +294,4 @@ fn redact_authorization(value: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn authorization_keeps_only_its_scheme() {
-        assert_eq!(
-            redact_authorization("Basic dXNlcjpwYXNz"),
-            "Basic [REDACTED]"
-        );
-        assert_eq!(redact_authorization("Bearer abc.def"), "Bearer [REDACTED]");
-        assert_eq!(redact_authorization("opaque-token"), "[REDACTED]");
-    }
-}
+mod tests;

@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{EraseRequest, Snapshot};
-use crate::subject::Subject;
+use crate::identity::subject::Subject;
 
 /// One more form of the subject's address: its lookup and its erasure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

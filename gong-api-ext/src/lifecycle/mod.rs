@@ -71,7 +71,7 @@ pub use verify::{OVERDUE_AFTER, Verification, VerifyResult};
 
 use crate::client::GongClient;
 use crate::error::Error;
-use crate::subject::Subject;
+use crate::identity::subject::Subject;
 
 /// One subject's erasure, step by step. Store it (it is serde-serialisable) and resume it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -189,8 +189,9 @@ impl Erasure {
 
     /// The calls [`run`](Self::run) makes for a subject of one form when none is retried: 2
     /// with the preview (the lookup and the erase), 1 without. What a batch reserves of the
-    /// daily budget before it starts a subject (see [`BudgetGate`](crate::quota::BudgetGate));
-    /// [`calls_of`](Self::calls_of) counts every form.
+    /// daily budget before it starts a subject (see
+    /// [`BudgetGate`](crate::policy::quota::BudgetGate)); [`calls_of`](Self::calls_of) counts
+    /// every form.
     pub const fn calls(preview: bool) -> u32 {
         if preview { 2 } else { 1 }
     }

@@ -6,7 +6,7 @@ use gong_api::types;
 use serde::{Deserialize, Serialize};
 
 use super::Timestamp;
-use crate::bulk::ReferenceCounts;
+use crate::client::bulk::ReferenceCounts;
 
 /// What Gong held about a subject at one moment: one lookup's answer, counted.
 ///

@@ -6,7 +6,7 @@ use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::*;
-use crate::bulk::ReferenceCounts;
+use crate::client::bulk::ReferenceCounts;
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()

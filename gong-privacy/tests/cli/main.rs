@@ -1,0 +1,16 @@
+//! `gong-privacy` end to end: the real binary against local mocks of Gong that record what was
+//! sent. One test binary, several files.
+
+mod auth;
+mod basics;
+mod corpus;
+mod invariant;
+#[path = "../../../gong-api-ext/tests/support/oauth_mock.rs"]
+mod oauth_mock;
+mod pre_move_journal;
+mod proof;
+mod quota;
+mod resume;
+mod single;
+mod stops;
+mod util;
