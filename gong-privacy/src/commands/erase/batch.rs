@@ -16,11 +16,10 @@ use futures_util::stream::FuturesOrdered;
 use futures_util::{StreamExt as _, future, stream};
 use gong_api_ext::lifecycle::{Erasure, Guard};
 use gong_api_ext::quota::{Admit, BudgetGate, Shortfall};
-use gong_api_ext::{Error, GongClient, RateLimiter, Subject};
+use gong_api_ext::{Error, RateLimiter, Subject};
 use gong_privacy::batch::input::BatchInput;
 use gong_privacy::batch::journal::{
-    FormRecord, Journal, JournalError, JournalWriter, Record, RunRecord, Status, SubjectRecord,
-    WriteError,
+    FormRecord, Journal, JournalWriter, Record, RunRecord, Status, SubjectRecord, WriteError,
 };
 use gong_privacy::batch::run::{Plan, RunChoice, row_record};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -34,6 +33,7 @@ use crate::cli::{
 use crate::commands::erase::plan::{
     describe_rows, describe_run, describe_sending, guard, list_invalid, read_input, source_name,
 };
+pub use crate::commands::erase::record::{gong_host, journal_failure, run_record};
 
 /// How long requests in flight may finish after Ctrl-C before they are abandoned (and recorded
 /// as failed, to be sent again).
@@ -252,33 +252,6 @@ fn allowed_subjects(
         allowed.push(subject);
     }
     Ok(Arc::new(allowed))
-}
-
-/// `record` with where and by whom the run is done: the Gong host (scheme, host and port
-/// only) and the operator.
-pub fn run_record(cli: &Cli, client: &GongClient, record: RunRecord) -> RunRecord {
-    RunRecord {
-        host: gong_host(client),
-        operator: cli.operator.clone(),
-        ..record
-    }
-}
-
-/// The Gong host `client` asks: scheme, host and port, without a path or user info.
-pub fn gong_host(client: &GongClient) -> Option<String> {
-    let url = url::Url::parse(client.base_url()).ok()?;
-    let mut host = format!("{}://{}", url.scheme(), url.host_str()?);
-    if let Some(port) = url.port() {
-        host.push_str(&format!(":{port}"));
-    }
-    Some(host)
-}
-
-pub fn journal_failure(error: JournalError) -> Failure {
-    match error {
-        JournalError::Io { .. } => Failure::failed(error.to_string()),
-        _ => Failure::usage(error.to_string()),
-    }
 }
 
 struct Batch<'a> {

@@ -4,5 +4,6 @@
 pub mod batch;
 pub mod dry_run;
 pub mod plan;
+pub mod record;
 pub mod single;
 pub mod single_journal;

@@ -12,7 +12,7 @@ use gong_privacy::batch::single::{SINGLE_RUN_ID, next_line, run_record};
 use crate::cli::TOOL;
 use crate::cli::args::Cli;
 use crate::cli::exit::Failure;
-use crate::commands::erase::batch::{self, gong_host, journal_failure};
+use crate::commands::erase::record::{gong_host, journal_failure, run_record as stamped};
 
 /// How long an erase waits for another one-off erase holding the company's journal.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
@@ -96,7 +96,7 @@ impl SingleJournal {
     ) -> Result<SubjectRecord, Failure> {
         record.run_id = Some(SINGLE_RUN_ID.into());
         record.line = Some(self.line);
-        let header = batch::run_record(
+        let header = stamped(
             cli,
             client,
             run_record(self.journal.contents(), &record.input, TOOL),
