@@ -414,6 +414,20 @@ fn gong_privacy_binary() -> Option<std::path::PathBuf> {
     binary.is_file().then_some(binary)
 }
 
+/// A fresh scratch directory and a fresh server at Gong's limit, for a run of the CLI.
+async fn cli_scratch(name: &str) -> (std::path::PathBuf, Server) {
+    let dir = std::env::temp_dir().join(format!("gong-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let server = start_server(Limits {
+        rate: Some(RATE),
+        drain: 0.0,
+        latency: Duration::ZERO,
+    })
+    .await;
+    (dir, server)
+}
+
 /// `gong-privacy erase --from FILE --yes` against the server at `url`, quiet.
 fn cli_erase(binary: &str, url: &str, file: &std::path::Path) -> Command {
     let mut command = Command::new(binary);
@@ -442,18 +456,7 @@ async fn slow_disk(n: usize, preview: bool, inline: bool) -> String {
     let binary = gong_privacy_binary()
         .expect("the slow-disk scenario needs `cargo build --release -p gong-privacy` first");
     let binary = binary.to_str().unwrap();
-    let dir = std::env::temp_dir().join(format!(
-        "gong-bench-disk-{}-{preview}-{inline}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let server = start_server(Limits {
-        rate: Some(RATE),
-        drain: 0.0,
-        latency: Duration::ZERO,
-    })
-    .await;
+    let (dir, server) = cli_scratch(&format!("disk-{preview}-{inline}")).await;
     let file = dir.join("q.txt");
     std::fs::write(&file, subjects("disk", n).join("\n")).unwrap();
     let mut command = cli_erase(binary, &server.url(), &file);
@@ -498,15 +501,7 @@ async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
         return vec!["| file store, one machine | gong-privacy CLI | - | not run: needs `cargo build --release -p gong-privacy` | - |".into()];
     };
     let binary = binary.to_str().unwrap();
-    let dir = std::env::temp_dir().join(format!("gong-bench-cli-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let server = start_server(Limits {
-        rate: Some(RATE),
-        drain: 0.0,
-        latency: Duration::ZERO,
-    })
-    .await;
+    let (dir, server) = cli_scratch("cli").await;
     let start = Instant::now();
     let children: Vec<_> = (0..processes)
         .map(|i| {

@@ -127,6 +127,9 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
         (Some(path), false) => Some(SingleJournal::open(path)?),
         (None, false) => Some(SingleJournal::open(&default_path(&client)?)?),
     };
+    let fail = |journal: &mut Option<SingleJournal>, erasure: &Erasure, error, why| {
+        failed(cli, &client, journal, target, erasure, error, why)
+    };
     let mut erasure = Erasure::new(subject.clone());
     if args.no_preview {
         eprintln!("Not looked up first (--no-preview): the blast-radius guard cannot check it.");
@@ -136,15 +139,7 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
                 "the lookup before the erasure failed: {}",
                 exit::describe(&error)
             );
-            return Err(failed(
-                cli,
-                &client,
-                &mut journal,
-                target,
-                &erasure,
-                error,
-                why,
-            ));
+            return Err(fail(&mut journal, &erasure, error, why));
         }
         let before = erasure.before.as_ref().expect("looked up above");
         eprintln!("Gong holds for {subject}: {}", describe_snapshot(before));
@@ -190,15 +185,7 @@ pub async fn erase(cli: &Cli, target: &Target, args: &EraseArgs) -> Outcome {
     }
     if let Err(error) = erasure.erase(&client).await {
         let why = exit::describe(&error);
-        return Err(failed(
-            cli,
-            &client,
-            &mut journal,
-            target,
-            &erasure,
-            error,
-            why,
-        ));
+        return Err(fail(&mut journal, &erasure, error, why));
     }
     let request_id = erasure
         .request
