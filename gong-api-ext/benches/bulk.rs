@@ -8,8 +8,9 @@
 //! against a fresh server, in the same run.
 //!
 //! ```sh
-//! cargo bench -p gong-api-ext --bench bulk --features cli,redis
-//! cargo bench -p gong-api-ext --bench bulk --features cli,redis -- storm   # one scenario
+//! cargo build --release -p gong-privacy   # for the scenarios that run the CLI
+//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis
+//! cargo bench -p gong-api-ext --bench bulk --features file-store,redis -- storm   # one scenario
 //! ```
 //!
 //! 1. utilisation: one process, N erasures, at L = 0 and L = 150 ms of server latency.
@@ -20,13 +21,19 @@
 //!    per second. Reported: total time / that optimum, 429s per request sent, failures.
 //! 3. file store: two processes on one machine sharing `QuotaStore::local`-style file store,
 //!    N/2 erasures each. Reported: aggregate admitted rate / 3, time / optimum, 429s, failures.
-//!    With `--features cli`, also two `gong-privacy erase --from` processes (the CLI, with its
-//!    default local file store and its lookup before each erasure: 2 calls a subject), N/2
+//!    With the CLI built (`cargo build --release -p gong-privacy`), also two `gong-privacy
+//!    erase --from` processes (the CLI, with its default local file store and its lookup before each erasure: 2 calls a subject), N/2
 //!    each, against the same kind of server; its optimum counts the calls.
 //! 4. Redis: three processes sharing one `redis-server` (started here on loopback), N/3 each.
 //! 5. overhead: sequential calls through `GongClient` (limiter off) against the same request
 //!    made with bare `reqwest`, interleaved in alternating rounds. Reported: median per-call
 //!    time of each and their ratio.
+//!
+//! 6. slow disk (the CLI built as above): one `gong-privacy erase --from` whose journal fsyncs take
+//!    50 ms longer (the CLI's hidden `GONG_PRIVACY_SLOW_FSYNC` seam), its journal written by
+//!    the writer thread (group commit) beside the same run writing on the sending task
+//!    (`GONG_PRIVACY_INLINE_JOURNAL=1`), with and without the lookup before each erasure.
+//!    Reported: the rate the server admitted requests at / 3.
 //!
 //! The worker processes of 3 and 4 are this binary, run again with `--worker`.
 
@@ -396,13 +403,21 @@ async fn processes(label: &str, store: &str, processes: usize, n_each: usize) ->
     rows
 }
 
-/// Two `gong-privacy erase --from FILE` processes (built with `--features cli`) sharing a
-/// local file store: the command a person runs twice at once on one machine.
-async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
-    let Some(binary) = option_env!("CARGO_BIN_EXE_gong-privacy") else {
-        return vec!["| file store, one machine | gong-privacy CLI | - | not run: needs --features cli | - |".into()];
-    };
-    let dir = std::env::temp_dir().join(format!("gong-bench-cli-{}", std::process::id()));
+/// The `gong-privacy` binary (its own crate since the split): `GONG_PRIVACY_BIN`, or the one
+/// `cargo build --release -p gong-privacy` put beside this benchmark's target directory.
+fn gong_privacy_binary() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("GONG_PRIVACY_BIN") {
+        return Some(path.into());
+    }
+    // target/release/deps/bulk-HASH -> target/release/gong-privacy
+    let exe = std::env::current_exe().ok()?;
+    let binary = exe.parent()?.parent()?.join("gong-privacy");
+    binary.is_file().then_some(binary)
+}
+
+/// A fresh scratch directory and a fresh server at Gong's limit, for a run of the CLI.
+async fn cli_scratch(name: &str) -> (std::path::PathBuf, Server) {
+    let dir = std::env::temp_dir().join(format!("gong-bench-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let server = start_server(Limits {
@@ -411,23 +426,91 @@ async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
         latency: Duration::ZERO,
     })
     .await;
+    (dir, server)
+}
+
+/// `gong-privacy erase --from FILE --yes` against the server at `url`, quiet.
+fn cli_erase(binary: &str, url: &str, file: &std::path::Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args(["erase", "--from"])
+        .arg(file)
+        .arg("--yes")
+        .env("GONG_ACCESS_KEY", "bench-key")
+        .env("GONG_ACCESS_KEY_SECRET", "bench-secret")
+        .env("GONG_BASE_URL", url)
+        .env_remove("GONG_BEARER_TOKEN")
+        .env_remove("GONG_PRIVACY_SLOW_FSYNC")
+        .env_remove("GONG_PRIVACY_INLINE_JOURNAL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
+/// One `gong-privacy erase --from FILE` of `n` subjects on a slow disk (each journal fsync
+/// made 50 ms longer through the CLI's hidden seam), with its journal written by the writer
+/// thread (`inline: false`) or on the sending task as before it (`inline: true`), each against
+/// a fresh server. `preview: false` sends one call a subject, so three records a second: the
+/// most fsyncs the rate allows.
+async fn slow_disk(n: usize, preview: bool, inline: bool) -> String {
+    let binary = gong_privacy_binary()
+        .expect("the slow-disk scenario needs `cargo build --release -p gong-privacy` first");
+    let binary = binary.to_str().unwrap();
+    let (dir, server) = cli_scratch(&format!("disk-{preview}-{inline}")).await;
+    let file = dir.join("q.txt");
+    std::fs::write(&file, subjects("disk", n).join("\n")).unwrap();
+    let mut command = cli_erase(binary, &server.url(), &file);
+    command
+        .args(["--quota-store", "memory"])
+        .env("GONG_PRIVACY_SLOW_FSYNC", "50ms");
+    if !preview {
+        command.arg("--no-preview");
+    }
+    if inline {
+        command.env("GONG_PRIVACY_INLINE_JOURNAL", "true");
+    }
+    let status = tokio::task::spawn_blocking(move || command.status())
+        .await
+        .unwrap()
+        .unwrap();
+    let stats = server.take_stats();
+    let calls = stats.admitted.len();
+    let _ = std::fs::remove_dir_all(&dir);
+    format!(
+        "| slow disk (fsync + 50 ms) | gong-privacy CLI, journal {} | N={n} ({}: {calls} calls) | admitted rate / 3 = {:.4} | 429s: {}; exit code {} |",
+        if inline {
+            "on the sending task (before)"
+        } else {
+            "by the writer thread (group commit)"
+        },
+        if preview {
+            "a lookup and an erasure each"
+        } else {
+            "--no-preview, one erasure each"
+        },
+        admitted_rate(&stats.admitted) / RATE,
+        stats.rejected,
+        status.code().unwrap_or(-1),
+    )
+}
+
+/// Two `gong-privacy erase --from FILE` processes (built with `cargo build --release -p gong-privacy`) sharing a
+/// local file store: the command a person runs twice at once on one machine.
+async fn cli_processes(processes: usize, n_each: usize) -> Vec<String> {
+    let Some(binary) = gong_privacy_binary() else {
+        return vec!["| file store, one machine | gong-privacy CLI | - | not run: needs `cargo build --release -p gong-privacy` | - |".into()];
+    };
+    let binary = binary.to_str().unwrap();
+    let (dir, server) = cli_scratch("cli").await;
     let start = Instant::now();
     let children: Vec<_> = (0..processes)
         .map(|i| {
             let file = dir.join(format!("p{i}.txt"));
             std::fs::write(&file, subjects(&format!("cli{i}"), n_each).join("\n")).unwrap();
-            Command::new(binary)
-                .args(["erase", "--from"])
-                .arg(&file)
-                .args(["--yes", "--quota-store"])
+            cli_erase(binary, &server.url(), &file)
+                .args(["--quota-store"])
                 .arg(format!("local:{}", dir.join("quota").display()))
-                .env("GONG_ACCESS_KEY", "bench-key")
-                .env("GONG_ACCESS_KEY_SECRET", "bench-secret")
-                .env("GONG_BASE_URL", server.url())
-                .env_remove("GONG_BEARER_TOKEN")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
                 .spawn()
                 .unwrap()
         })
@@ -617,10 +700,19 @@ async fn main() {
         let redis = redis_server::RedisServer::start(None);
         rows.extend(processes("Redis", &redis.url(), 3, 20).await);
     }
+    if wanted("slow-disk") {
+        // Side by side in one run: the writer thread, then inline, each mode with and without
+        // the lookups.
+        for (n, preview) in [(90, false), (45, true)] {
+            for inline in [false, true] {
+                rows.push(slow_disk(n, preview, inline).await);
+            }
+        }
+    }
     if wanted("overhead") {
         rows.extend(overhead(21, 300).await);
     }
-    println!("command: cargo bench -p gong-api-ext --bench bulk --features cli,redis");
+    println!("command: cargo bench -p gong-api-ext --bench bulk --features file-store,redis");
     println!("| scenario | sender | size | result | 429s, failures |");
     println!("| --- | --- | --- | --- | --- |");
     for row in rows {

@@ -18,6 +18,11 @@
 //!    and the time since the erase was sent) or [`PresentAgain`](VerifyResult::PresentAgain)
 //!    (clean once, data back since, as after a CRM re-sync).
 //!
+//! An address Gong may hold in two forms (an internationalised domain, in Unicode and in
+//! Punycode; see [`other_forms`]) is one subject with one request per form: every step above
+//! is taken for each form ([`Erasure::forms`]), the guard checks their counts added up, and a
+//! verification is clean only when every form is.
+//!
 //! Every type here is serde-serialisable (camelCase, timestamps in RFC 3339 UTC), so a service
 //! can store an erasure between steps and resume it in another process, hours later.
 //!
@@ -45,6 +50,7 @@
 //! # Ok(()) }
 //! ```
 
+mod forms;
 mod guard;
 mod operations;
 mod snapshot;
@@ -56,6 +62,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+pub use forms::{FormErasure, other_forms};
 pub use guard::{
     DEFAULT_MAX_LINKED_ADDRESSES, DEFAULT_MAX_OBJECTS, Guard, GuardOutcome, HoldReason,
 };
@@ -86,6 +93,11 @@ pub struct Erasure {
     /// Every verification so far, oldest first ([`verify`](Self::verify)).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub verifications: Vec<Verification>,
+    /// The subject's other address forms Gong may hold separately ([`other_forms`]), each
+    /// looked up and erased with it. Empty for most subjects, and in erasures stored before
+    /// forms existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<FormErasure>,
 }
 
 /// An erase request Gong accepted: its receipt.
@@ -99,9 +111,14 @@ pub struct EraseRequest {
 }
 
 impl Erasure {
-    /// An erasure of `subject` with no step taken yet.
+    /// An erasure of `subject` and of its other address forms ([`other_forms`]), with no
+    /// step taken yet.
     pub fn new(subject: Subject) -> Self {
         Self {
+            forms: other_forms(&subject)
+                .into_iter()
+                .map(FormErasure::new)
+                .collect(),
             subject,
             before: None,
             guard: None,
@@ -110,27 +127,43 @@ impl Erasure {
         }
     }
 
-    /// Looks the subject up and keeps the answer as [`before`](Self::before). One call.
+    /// Looks the subject up and keeps the answer as [`before`](Self::before), then each other
+    /// form (its [`FormErasure::before`]). One call per form. Returns the subject's own answer;
+    /// [`before_all`](Self::before_all) adds the forms' up.
     pub async fn preview(&mut self, client: &GongClient) -> Result<&Snapshot, Error> {
         let snapshot = client.snapshot(&self.subject).await?;
-        Ok(self.before.insert(snapshot))
+        self.before = Some(snapshot);
+        for form in &mut self.forms {
+            form.before = Some(client.snapshot(&form.subject).await?);
+        }
+        Ok(self.before.as_ref().expect("set above"))
     }
 
-    /// Applies `guard` to [`before`](Self::before) and keeps its decision as
-    /// [`guard`](Self::guard). Without a preview the decision is
+    /// What Gong held before the erase for every form of the subject, the counts added up;
+    /// `None` until every form was looked up.
+    pub fn before_all(&self) -> Option<Snapshot> {
+        let forms: Option<Vec<&Snapshot>> = self.forms.iter().map(|f| f.before.as_ref()).collect();
+        forms::combined(std::iter::once(self.before.as_ref()?).chain(forms?))
+    }
+
+    /// Applies `guard` to what every form held before ([`before_all`](Self::before_all)) and
+    /// keeps its decision as [`guard`](Self::guard). Without a preview the decision is
     /// [`GuardOutcome::NoPreview`]: nothing was known to check.
     pub fn check(&mut self, guard: &Guard) -> &GuardOutcome {
-        let outcome = match &self.before {
-            Some(before) => guard.check(before),
+        let outcome = match self.before_all() {
+            Some(before) => guard.check(&before),
             None => GuardOutcome::NoPreview,
         };
         self.guard.insert(outcome)
     }
 
-    /// Sends the erase request, unless the guard held the subject back: then nothing is sent
-    /// and `Ok(None)` is returned. One call. Call [`check`](Self::check) first; an erasure
-    /// that was never checked is sent as [`GuardOutcome::NoPreview`] when it has no preview,
-    /// and checked with the default [`Guard`] when it has one.
+    /// Sends the erase request of the subject, then of each other form, unless the guard held
+    /// the subject back: then nothing is sent and `Ok(None)` is returned. One call per form
+    /// not erased yet (a form with a receipt is not sent again, so an erasure stored after a
+    /// failure resumes with the forms left). Returns the subject's own receipt; each form's is
+    /// its [`FormErasure::request`]. Call [`check`](Self::check) first; an erasure that was
+    /// never checked is sent as [`GuardOutcome::NoPreview`] when it has no preview, and checked
+    /// with the default [`Guard`] when it has one.
     pub async fn erase(&mut self, client: &GongClient) -> Result<Option<&EraseRequest>, Error> {
         if self.guard.is_none() {
             self.check(&Guard::default());
@@ -138,18 +171,37 @@ impl Erasure {
         if self.guard.as_ref().is_some_and(GuardOutcome::is_held_back) {
             return Ok(None);
         }
-        let receipt = client.erase(self.subject.clone()).await?;
-        Ok(Some(self.request.insert(EraseRequest {
-            at: Timestamp::now(),
-            request_id: receipt.request_id,
-        })))
+        if self.request.is_none() {
+            let receipt = client.erase(self.subject.clone()).await?;
+            self.request = Some(EraseRequest {
+                at: Timestamp::now(),
+                request_id: receipt.request_id,
+            });
+        }
+        for form in self.forms.iter_mut().filter(|f| f.request.is_none()) {
+            let receipt = client.erase(form.subject.clone()).await?;
+            form.request = Some(EraseRequest {
+                at: Timestamp::now(),
+                request_id: receipt.request_id,
+            });
+        }
+        Ok(self.request.as_ref())
     }
 
-    /// The calls [`run`](Self::run) makes when none is retried: 2 with the preview (the lookup
-    /// and the erase), 1 without. What a batch reserves of the daily budget before it starts a
-    /// subject (see [`BudgetGate`](crate::policy::quota::BudgetGate)).
+    /// The calls [`run`](Self::run) makes for a subject of one form when none is retried: 2
+    /// with the preview (the lookup and the erase), 1 without. What a batch reserves of the
+    /// daily budget before it starts a subject (see
+    /// [`BudgetGate`](crate::policy::quota::BudgetGate)); [`calls_of`](Self::calls_of) counts
+    /// every form.
     pub const fn calls(preview: bool) -> u32 {
         if preview { 2 } else { 1 }
+    }
+
+    /// The calls [`run`](Self::run) makes for `subject` and its other forms when none is
+    /// retried: [`calls`](Self::calls) per form.
+    pub fn calls_of(subject: &Subject, preview: bool) -> u32 {
+        let forms = u32::try_from(other_forms(subject).len()).unwrap_or(u32::MAX - 1);
+        Self::calls(preview).saturating_mul(forms + 1)
     }
 
     /// The steps up to the erase in one call: [`preview`](Self::preview) (when `preview`),
@@ -169,11 +221,16 @@ impl Erasure {
         self.erase(client).await
     }
 
-    /// Looks the subject up again and records what the lookup says about the erasure (see
-    /// [`Verification::classify`]). One call. A failed lookup records nothing: the error is
+    /// Looks the subject and each other form up again and records what the lookups say about
+    /// the erasure, their counts added up (see [`Verification::classify`]): clean only when
+    /// every form is. One call per form. A failed lookup records nothing: the error is
     /// returned, and [`Verification::failed`] makes a record of it if you want one.
     pub async fn verify(&mut self, client: &GongClient) -> Result<&Verification, Error> {
-        let found = client.snapshot(&self.subject).await?;
+        let mut found = vec![client.snapshot(&self.subject).await?];
+        for form in &self.forms {
+            found.push(client.snapshot(&form.subject).await?);
+        }
+        let found = forms::combined(found.iter()).expect("one lookup at least");
         let sent = self.request.as_ref().map(|r| r.at);
         let verification = Verification::classify(found, sent, &self.verifications);
         self.verifications.push(verification);

@@ -16,16 +16,23 @@
 //!   verify pass (`gong-privacy verify`) of an erase run.
 //!
 //! **Schema versions.** 1: runs and subject outcomes. 2: adds the fields above, the run's Gong
-//! host, operator and guard settings, and verify runs and records. Schema 2 is a superset: this
-//! version reads version-1 journals as they are (the new fields are absent) and appends
-//! version-2 run records to them. A journal holding a version-2 run record is refused by a
-//! version-1 reader (an older `gong-privacy`) as a whole, rather than misread: it would not
-//! know that a held-back subject must not simply be sent again.
+//! host, operator and guard settings, and verify runs and records. 3: adds a subject's other
+//! address forms (`forms`, [`FormRecord`]: the Punycode form of a Unicode domain, or the other
+//! way round, each with its own lookup and receipt) and the one-off erasures' run
+//! ([`single`](super::single)). Each version is a superset of the one before: this version
+//! reads older journals as they are (the new fields are absent) and appends its own run
+//! records to them. A journal holding a run record of a newer version is refused by an older
+//! reader (an older `gong-privacy`) as a whole, rather than misread: a version-1 reader would
+//! not know that a held-back subject must not simply be sent again, a version-2 reader would
+//! verify one form of an address and call it clean.
 //!
 //! ```json
 //! {"type":"run","v":1,"runId":"erase-5f1c9d6e0b7a4c23","operation":"erase","inputSha256":"5f1c…","generation":1,"source":"dsr.csv","resumed":false,"ts":"2026-11-24T00:59:08.744Z","pid":4242,"tool":"gong-privacy 0.1.0"}
 //! {"type":"subject","runId":"erase-5f1c9d6e0b7a4c23","ts":"2026-11-24T00:59:08.750Z","line":2,"column":"email","input":"jane@example.com","subject":"jane@example.com","kind":"email","status":"erased","requestId":"4al018gzaztcr8nbukw"}
 //! ```
+//!
+//! A batch writes it through a [`JournalWriter`]: group commit on a thread of its own, so the
+//! requests never wait for the disk, and a record is still on disk before it is reported.
 //!
 //! One process at a time writes a journal: [`Journal::open`] takes an exclusive OS lock (see
 //! [`JournalError::Locked`]). A crash can leave at most a truncated last line; it is reported
@@ -58,12 +65,12 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use super::identity::RunIdentity;
-use gong_api_ext::lifecycle::{Guard, GuardOutcome, Snapshot, Verification};
+use gong_api_ext::lifecycle::{Erasure, Guard, GuardOutcome, Snapshot, Verification};
 
 /// The journal schema version this crate writes, and the highest it reads (it reads every
 /// earlier one). A journal whose `run` records carry a higher `"v"` was written by a newer
 /// version and is refused rather than misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One line of the journal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,6 +199,32 @@ pub struct SubjectRecord {
     /// The blast-radius guard's decision (schema 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guard: Option<GuardOutcome>,
+    /// The other forms of the subject's address that Gong may hold separately (the Punycode
+    /// form of a Unicode domain, or the other way round), each looked up and erased with it:
+    /// one subject, one request per form (schema 3; absent when the address has one form).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<FormRecord>,
+}
+
+/// One more form of a subject's address, looked up and erased with it (schema 3).
+///
+/// ```json
+/// {"subject":"jürgen@xn--mnchen-3ya.de","requestId":"4al0b2","before":{"at":"2026-11-24T00:59:08.701Z","requestId":"4al0b1","counts":{"emails":1,"calls":0,"meetings":0,"crmObjects":0,"engagementEvents":0}}}
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormRecord {
+    /// The form, as sent to Gong.
+    pub subject: String,
+    /// Gong's requestId: the receipt of this form's erasure, or the reference of its failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// What Gong held for this form before the erase (absent with `--no-preview`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<Snapshot>,
+    /// Why this form's lookup or erasure failed, or why it was not sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One verification of a subject an erase run erased (schema 2).
@@ -222,6 +255,25 @@ pub struct VerifyRecord {
     /// What the verification found, when, and how long after the erase.
     #[serde(flatten)]
     pub verification: Verification,
+}
+
+impl FormRecord {
+    /// The records of `erasure`'s other forms. `failure`, when the erasure failed, is given as
+    /// the error of each form not erased: why it was not.
+    pub fn of(erasure: &Erasure, failure: Option<&str>) -> Vec<Self> {
+        erasure
+            .forms
+            .iter()
+            .map(|form| Self {
+                subject: form.subject.as_str().to_owned(),
+                request_id: form.request.as_ref().map(|r| r.request_id.clone()),
+                before: form.before.clone(),
+                error: failure
+                    .filter(|_| form.request.is_none())
+                    .map(str::to_owned),
+            })
+            .collect()
+    }
 }
 
 /// Now, as the journal writes it: RFC 3339 UTC with milliseconds.
@@ -394,6 +446,10 @@ pub struct Journal {
     contents: Contents,
     /// A cut-off last line is removed before the first append.
     needs_repair: bool,
+    /// The slow-disk seam: how long each fsync is made to take longer.
+    sync_delay: std::time::Duration,
+    /// Writes made (each with its fsync).
+    writes: u64,
 }
 
 impl Journal {
@@ -437,6 +493,8 @@ impl Journal {
             needs_repair: contents.complete_len < contents.file_len,
             file,
             contents,
+            sync_delay: std::time::Duration::ZERO,
+            writes: 0,
         })
     }
 
@@ -542,8 +600,25 @@ impl Journal {
         file.write_all(&bytes)
             .and_then(|()| file.sync_data())
             .map_err(io)?;
+        if !self.sync_delay.is_zero() {
+            std::thread::sleep(self.sync_delay);
+        }
+        self.writes += 1;
         self.contents.records.extend_from_slice(records);
         Ok(())
+    }
+
+    /// How many writes this process made to the journal, each with its fsync: what the
+    /// [`JournalWriter`]'s group commit saves.
+    pub fn writes(&self) -> u64 {
+        self.writes
+    }
+
+    /// The slow-disk seam, for tests and benchmarks: makes each fsync take `delay` longer, as on
+    /// a slow or network disk. Not for real use.
+    #[doc(hidden)]
+    pub fn slow_disk(&mut self, delay: std::time::Duration) {
+        self.sync_delay = delay;
     }
 
     /// Appends one record (see [`append`](Self::append)).
@@ -621,6 +696,10 @@ fn create(path: &Path) -> Result<File, JournalError> {
     }
     Ok(file)
 }
+
+mod writer;
+
+pub use writer::{JournalWriter, Receipt, WriteError};
 
 #[cfg(test)]
 mod tests;

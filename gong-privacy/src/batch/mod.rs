@@ -8,6 +8,7 @@
 //!   rerun resumes it, and what is left to send.
 //! - [`journal`]: the locked, crash-safe JSON Lines audit journal a run records every outcome
 //!   in, and resumes from. Its records are versioned serde types a program can read back.
+//! - [`single`]: the run one-off erasures (`gong-privacy erase email X`) are journaled in.
 //! - [`verify`]: each row of an erase run as its journal tells it now (outcome, the lookup
 //!   before, the guard's decision, verifications), and the resumable verify passes.
 //!
@@ -36,4 +37,5 @@ mod identity;
 pub mod input;
 pub mod journal;
 pub mod run;
+pub mod single;
 pub mod verify;

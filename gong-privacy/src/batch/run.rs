@@ -192,5 +192,6 @@ pub fn row_record(run_id: Option<&str>, row: &Row, status: Status) -> SubjectRec
         first_line: None,
         before: None,
         guard: None,
+        forms: Vec::new(),
     }
 }

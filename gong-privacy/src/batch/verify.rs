@@ -23,7 +23,9 @@ use std::collections::HashMap;
 use super::journal::{Contents, Journal, Record, RunRecord, Status, SubjectRecord, VerifyRecord};
 use super::run::RunStart;
 use gong_api_ext::Subject;
-use gong_api_ext::lifecycle::{EraseRequest, Erasure, GuardOutcome, Timestamp, VerifyResult};
+use gong_api_ext::lifecycle::{
+    EraseRequest, Erasure, FormErasure, GuardOutcome, Timestamp, VerifyResult,
+};
 
 /// The erase run with id `run_id`, or the journal's latest erase run.
 pub fn erase_run<'a>(contents: &'a Contents, run_id: Option<&str>) -> Option<&'a RunRecord> {
@@ -56,8 +58,9 @@ impl Row<'_> {
     }
 
     /// The row's lifecycle as a [`lifecycle::Erasure`](Erasure), when its subject is valid:
-    /// the lookup before, the guard's decision, the erase request (timed by its record) and
-    /// the verifications.
+    /// the lookup before, the guard's decision, the erase request (timed by its record), the
+    /// verifications, and the other address forms the record holds (a record written before
+    /// forms existed has none: what was erased is what is verified).
     pub fn erasure(&self) -> Option<Erasure> {
         let subject = Subject::parse(self.record.subject.as_deref()?).ok()?;
         let request = match (self.record.status, &self.record.request_id) {
@@ -76,6 +79,24 @@ impl Row<'_> {
                 .verifications
                 .iter()
                 .map(|v| v.verification.clone())
+                .collect(),
+            forms: self
+                .record
+                .forms
+                .iter()
+                .filter_map(|form| {
+                    Some(FormErasure {
+                        subject: Subject::parse(&form.subject).ok()?,
+                        before: form.before.clone(),
+                        request: match (&form.request_id, &form.error) {
+                            (Some(id), None) => Some(EraseRequest {
+                                at: self.record.ts.parse().ok()?,
+                                request_id: id.clone(),
+                            }),
+                            _ => None,
+                        },
+                    })
+                })
                 .collect(),
         })
     }

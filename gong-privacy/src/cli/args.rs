@@ -177,10 +177,18 @@ pub struct EraseArgs {
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
 
-    /// The batch's audit journal (JSON Lines); default: FILE.journal.jsonl beside the input,
-    /// required with `--from -`. Rerunning the same input resumes its run from the journal.
-    #[arg(long, value_name = "PATH", requires = "from")]
+    /// The audit journal (JSON Lines). A batch's default: FILE.journal.jsonl beside the input,
+    /// required with `--from -`; rerunning the same input resumes its run from the journal. A
+    /// single erasure's default: the company's one-off journal under the user's state
+    /// directory (its run erase-single holds one row per erasure; the command prints where).
+    #[arg(long, global = true, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+
+    /// A single erasure: journal nothing, for callers who keep their own record (the --json
+    /// output is the record). `report` and `verify` will not know of it.
+    // Checked by the commands: clap cannot relate a global flag to `--from`.
+    #[arg(long, global = true)]
+    pub no_journal: bool,
 
     /// Start this input afresh: a new run that sends every subject again, even those its
     /// earlier run erased.
@@ -222,6 +230,15 @@ pub struct EraseArgs {
         conflicts_with = "no_preview"
     )]
     pub allow: Vec<String>,
+
+    /// The slow-disk seam for tests and benchmarks: each journal fsync takes this much longer.
+    #[arg(long, hide = true, env = "GONG_PRIVACY_SLOW_FSYNC", value_name = "DURATION", value_parser = duration)]
+    pub slow_fsync: Option<Duration>,
+
+    /// For benchmarks: journal each outcome on the sending task (one write and fsync each), as
+    /// before the writer thread, to compare the two.
+    #[arg(long, hide = true, env = "GONG_PRIVACY_INLINE_JOURNAL")]
+    pub inline_journal: bool,
 
     /// The blast-radius guard's threshold: a subject with more objects than this (emails,
     /// calls, meetings, CRM objects, engagement events) is held back for review.

@@ -202,6 +202,24 @@ pub struct SubjectRow {
     pub verification: Option<LatestVerification>,
     /// Verifications made in all.
     pub verifications: usize,
+    /// The subject's other address forms, each looked up and erased with it (the Punycode
+    /// form of a Unicode domain, or the other way round); absent when it has one form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<FormRow>,
+}
+
+/// One more form of a subject's address, and its own erasure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormRow {
+    /// The form (or its keyed hash).
+    pub subject: String,
+    /// Gong's `requestId` of this form's erasure: its receipt (or of a failure Gong answered).
+    pub erase_request_id: Option<String>,
+    /// What Gong held for this form before the erasure.
+    pub before: Option<BeforeCounts>,
+    /// Why this form's lookup or erasure failed, or why it was not sent.
+    pub error: Option<String>,
 }
 
 /// A lookup's counts, as the report shows them (linked addresses and numbers are counted,
@@ -405,6 +423,9 @@ fn totals(rows: &[Row<'_>], subjects: &[SubjectRow]) -> Totals {
         if let Some(before) = &row.record.before {
             t.before.add(&before.counts);
         }
+        for before in row.record.forms.iter().filter_map(|f| f.before.as_ref()) {
+            t.before.add(&before.counts);
+        }
         if row.is_erased() {
             match shown.verification.as_ref().map(|v| v.result) {
                 Some(VerifyResult::Clean) => t.verified_clean += 1,
@@ -424,6 +445,7 @@ fn subject_row(row: &Row<'_>, options: &EvidenceOptions<'_>) -> SubjectRow {
     let secrets: Vec<&str> = [Some(r.input.as_str()), r.subject.as_deref()]
         .into_iter()
         .flatten()
+        .chain(r.forms.iter().map(|f| f.subject.as_str()))
         .collect();
     let hide = |text: &str| match options.redactor {
         Some(redactor) => redactor.hash(text),
@@ -456,6 +478,16 @@ fn subject_row(row: &Row<'_>, options: &EvidenceOptions<'_>) -> SubjectRow {
             .last()
             .map(|v| LatestVerification::of(&v.verification, &scrub)),
         verifications: row.verifications.len(),
+        forms: r
+            .forms
+            .iter()
+            .map(|f| FormRow {
+                subject: hide(&f.subject),
+                erase_request_id: f.request_id.clone(),
+                before: f.before.as_ref().map(BeforeCounts::of),
+                error: f.error.as_deref().map(scrub),
+            })
+            .collect(),
     }
 }
 
@@ -469,7 +501,7 @@ fn guard_name(g: &GuardOutcome) -> &'static str {
 }
 
 /// The CSV's columns, in order.
-const CSV_HEADER: [&str; 24] = [
+const CSV_HEADER: [&str; 25] = [
     "line",
     "column",
     "subject",
@@ -494,6 +526,7 @@ const CSV_HEADER: [&str; 24] = [
     "overdue",
     "verification_objects",
     "verifications",
+    "other_forms",
 ];
 
 impl Evidence {
@@ -512,7 +545,7 @@ impl Evidence {
                 before.map(|b| f(&b.counts).to_string()).unwrap_or_default()
             };
             let v = s.verification.as_ref();
-            let record: [String; 24] = [
+            let record: [String; 25] = [
                 num(s.line),
                 text(s.column.as_deref()),
                 text(s.subject.as_deref()),
@@ -541,12 +574,27 @@ impl Evidence {
                     .map(|f| f.objects.to_string())
                     .unwrap_or_default(),
                 s.verifications.to_string(),
+                text(Some(&other_forms(&s.forms))),
             ];
             out.write_record(&record).expect("writes to memory");
         }
         String::from_utf8(out.into_inner().expect("flushes to memory"))
             .expect("UTF-8 in, UTF-8 out")
     }
+}
+
+/// The other forms of a subject and their receipts: `FORM requestId ID; …` (the CSV's last
+/// column).
+fn other_forms(forms: &[FormRow]) -> String {
+    forms
+        .iter()
+        .map(|f| match (&f.erase_request_id, &f.error) {
+            (Some(id), None) => format!("{} requestId {id}", f.subject),
+            (_, Some(why)) => format!("{} not erased: {why}", f.subject),
+            (None, None) => f.subject.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `text`, prefixed with `'` when a spreadsheet would read it as a formula.

@@ -28,6 +28,9 @@ pub(super) struct RowView {
     pub recorded_at: String,
     pub error: String,
     pub request_id: String,
+    /// The other address forms erased with the subject: `(form, its requestId or why not, what
+    /// it held before)`.
+    pub forms: Vec<(String, String, String)>,
     pub before: String,
     pub before_detail: String,
     pub guard: String,
@@ -278,6 +281,21 @@ fn row_view(s: &SubjectRow) -> RowView {
         recorded_at: s.recorded_at.clone(),
         error,
         request_id: s.erase_request_id.clone().unwrap_or_default(),
+        forms: s
+            .forms
+            .iter()
+            .map(|f| {
+                (
+                    f.subject.clone(),
+                    match (&f.erase_request_id, &f.error) {
+                        (_, Some(why)) => format!("not erased: {why}"),
+                        (Some(id), None) => id.clone(),
+                        (None, None) => String::new(),
+                    },
+                    f.before.as_ref().map(counts_text).unwrap_or_default(),
+                )
+            })
+            .collect(),
         before,
         before_detail,
         guard,

@@ -40,6 +40,7 @@ fn record(line: u64, input: &str, subject: Option<&str>, status: Status) -> Subj
         first_line: None,
         before: None,
         guard: None,
+        forms: Vec::new(),
     }
 }
 
@@ -318,7 +319,7 @@ fn the_csv_has_one_line_per_row_and_defuses_formulas() {
     let csv = evidence(None).to_csv();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header = reader.headers().unwrap().clone();
-    assert_eq!(header.len(), 24);
+    assert_eq!(header.len(), 25);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10);
     let field = |row: &csv::StringRecord, name: &str| {

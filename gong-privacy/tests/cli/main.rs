@@ -16,6 +16,7 @@ mod quota;
 mod quota_redis;
 mod quota_shared;
 mod resume;
+mod single;
 mod spelling;
 mod stops;
 mod util;

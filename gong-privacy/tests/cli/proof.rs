@@ -500,7 +500,7 @@ async fn the_whole_lifecycle_erase_verify_report_in_a_browser() {
             run_record["operator"].as_str(),
             run_record["host"].as_str()
         ),
-        (Some(2), Some("Dana Privacy"), Some(server.uri().as_str()))
+        (Some(3), Some("Dana Privacy"), Some(server.uri().as_str()))
     );
 
     // 2. Verify, pass 1: joe's data is still there, the rest is gone.

@@ -34,6 +34,7 @@ fn subject(run: &RunIdentity, line: u64, subject: &str, status: Status) -> Recor
         first_line: None,
         before: None,
         guard: None,
+        forms: Vec::new(),
     })
 }
 
@@ -321,9 +322,55 @@ fn version_1_journals_are_read_and_extended() {
     let run = contents.run("erase-55568bb0cc47297f").unwrap().clone();
     let pass = crate::batch::verify::VerifyPass::choose(contents, &run.run_id, &rows);
     let header = pass.run_record(&run, "t");
-    assert_eq!((header.v, header.operation.as_str()), (2, "verify"));
+    assert_eq!(
+        (header.v, header.operation.as_str()),
+        (SCHEMA_VERSION, "verify")
+    );
     journal.append_one(Record::Run(header)).unwrap();
     assert_eq!(Journal::read(&path).unwrap().runs().len(), 2);
+}
+
+/// A schema-2 journal holding an internationalised address erased in one form (before forms
+/// existed): read as it is, and verified in the form it was erased in, not guessed. A schema-3
+/// record's forms come back as they were written.
+#[test]
+fn version_2_journals_keep_their_one_form_and_forms_round_trip() {
+    let path = scratch("v2");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"type":"run","v":2,"runId":"erase-55568bb0cc47297f","operation":"erase","inputSha256":"55568bb0cc47297fd81141197e4fe048416f3de50b6d14c871db58b894edda50","generation":1,"source":"dsr.csv","resumed":false,"ts":"2026-11-25T11:01:29.086Z","pid":12732,"tool":"gong-privacy 0.1.0","preview":false}"#,
+            "\n",
+            r#"{"type":"subject","runId":"erase-55568bb0cc47297f","ts":"2026-11-25T11:01:29.149Z","line":2,"input":"jürgen@münchen.de","subject":"jürgen@münchen.de","kind":"email","status":"erased","requestId":"4al0","guard":{"decision":"noPreview"}}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let contents = Journal::read(&path).unwrap();
+    assert!(contents.warnings.is_empty(), "{:?}", contents.warnings);
+    let rows = crate::batch::verify::rows(&contents, "erase-55568bb0cc47297f");
+    let erasure = rows[0].erasure().unwrap();
+    assert!(erasure.forms.is_empty());
+    assert_eq!(erasure.request.unwrap().request_id, "4al0");
+
+    let line = r#"{"type":"subject","runId":"erase-single","ts":"2026-11-25T11:01:29.149Z","line":1,"input":"jürgen@münchen.de","subject":"jürgen@münchen.de","kind":"email","status":"erased","requestId":"r1","forms":[{"subject":"jürgen@xn--mnchen-3ya.de","requestId":"r2"}]}"#;
+    let record: Record = serde_json::from_str(line).unwrap();
+    assert_eq!(serde_json::to_string(&record).unwrap(), line);
+    let contents = Contents::from_records(vec![record]);
+    let rows = crate::batch::verify::rows(&contents, "erase-single");
+    let erasure = rows[0].erasure().unwrap();
+    assert_eq!(
+        (
+            erasure.forms[0].subject.as_str(),
+            erasure.forms[0]
+                .request
+                .as_ref()
+                .unwrap()
+                .request_id
+                .as_str()
+        ),
+        ("jürgen@xn--mnchen-3ya.de", "r2")
+    );
 }
 
 #[test]

@@ -12,13 +12,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use futures_util::stream::FuturesOrdered;
 use futures_util::{StreamExt as _, future, stream};
 use gong_api_ext::lifecycle::{Erasure, Guard};
 use gong_api_ext::quota::{Admit, BudgetGate, Shortfall};
-use gong_api_ext::{Error, GongClient, RateLimiter, Subject};
+use gong_api_ext::{Error, RateLimiter, Subject};
 use gong_privacy::batch::input::BatchInput;
 use gong_privacy::batch::journal::{
-    Journal, JournalError, Record, RunRecord, Status, SubjectRecord,
+    FormRecord, Journal, JournalWriter, Record, RunRecord, Status, SubjectRecord, WriteError,
 };
 use gong_privacy::batch::run::{Plan, RunChoice, row_record};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -32,6 +33,7 @@ use crate::cli::{
 use crate::commands::erase::plan::{
     describe_rows, describe_run, describe_sending, guard, list_invalid, read_input, source_name,
 };
+pub use crate::commands::erase::record::{gong_host, journal_failure, run_record};
 
 /// How long requests in flight may finish after Ctrl-C before they are abandoned (and recorded
 /// as failed, to be sent again).
@@ -83,6 +85,11 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
             "--from - reads the subjects from standard input, so nobody can confirm there: add --yes",
         ));
     }
+    if args.no_journal {
+        return Err(Failure::usage(
+            "--no-journal is for a single erasure: a batch resumes from its journal",
+        ));
+    }
     if args.dry_run && args.no_preview {
         return Err(Failure::usage(
             "--no-preview skips the lookups, and a --dry-run is nothing but lookups: give one",
@@ -112,6 +119,9 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
         .clone()
         .unwrap_or_else(|| default_journal(from));
     let mut journal = Journal::open(&journal_path).map_err(journal_failure)?;
+    if let Some(delay) = args.slow_fsync {
+        journal.slow_disk(delay);
+    }
     for warning in &journal.contents().warnings {
         eprintln!("warning: {warning}");
     }
@@ -206,7 +216,14 @@ pub async fn run(cli: &Cli, args: &EraseArgs, from: &Path) -> Outcome {
             }
         }
     }
-    let stop = batch.send(&client, &limiter, &mut journal).await;
+    // Every outcome is written by the writer thread (group commit) and reported once on disk.
+    let mut writer = if args.inline_journal {
+        JournalWriter::inline(journal)
+    } else {
+        JournalWriter::spawn(journal)
+    };
+    let stop = batch.send(&client, &limiter, &mut writer).await;
+    writer.close();
     Ok(batch.finish(stop))
 }
 
@@ -235,33 +252,6 @@ fn allowed_subjects(
         allowed.push(subject);
     }
     Ok(Arc::new(allowed))
-}
-
-/// `record` with where and by whom the run is done: the Gong host (scheme, host and port
-/// only) and the operator.
-pub fn run_record(cli: &Cli, client: &GongClient, record: RunRecord) -> RunRecord {
-    RunRecord {
-        host: gong_host(client),
-        operator: cli.operator.clone(),
-        ..record
-    }
-}
-
-/// The Gong host `client` asks: scheme, host and port, without a path or user info.
-pub fn gong_host(client: &GongClient) -> Option<String> {
-    let url = url::Url::parse(client.base_url()).ok()?;
-    let mut host = format!("{}://{}", url.scheme(), url.host_str()?);
-    if let Some(port) = url.port() {
-        host.push_str(&format!(":{port}"));
-    }
-    Some(host)
-}
-
-pub fn journal_failure(error: JournalError) -> Failure {
-    match error {
-        JournalError::Io { .. } => Failure::failed(error.to_string()),
-        _ => Failure::usage(error.to_string()),
-    }
 }
 
 struct Batch<'a> {
@@ -301,9 +291,10 @@ impl Batch<'_> {
     ) -> (SubjectRecord, Option<Stop>) {
         let mut record = self.record(index, Status::Erased);
         let mut stop = None;
-        let looked_up = erasure.before.is_some();
-        record.before = erasure.before;
-        record.guard = erasure.guard;
+        let looked_up = erasure.before_all().is_some();
+        record.before = erasure.before.clone();
+        record.guard = erasure.guard.clone();
+        record.forms = FormRecord::of(&erasure, None);
         match result {
             Ok(true) => {
                 record.request_id = erasure.request.map(|r| r.request_id);
@@ -319,11 +310,18 @@ impl Batch<'_> {
                     why = format!("the lookup before the erasure failed: {why}");
                 }
                 record.error = Some(why.clone());
-                record.request_id = error.request_id().map(str::to_owned);
+                record.forms = FormRecord::of(&erasure, Some(&why));
+                let partly_erased = erasure.request.is_some();
+                // A form erased before another failed keeps its receipt; otherwise Gong's
+                // reference of the refused call.
+                record.request_id = erasure
+                    .request
+                    .map(|r| r.request_id)
+                    .or_else(|| error.request_id().map(str::to_owned));
                 match code_of(&error) {
                     // Sent with its outcome unknown, then stopped by the budget: failed, not
                     // "not sent"; the rerun sends it again and settles it.
-                    exit::BUDGET if !error.may_have_taken_effect() => {
+                    exit::BUDGET if !error.may_have_taken_effect() && !partly_erased => {
                         // Nothing was erased for this subject: a rerun sends it.
                         record.status = Status::Deferred;
                         record.error = Some(Stop::Budget(why.clone()).deferred_reason());
@@ -358,7 +356,7 @@ impl Batch<'_> {
         &mut self,
         client: &gong_api_ext::GongClient,
         limiter: &RateLimiter,
-        journal: &mut Journal,
+        writer: &mut JournalWriter,
     ) -> Option<Stop> {
         let total = self.plan.to_send.len();
         let subjects: Vec<gong_api_ext::Subject> = self
@@ -380,11 +378,13 @@ impl Batch<'_> {
         let (open, closed, counter, shortfall) =
             (gate.clone(), gate.clone(), fed.clone(), short.clone());
         let budget = BudgetGate::new(limiter.clone());
-        let calls = Erasure::calls(!self.args.no_preview);
+        let preview = !self.args.no_preview;
         let feed = stream::iter(subjects)
             .take_while(move |_| future::ready(!open.load(Ordering::SeqCst)))
             .then(move |subject| {
                 let budget = budget.clone();
+                // Every form of the subject's address is looked up and erased.
+                let calls = Erasure::calls_of(&subject, preview);
                 // A store that cannot be read starts the subject: its calls meet the store's
                 // failure, recorded as usual.
                 async move { (subject, budget.admit(calls).await.ok()) }
@@ -433,6 +433,8 @@ impl Batch<'_> {
             .boxed();
         let mut received = vec![false; total];
         let mut stop: Option<Stop> = None;
+        // Outcomes handed to the journal's writer, reported in order once on disk.
+        let mut writing = FuturesOrdered::new();
         let grace = tokio::time::sleep(Duration::MAX);
         tokio::pin!(grace);
         let mut abandoned = false;
@@ -446,18 +448,11 @@ impl Batch<'_> {
                         gate.store(true, Ordering::SeqCst);
                         stop = Some(why);
                     }
-                    if let Err(e) = self.keep(journal, &bar, record) {
-                        gate.store(true, Ordering::SeqCst);
-                        if !matches!(stop, Some(Stop::Journal(_))) {
-                            bar.suspend(|| eprintln!("error: {e}; no further subject will be sent"));
-                            stop = Some(Stop::Journal(e));
-                        }
-                    }
-                    bar.inc(1);
-                    bar.set_message(format!(
-                        "{} erased, {} held back, {} failed",
-                        self.erased, self.held_back, self.failed
-                    ));
+                    let receipt = writer.submit(vec![Record::Subject(record.clone())]);
+                    writing.push_back(async move { (record, receipt.await) });
+                }
+                Some((record, written)) = writing.next(), if !writing.is_empty() => {
+                    self.written(&bar, record, written, &gate, &mut stop);
                 }
                 () = interrupts.next(), if stop.is_none() => {
                     gate.store(true, Ordering::SeqCst);
@@ -476,6 +471,10 @@ impl Batch<'_> {
             }
         }
         drop(outcomes);
+        // What is still being written is reported once written, before anything else.
+        while let Some((record, written)) = writing.next().await {
+            self.written(&bar, record, written, &gate, &mut stop);
+        }
         bar.finish_and_clear();
         if let (None, Some(short)) = (&stop, short.lock().expect("not poisoned").take()) {
             stop = Some(Stop::Budget(shortfall_message(&short)));
@@ -507,7 +506,7 @@ impl Batch<'_> {
             }
         }
         let records: Vec<Record> = closing.iter().cloned().map(Record::Subject).collect();
-        if let Err(e) = journal.append(&records) {
+        if let Err(e) = writer.submit(records).await {
             eprintln!("error: {e}");
             for record in &closing {
                 eprintln!(
@@ -525,21 +524,43 @@ impl Batch<'_> {
         stop
     }
 
-    /// Journals `record` (durable before it is reported), then reports it. When the journal
-    /// cannot be written the record is printed instead, so no outcome is lost.
-    fn keep(
+    /// Reports `record` once the writer answered for it: a journal that could not be written
+    /// stops the batch (no further subject is sent).
+    fn written(
         &self,
-        journal: &mut Journal,
         bar: &ProgressBar,
         record: SubjectRecord,
+        written: Result<(), WriteError>,
+        gate: &AtomicBool,
+        stop: &mut Option<Stop>,
+    ) {
+        if let Err(e) = self.keep(bar, record, written) {
+            gate.store(true, Ordering::SeqCst);
+            if !matches!(stop, Some(Stop::Journal(_))) {
+                bar.suspend(|| eprintln!("error: {e}; no further subject will be sent"));
+                *stop = Some(Stop::Journal(e));
+            }
+        }
+        bar.inc(1);
+        bar.set_message(format!(
+            "{} erased, {} held back, {} failed",
+            self.erased, self.held_back, self.failed
+        ));
+    }
+
+    /// Reports `record`, which the journal's writer wrote (durable before it is reported) or
+    /// could not write: then the record is printed instead, so no outcome is lost.
+    fn keep(
+        &self,
+        bar: &ProgressBar,
+        record: SubjectRecord,
+        written: Result<(), WriteError>,
     ) -> Result<(), String> {
         let subject = record.subject.clone().unwrap_or_default();
         let line = record.line.unwrap_or_default();
         let (status, error) = (record.status, record.error.clone());
         let record = Record::Subject(record);
-        let written = journal
-            .append_one(record.clone())
-            .map_err(|e| e.to_string());
+        let written = written.map_err(|e| e.to_string());
         if written.is_err() {
             let json = serde_json::to_string(&record).expect("a record serialises");
             bar.suspend(|| eprintln!("not journaled: {json}"));

@@ -5,5 +5,7 @@
 pub mod batch;
 pub mod dry_run;
 pub mod plan;
+pub mod record;
 pub mod single;
+pub mod single_journal;
 pub mod spelling;
