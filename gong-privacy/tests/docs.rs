@@ -291,7 +291,7 @@ fn check_cli(cache: &mut BTreeMap<Vec<String>, Option<String>>, words: &[String]
         let is_sub = parent.contains("Commands:")
             && parent
                 .lines()
-                .any(|l| l.trim_start().split_whitespace().next() == Some(word.as_str()));
+                .any(|l| l.split_whitespace().next() == Some(word.as_str()));
         if is_sub && help(cache, &longer).is_some() {
             path = longer;
         } else {
