@@ -19,11 +19,13 @@ mod change_tests;
 mod changes;
 mod check;
 mod codegen;
+mod degrade;
 #[cfg(test)]
 mod corpus_tests;
 mod downconvert;
 mod error;
 mod example_glue;
+mod isolate;
 mod lenient;
 mod manifest;
 mod operations;
@@ -56,6 +58,12 @@ struct Options {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("__progenitor") {
+        return isolate::child_main(codegen::produce);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        isolate::in_child_processes(exe);
+    }
     let (command, rest) = match args.split_first() {
         Some((command, rest)) => (command.as_str(), rest),
         None => ("", &[][..]),
@@ -137,10 +145,11 @@ fn finish(
         }
         true
     };
-    if options.strict && !generation.report.skipped.is_empty() {
+    if options.strict && generation.report.omissions() > 0 {
         eprintln!(
-            "error: --strict: {} operation(s) left out of the client (see the warnings above)",
-            generation.report.skipped.len()
+            "error: --strict: {} omission(s): operations left out, schemas untyped or mocks \
+             left out (see the warnings above)",
+            generation.report.omissions()
         );
         return Ok(false);
     }

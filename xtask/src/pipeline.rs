@@ -10,7 +10,9 @@ use serde_json::Value;
 use crate::codegen;
 use crate::error::{Error, Result};
 use crate::report::Report;
-use crate::{bundle, downconvert, example_glue, lenient, manifest, operations, responses, yaml};
+use crate::{
+    bundle, degrade, downconvert, example_glue, lenient, manifest, operations, responses, yaml,
+};
 
 /// The vendored upstream spec; replaced wholesale (`cargo xtask upstream FILE`), never edited.
 pub const UPSTREAM: &str = "openapi/upstream/gong-data-privacy-openapi.yml";
@@ -70,8 +72,7 @@ pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
     );
 
     let mut report = Report::default();
-    let form = progenitor_form(bundled.clone(), &mut report).map_err(|e| e.with_file(label))?;
-    let client = codegen::generate_client(form.clone()).map_err(|e| e.with_file(label))?;
+    let (client, form) = client_and_form(&bundled, &mut report).map_err(|e| e.with_file(label))?;
     let mock = mock_source(form, &mut report).map_err(|e| e.with_file(label))?;
     let glue = example_glue::generate(&bundled, &client.source).map_err(|e| e.with_file(label))?;
     let dependencies = manifest::lines(client.uses);
@@ -137,22 +138,33 @@ pub fn bundle_spec(mut upstream: Value, patches: &Value) -> Result<Value> {
 
 /// The bundled spec -> the form progenitor accepts (every rule, counted in `report`) -> Rust:
 /// the client alone, as the corpus and fixture tests generate it.
-#[cfg(test)]
 /// Errors name the spec `label` (a file name) and the JSON pointer.
 pub fn generate_client_source(
     spec: Value,
     report: &mut Report,
     label: &str,
 ) -> Result<codegen::Client> {
-    let spec = progenitor_form(spec, report).map_err(|e| e.with_file(label))?;
-    codegen::generate_client(spec).map_err(|e| e.with_file(label))
+    client_and_form(&spec, report)
+        .map(|(client, _)| client)
+        .map_err(|e| e.with_file(label))
+}
+
+/// The bundled spec -> the client, and the form it was generated from. Every step degrades
+/// the unit it fails on (see `degrade`) rather than failing the spec.
+pub fn client_and_form(bundled: &Value, report: &mut Report) -> Result<(codegen::Client, Value)> {
+    let mut form = degrade::until_clean(bundled, report, "unconvertible-unit", |spec, report| {
+        *spec = progenitor_form(std::mem::take(spec), report)?;
+        Ok(())
+    })?;
+    degrade::readable(&mut form, report);
+    degrade::client(form, report)
 }
 
 /// The typed mocks of the progenitor form `form`, less those progenitor's httpmock code for
-/// would not compile (rule `unmockable-operations`).
+/// would not compile (rule `unmockable-operations`) or fails on (`mock-generation-failure`).
 pub fn mock_source(mut form: Value, report: &mut Report) -> Result<String> {
     operations::leave_out_unmockable(&mut form, report)?;
-    codegen::generate_mock(form)
+    degrade::mock(form, report)
 }
 
 /// Runs the rules, in order, on a copy of the bundled spec made for progenitor.
