@@ -19,6 +19,7 @@ mod change_tests;
 mod changes;
 mod check;
 mod codegen;
+mod corpus;
 mod degrade;
 #[cfg(test)]
 mod corpus_tests;
@@ -30,6 +31,7 @@ mod lenient;
 mod manifest;
 mod operations;
 mod pipeline;
+mod refs;
 mod report;
 mod responses;
 mod rust_api;
@@ -44,11 +46,12 @@ mod upstream;
 mod workspace;
 mod yaml;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask generate [--check] [--strict]\n       cargo xtask upstream FILE [--strict]";
+const USAGE: &str = "usage: cargo xtask generate [--check] [--strict]
+       cargo xtask upstream FILE [--strict] [--accept-contract-changes]
+       cargo xtask corpus DIR [--build N] [--seed S] [--ci [--bless]] [--jobs J] [--out FILE]";
 
 /// What `generate` and `upstream` were asked to do.
 struct Options {
@@ -63,6 +66,17 @@ fn main() -> ExitCode {
     }
     if let Ok(exe) = std::env::current_exe() {
         isolate::in_child_processes(exe);
+    }
+    match args.first().map(String::as_str) {
+        Some("__corpus_one") => {
+            return match &args[1..] {
+                [file] => corpus::one(Path::new(file), None),
+                [file, keep] => corpus::one(Path::new(file), Some(Path::new(keep))),
+                _ => usage(),
+            };
+        }
+        Some("corpus") => return corpus_command(&args[1..]),
+        _ => {}
     }
     let (command, rest) = match args.split_first() {
         Some((command, rest)) => (command.as_str(), rest),
@@ -101,6 +115,49 @@ fn main() -> ExitCode {
         _ => return usage(),
     };
     match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask corpus DIR [--build N] [--seed S] [--ci [--bless]] [--jobs J] [--out FILE]`.
+fn corpus_command(args: &[String]) -> ExitCode {
+    let mut options = corpus::Options {
+        dir: PathBuf::new(),
+        build: 0,
+        seed: 24,
+        ci: false,
+        bless: false,
+        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        out: None,
+    };
+    let mut dir = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().cloned();
+        let ok = match arg.as_str() {
+            "--build" => value().and_then(|v| v.parse().ok()).map(|n| options.build = n),
+            "--seed" => value().and_then(|v| v.parse().ok()).map(|n| options.seed = n),
+            "--jobs" => value().and_then(|v| v.parse().ok()).map(|n| options.jobs = n),
+            "--out" => value().map(|v| options.out = Some(PathBuf::from(v))),
+            "--ci" => Some(options.ci = true),
+            "--bless" => Some(options.bless = true),
+            other if !other.starts_with("--") && dir.is_none() => {
+                Some(dir = Some(PathBuf::from(other)))
+            }
+            _ => None,
+        };
+        if ok.is_none() {
+            return usage();
+        }
+    }
+    let Some(dir) = dir else { return usage() };
+    options.dir = dir;
+    match workspace::root().and_then(|root| corpus::run(&root, &options)) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {

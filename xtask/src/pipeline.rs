@@ -11,7 +11,7 @@ use crate::codegen;
 use crate::error::{Error, Result};
 use crate::report::Report;
 use crate::{
-    bundle, degrade, downconvert, example_glue, lenient, manifest, operations, responses, yaml,
+    bundle, degrade, downconvert, example_glue, lenient, manifest, operations, refs, responses, yaml,
 };
 
 /// The vendored upstream spec; replaced wholesale (`cargo xtask upstream FILE`), never edited.
@@ -138,6 +138,7 @@ pub fn bundle_spec(mut upstream: Value, patches: &Value) -> Result<Value> {
 
 /// The bundled spec -> the form progenitor accepts (every rule, counted in `report`) -> Rust:
 /// the client alone, as the corpus and fixture tests generate it.
+#[cfg(test)]
 /// Errors name the spec `label` (a file name) and the JSON pointer.
 pub fn generate_client_source(
     spec: Value,
@@ -171,6 +172,7 @@ pub fn mock_source(mut form: Value, report: &mut Report) -> Result<String> {
 pub fn progenitor_form(mut spec: Value, report: &mut Report) -> Result<Value> {
     report.count("big-numbers", yaml::approximate_big_numbers(&mut spec));
     downconvert::to_openapi_30(&mut spec, report)?;
+    refs::normalise(&mut spec, report);
     operations::normalise(&mut spec, report)?;
     responses::unify(&mut spec, report)?;
     lenient::make_responses_lenient(&mut spec, report)?;

@@ -98,14 +98,6 @@ impl Report {
         self.skipped.len() + self.degraded.len()
     }
 
-    /// How often `rule` fired, or 0.
-    pub fn count_of(&self, rule: &str) -> usize {
-        self.rules
-            .iter()
-            .find(|(name, ..)| *name == rule)
-            .map_or(0, |(_, n, _)| *n)
-    }
-
     /// Every rule that fired, with its count, in the order they first fired.
     pub fn counts(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
         self.rules.iter().map(|(rule, n, _)| (*rule, *n))
