@@ -37,6 +37,7 @@ mod responses;
 mod rust_api;
 #[cfg(test)]
 mod scratch_build_tests;
+mod schema_rules;
 mod spec;
 #[cfg(test)]
 mod test_support;

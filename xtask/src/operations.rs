@@ -8,7 +8,7 @@
 //! | `operation-ids` | an operation without `operationId` gets `<method>_<path>`; a repeated one gets a number |
 //! | `request-media-type` | of several request media types, `application/json` (else the first progenitor takes) is kept |
 //! | `skip-unsupported-operations` | an operation progenitor cannot generate is left out with a warning naming method, path and reason |
-//! | `unmockable-operations` | (typed mocks only) an operation whose progenitor httpmock code would not compile has no typed mock; the client keeps it |
+//! | `unmockable-operations` | (typed mocks only) an operation whose progenitor httpmock code would not compile, or whose mock it panics on (a path holding `#` or `?`, a status without a reason phrase), has no typed mock; the client keeps it |
 //!
 //! Leaving one operation out never blocks regenerating the others; `cargo xtask generate
 //! --strict` turns every left-out operation into a failure.
@@ -31,6 +31,15 @@ const STYLES: [&str; 7] = [
     "spaceDelimited",
     "pipeDelimited",
     "deepObject",
+];
+
+/// The status codes the `http` crate knows a reason phrase for (AWS's specs use 480-49x for
+/// their error types, which have none).
+const CANONICAL_STATUSES: [u16; 62] = [
+    100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304,
+    305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415,
+    416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505,
+    506, 507, 508, 510, 511,
 ];
 
 /// Runs the operation rules on a 3.0 document, in place.
@@ -240,6 +249,16 @@ fn unmockable(doc: &Value, path: &str, method: &str) -> Result<Option<String>> {
     }
     let item = &doc["paths"][path];
     let op = &item[method];
+    if let Some(status) = op["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(status, _)| status)
+        .find(|s| s.parse::<u16>().is_ok_and(|n| !CANONICAL_STATUSES.contains(&n)))
+    {
+        // progenitor names the mock's method after the status's reason phrase and unwraps it.
+        return Ok(Some(format!("status {status} has no reason phrase")));
+    }
     for param in parameters_of(item, op) {
         let param = spec::resolve(doc, param)?;
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");

@@ -11,7 +11,8 @@ use crate::codegen;
 use crate::error::{Error, Result};
 use crate::report::Report;
 use crate::{
-    bundle, degrade, downconvert, example_glue, lenient, manifest, operations, refs, responses, yaml,
+    bundle, degrade, downconvert, example_glue, lenient, manifest, operations, refs, responses,
+    schema_rules, yaml,
 };
 
 /// The vendored upstream spec; replaced wholesale (`cargo xtask upstream FILE`), never edited.
@@ -173,6 +174,7 @@ pub fn progenitor_form(mut spec: Value, report: &mut Report) -> Result<Value> {
     report.count("big-numbers", yaml::approximate_big_numbers(&mut spec));
     downconvert::to_openapi_30(&mut spec, report)?;
     refs::normalise(&mut spec, report);
+    schema_rules::normalise(&mut spec, report);
     operations::normalise(&mut spec, report)?;
     responses::unify(&mut spec, report)?;
     lenient::make_responses_lenient(&mut spec, report)?;
