@@ -10,9 +10,10 @@
 //! row per document: operations kept and left out, schemas untyped, mocks left out, warnings
 //! per rule, the generate and compile results and the time; one summary line goes to stdout.
 //!
-//! `--build N` compiles a seeded, stratified sample: N providers (the first path segment below
-//! DIR) drawn with `--seed` (default 24), one generated document each, every client a crate of
-//! one scratch workspace (`target/corpus/build`) sharing one target directory.
+//! `--build N` sweeps and compiles a seeded, stratified sample instead: N providers (the first
+//! path segment below DIR) drawn with `--seed` (default 24), one document each; every client
+//! that generates is a crate of one scratch workspace (`target/corpus/build`) sharing one target
+//! directory. A document that does not generate counts as not compiling.
 //!
 //! `--ci` sweeps the fixed subset [`CI_SUBSET`] names and compares the table with the committed
 //! expectation (`xtask/testdata/corpus-ci.tsv`): a document that generated and no longer does,
@@ -263,11 +264,20 @@ fn run_child(exe: &Path, file: &Path, rel: &str, keep: Option<&Path>) -> Row {
     row
 }
 
-/// Sweeps `docs` (paths relative to `dir`) on `jobs` workers.
-fn sweep(exe: &Path, dir: &Path, docs: &[String], jobs: usize, keep: Option<&Path>) -> Vec<Row> {
+/// Sweeps `docs` (paths relative to `dir`) on `jobs` workers; each row is also appended to
+/// `progress` (JSON lines) as it comes, so a sweep stopped early still leaves its rows.
+fn sweep(
+    exe: &Path,
+    dir: &Path,
+    docs: &[String],
+    jobs: usize,
+    keep: Option<&Path>,
+    progress: &Path,
+) -> Vec<Row> {
     let queue = Mutex::new(docs.iter().enumerate().collect::<Vec<_>>().into_iter());
     let rows = Mutex::new(Vec::new());
     let done = Mutex::new(0usize);
+    let log = Mutex::new(std::fs::File::create(progress).ok());
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| {
@@ -286,6 +296,10 @@ fn sweep(exe: &Path, dir: &Path, docs: &[String], jobs: usize, keep: Option<&Pat
                         row.millis,
                         first_words(&row.generate)
                     );
+                    if let Some(file) = log.lock().expect("log").as_mut() {
+                        use std::io::Write as _;
+                        let _ = writeln!(file, "{}", row_json(&row));
+                    }
                     rows.lock().expect("rows").push(row);
                 }
             });
@@ -296,28 +310,38 @@ fn sweep(exe: &Path, dir: &Path, docs: &[String], jobs: usize, keep: Option<&Pat
     rows
 }
 
+fn row_json(row: &Row) -> Value {
+    json!({
+        "spec": row.spec, "operations": row.operations, "left_out": row.left_out,
+        "untyped": row.untyped, "unmocked": row.unmocked, "rules": row.rules,
+        "generate": row.generate, "millis": row.millis as u64,
+    })
+}
+
 fn first_words(text: &str) -> String {
     text.chars().take(160).collect()
 }
 
-/// The seeded, stratified sample of `n` generated documents: providers drawn with `seed`, one
-/// document each (drawn with the same generator).
-pub fn sample(rows: &[Row], n: usize, seed: u64) -> Vec<usize> {
-    let mut by_provider: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        by_provider.entry(&row.provider).or_default().push(i);
+/// The seeded, stratified sample of `n` documents (paths relative to DIR): providers drawn
+/// with `seed`, one document each (drawn with the same generator). Returns indices into `docs`.
+pub fn sample(docs: &[String], n: usize, seed: u64) -> Vec<usize> {
+    let mut by_provider: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, doc) in docs.iter().enumerate() {
+        by_provider.entry(provider(doc)).or_default().push(i);
     }
     let mut rng = fastrand::Rng::with_seed(seed);
-    let mut providers: Vec<&str> = by_provider.keys().copied().collect();
+    let mut providers: Vec<&String> = by_provider.keys().collect();
     rng.shuffle(&mut providers);
-    providers
+    let mut picked: Vec<usize> = providers
         .into_iter()
         .take(n)
         .map(|p| {
             let docs = &by_provider[p];
             docs[rng.usize(..docs.len())]
         })
-        .collect()
+        .collect();
+    picked.sort_unstable();
+    picked
 }
 
 /// Compiles the clients of `rows[picked]` in one scratch workspace below `scratch`; sets each
@@ -335,6 +359,10 @@ fn build(root: &Path, scratch: &Path, rows: &mut [Row], picked: &[usize]) -> Res
             row.compile = "not generated".into();
             continue;
         };
+        if !row.generated() {
+            row.compile = "not generated".into();
+            continue;
+        }
         let name = format!("c{i:04}");
         let dir = ws.join(&name);
         std::fs::create_dir_all(dir.join("src")).map_err(io)?;
@@ -554,7 +582,12 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
         .filter_map(|p| p.strip_prefix(dir).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
-    let docs: Vec<String> = if options.ci {
+    let docs: Vec<String> = if options.build > 0 && !options.ci {
+        sample(&all, options.build, options.seed)
+            .into_iter()
+            .map(|i| all[i].clone())
+            .collect()
+    } else if options.ci {
         let missing: Vec<&&str> = CI_SUBSET.iter().filter(|s| !all.iter().any(|a| a == **s)).collect();
         if !missing.is_empty() {
             return Err(Error::in_file(
@@ -570,33 +603,24 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let keep = scratch.join("clients");
     let _ = std::fs::remove_dir_all(&keep);
     let started = Instant::now();
-    let mut rows = sweep(
-        &exe,
-        dir,
-        &docs,
-        options.jobs,
-        (options.build > 0).then_some(keep.as_path()),
-    );
-    if options.build > 0 {
-        let generated: Vec<Row> = rows.iter().filter(|r| r.generated()).cloned().collect();
-        let picked_rows: BTreeSet<String> = sample(&generated, options.build, options.seed)
-            .into_iter()
-            .map(|i| generated[i].spec.clone())
-            .collect();
-        let picked: Vec<usize> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| picked_rows.contains(&r.spec))
-            .map(|(i, _)| i)
-            .collect();
-        build(root, &scratch, &mut rows, &picked)?;
-    }
     let out = options
         .out
         .clone()
         .unwrap_or_else(|| scratch.join("table.md"));
     if let Some(parent) = out.parent() {
         let _ = std::fs::create_dir_all(parent);
+    }
+    let mut rows = sweep(
+        &exe,
+        dir,
+        &docs,
+        options.jobs,
+        (options.build > 0).then_some(keep.as_path()),
+        &out.with_extension("jsonl"),
+    );
+    if options.build > 0 {
+        let picked: Vec<usize> = (0..rows.len()).collect();
+        build(root, &scratch, &mut rows, &picked)?;
     }
     let summary = summary(&rows);
     std::fs::write(&out, format!("{}\n{summary}\n", table(&rows)))

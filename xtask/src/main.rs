@@ -99,30 +99,76 @@ fn main() -> ExitCode {
     let result = match (command, files.as_slice()) {
         ("generate", []) => workspace::root().and_then(|root| {
             let generation = pipeline::generate(&root)?;
-            finish(&root, generation, &options, "cargo xtask generate")
+            finish(&root, generation, &options, "cargo xtask generate").map(Exit::from)
         }),
         ("upstream", [file]) => workspace::root().and_then(|root| {
-            let Some(label) = upstream::vendor(&root, Path::new(file.as_str()))? else {
-                return Ok(false);
-            };
-            let generation = pipeline::generate_as(&root, &label)?;
-            finish(
-                &root,
-                generation,
-                &options,
-                &format!("cargo xtask upstream {file}"),
-            )
+            let vendored = upstream::vendor(&root, Path::new(file.as_str()))?;
+            let command = format!("cargo xtask upstream {file}");
+            if !vendored.rotten.is_empty() {
+                return rotten(&root, &vendored, &command).map(|()| Exit::Rotten);
+            }
+            let generation = pipeline::generate_as(&root, &vendored.label)?;
+            finish(&root, generation, &options, &command).map(Exit::from)
         }),
         _ => return usage(),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+        Ok(Exit::Ok) => ExitCode::SUCCESS,
+        Ok(Exit::Failed) => ExitCode::FAILURE,
+        Ok(Exit::Rotten) => ExitCode::from(upstream::ROTTEN_PATCHES_EXIT),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// How `generate` and `upstream` end.
+enum Exit {
+    Ok,
+    Failed,
+    /// Patch operations no longer apply ([`upstream::ROTTEN_PATCHES_EXIT`]).
+    Rotten,
+}
+
+impl From<bool> for Exit {
+    fn from(ok: bool) -> Self {
+        if ok { Exit::Ok } else { Exit::Failed }
+    }
+}
+
+/// `cargo xtask upstream FILE` when patch operations no longer apply: the list of them (why
+/// each fails) first, then the change report of the new upstream with the patches that still
+/// apply; nothing but the vendored file is written.
+fn rotten(root: &Path, vendored: &upstream::Vendored, command: &str) -> error::Result<()> {
+    let n = vendored.rotten.len();
+    eprintln!("error: {}: {n} patch operation(s) no longer apply:", pipeline::PATCHES);
+    for line in &vendored.rotten {
+        eprintln!("  {line}");
+    }
+    println!("### Patch operations that no longer apply: {n}\n");
+    for line in &vendored.rotten {
+        println!("- {line}");
+    }
+    println!();
+    let generation = pipeline::generate_with(root, &vendored.label, true)?;
+    for line in generation.report.lines() {
+        eprintln!("{line}");
+    }
+    match change_report::for_generation(root, &generation, command)? {
+        Some(changes) => {
+            println!("The change report below is of the new upstream with the other patches applied.\n");
+            print!("{changes}");
+        }
+        None => println!("With the other patches applied, the bundled spec would not change."),
+    }
+    eprintln!(
+        "error: nothing else was written (exit code {}): fix {} for the new upstream, then run \
+         `cargo xtask generate` (it bundles, generates and prints the change report)",
+        upstream::ROTTEN_PATCHES_EXIT,
+        pipeline::PATCHES
+    );
+    Ok(())
 }
 
 /// `cargo xtask corpus DIR [--build N] [--seed S] [--ci [--bless]] [--jobs J] [--out FILE]`.

@@ -62,10 +62,22 @@ pub fn generate(root: &Path) -> Result<Generation> {
 /// [`generate`], naming the bundled spec `label` in errors (`cargo xtask upstream FILE` names
 /// the file it was given).
 pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
+    generate_with(root, label, false)
+}
+
+/// [`generate_as`]; with `skip_rotten`, the patch operations that no longer apply are left out
+/// (for the change report of `cargo xtask upstream` with rotten patches, never written).
+pub fn generate_with(root: &Path, label: &str, skip_rotten: bool) -> Result<Generation> {
     let upstream_file = upstream_file(root)?;
     let upstream = bundle::parse_yaml(&read(root, upstream_file)?, upstream_file)?;
     let patches = bundle::parse_yaml(&read(root, PATCHES)?, PATCHES)?;
-    let bundled = bundle_spec(upstream, &patches)?;
+    let bundled = if skip_rotten {
+        let mut spec = upstream;
+        bundle::apply_applicable(&mut spec, &patches, PATCHES)?;
+        spec
+    } else {
+        bundle_spec(upstream, &patches)?
+    };
     let bundled_yaml = format!(
         "{}{}",
         bundled_header(upstream_file),
