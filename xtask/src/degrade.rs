@@ -4,7 +4,7 @@
 //! | rule | unit | what becomes of it |
 //! | --- | --- | --- |
 //! | `openapiv3-strictness` | a schema, operation or component openapiv3 refuses to read ("value does not conform", "unexpected value type") | a schema becomes any JSON (`serde_json::Value`); an operation is left out; another component is removed (operations reaching it then fail and are left out) |
-//! | `inexpressible-in-3.0` | a 3.1 schema or operation the down-conversion cannot express in 3.0 (`if`/`then`, `unevaluatedProperties`, a null-only type…) | as above |
+//! | `unconvertible-unit` | a schema a rule cannot bring into progenitor's form (a 3.1 construct 3.0 cannot express: `if`/`then`, `unevaluatedProperties`, a null-only type…) | the (sub)schema holding the keyword becomes any JSON; outside a schema, its operation is left out |
 //! | `generator-failure` | the smallest schema or operation progenitor or typify fails on alone: an error, a panic, a stack overflow or a hang (see `isolate`) | as above |
 //! | `mock-generation-failure` | an operation whose typed mock progenitor's httpmock generator fails on | the client keeps it; it has no typed mock |
 //!
@@ -118,6 +118,18 @@ pub fn until_clean(
             Err(e) => {
                 let message = e.to_string();
                 let pointer = message.split(':').next().unwrap_or("");
+                // The schema holding the keyword the rule stopped on becomes any JSON, and
+                // nothing else: `/…/properties/stock/type` -> `/…/properties/stock`.
+                if let Some((holder, _)) = pointer.rsplit_once('/')
+                    && crate::refs::in_schema(holder)
+                    && let Some(schema) = input.pointer_mut(holder).filter(|s| s.is_object())
+                {
+                    *schema = json!({
+                        "description": format!("Any JSON: `cargo xtask` could not convert this schema (rule `{rule}`).")
+                    });
+                    warnings.degrade(holder.to_owned(), ANY_JSON, rule, message);
+                    continue;
+                }
                 let Some(unit) = Unit::of_pointer(pointer).filter(|u| present(&input, u)) else {
                     return Err(e);
                 };

@@ -30,6 +30,20 @@ const STACK: usize = 256 << 20;
 /// otherwise.
 const DEADLINE: Duration = Duration::from_secs(600);
 
+/// Runs `work` on a thread with the generator's big stack and waits for it: the xtask's own
+/// rules walk schemas recursively too, so a deeply nested spec must not overflow `main`'s.
+pub fn with_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("xtask".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, work)
+            .expect("a thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// The executable re-run as a child, when the xtask binary itself is running.
 static CHILD_EXE: OnceLock<PathBuf> = OnceLock::new();
 

@@ -61,6 +61,10 @@ struct Options {
 }
 
 fn main() -> ExitCode {
+    isolate::with_big_stack(run)
+}
+
+fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("__progenitor") {
         return isolate::child_main(codegen::produce);

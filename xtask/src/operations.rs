@@ -6,6 +6,7 @@
 //! | `parameter-style-case` | `style: FORM` -> `form` wherever OpenAPI allows `style` (parameters, headers in components, responses and encodings; exporters write enum names; openapiv3 rejects them) |
 //! | `path-parameters-required` | a path parameter without `required: true` gets it (OpenAPI requires it; progenitor asserts it) |
 //! | `operation-ids` | an operation without `operationId` gets `<method>_<path>`; a repeated one gets a number |
+//! | `responses-required` | an operation without `responses` (openapiv3 requires them) gets `default` with no body |
 //! | `request-media-type` | of several request media types, `application/json` (else the first progenitor takes) is kept |
 //! | `skip-unsupported-operations` | an operation progenitor cannot generate is left out with a warning naming method, path and reason |
 //! | `unmockable-operations` | (typed mocks only) an operation whose progenitor httpmock code would not compile, or whose mock it panics on (a path holding `#` or `?`, a status without a reason phrase), has no typed mock; the client keeps it |
@@ -46,6 +47,17 @@ const CANONICAL_STATUSES: [u16; 62] = [
 pub fn normalise(doc: &mut Value, report: &mut Report) -> Result<()> {
     parameters(doc, report);
     operation_ids(doc, report);
+    for (path, method) in spec::operations(doc) {
+        if let Some(Value::Object(op)) = spec::operation_mut(doc, &path, &method)
+            && !op.get("responses").is_some_and(Value::is_object)
+        {
+            op.insert(
+                "responses".into(),
+                json!({"default": {"description": "No response is documented."}}),
+            );
+            report.fired("responses-required", format!("{} {path}", method.to_uppercase()));
+        }
+    }
     for (path, method) in spec::operations(doc) {
         let reason = unsupported(doc, &path, &method)?;
         if let Some(reason) = reason {
@@ -430,8 +442,8 @@ mod tests {
             [
                 "SIMPLE -> simple",
                 "FORM -> form",
-                "in: QUERY -> query",
-                "DEEP_OBJECT -> deepObject"
+                "DEEP_OBJECT -> deepObject",
+                "in: QUERY -> query"
             ]
         );
         assert_eq!(report.details("path-parameters-required"), ["id"]);

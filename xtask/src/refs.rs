@@ -48,7 +48,7 @@ fn segments(pointer: &str) -> Vec<String> {
 }
 
 /// Whether the object at `pointer` is a schema (inside a `schema` or a component schema).
-fn in_schema(pointer: &str) -> bool {
+pub fn in_schema(pointer: &str) -> bool {
     let parts = segments(pointer);
     parts.iter().any(|p| p == "schema")
         || (parts.len() >= 3 && parts[0] == "components" && parts[1] == "schemas")

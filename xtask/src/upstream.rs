@@ -22,6 +22,7 @@ use crate::{bundle, yaml};
 pub const ROTTEN_PATCHES_EXIT: u8 = 3;
 
 /// What vendoring found.
+#[derive(Debug)]
 pub struct Vendored {
     /// The label generation errors carry (`file` with the patches).
     pub label: String,
@@ -247,10 +248,11 @@ mod tests {
     }
 
     /// Upstream now defines a schema a patch adds, and dropped the operation two patches
-    /// change: each patch is reported with its index, pointer and what upstream has there;
-    /// the file is vendored and nothing else is written.
+    /// change: each patch is reported with its index, pointer and what upstream has there,
+    /// first; then the change report shows the removed operation as breaking; the file is
+    /// vendored, nothing else is written, and the exit code is 3.
     #[test]
-    fn rotten_patches_are_reported_with_their_pointers_and_nothing_is_generated() {
+    fn rotten_patches_are_reported_with_the_change_report_and_nothing_is_generated() {
         let copy = tempfile::tempdir().unwrap();
         let repo = copy.path();
         copy_checkout(repo);
@@ -275,7 +277,7 @@ mod tests {
 
         let output = cargo_xtask(repo, &outer_target_dir(), &["upstream", "next.json"]);
         let (stdout, stderr) = text(&output);
-        assert!(!output.status.success(), "{stdout}{stderr}");
+        assert_eq!(output.status.code(), Some(3), "{stdout}{stderr}");
         let index = |op: &str, path: &str| {
             let patches = yaml::parse(&read(repo, PATCHES), PATCHES).unwrap();
             patches
@@ -286,7 +288,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("no patch {op} {path}"))
         };
         for expected in [
-            "error: openapi/patches.yaml: 3 patches no longer apply:".to_owned(),
+            "error: openapi/patches.yaml: 3 patch operation(s) no longer apply:".to_owned(),
             format!(
                 "  patch #{} (add /components/schemas/RequestIdResponse): upstream now defines \
                  this member itself: {{\"type\":\"object\",\"properties\":{{\"requestId\":\
@@ -313,11 +315,20 @@ mod tests {
                     "/paths/~1data-privacy~1phone-references/get/description"
                 )
             ),
-            "error: nothing else was written: fix openapi/patches.yaml".to_owned(),
+            "error: nothing else was written (exit code 3): fix openapi/patches.yaml".to_owned(),
         ] {
             assert!(stderr.contains(&expected), "{expected}\n---\n{stderr}");
         }
-        assert!(stdout.is_empty(), "no change report: {stdout}");
+        // The change report: the rotten patches first, then the removed operation, breaking.
+        assert!(
+            stdout.starts_with("### Patch operations that no longer apply: 3\n\n- patch #"),
+            "{stdout}"
+        );
+        let removed = stdout
+            .lines()
+            .find(|l| l.contains("GET /data-privacy/phone-references"))
+            .unwrap_or_else(|| panic!("the removed operation is reported: {stdout}"));
+        assert!(removed.to_lowercase().contains("breaking"), "{removed}\n{stdout}");
         assert_eq!(
             std::fs::read(repo.join(UPSTREAM_JSON)).unwrap(),
             std::fs::read(&file).unwrap()
