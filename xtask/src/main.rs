@@ -19,6 +19,7 @@ mod change_tests;
 mod changes;
 mod check;
 mod codegen;
+mod contract;
 mod corpus;
 mod degrade;
 #[cfg(test)]
@@ -58,6 +59,7 @@ const USAGE: &str = "usage: cargo xtask generate [--check] [--strict]
 struct Options {
     check: bool,
     strict: bool,
+    accept_contract_changes: bool,
 }
 
 fn main() -> ExitCode {
@@ -92,11 +94,13 @@ fn run() -> ExitCode {
     let mut options = Options {
         check: false,
         strict: false,
+        accept_contract_changes: false,
     };
     for flag in flags {
         match (command, flag.as_str()) {
             ("generate", "--check") => options.check = true,
             (_, "--strict") => options.strict = true,
+            (_, "--accept-contract-changes") => options.accept_contract_changes = true,
             _ => return usage(),
         }
     }
@@ -234,6 +238,18 @@ fn finish(
     for line in generation.report.lines() {
         eprintln!("{line}");
     }
+    let broken = contract_violations(root, &generation)?;
+    for line in &broken {
+        let level = if options.accept_contract_changes { "warning" } else { "error" };
+        eprintln!("{level}: contract: {line}");
+    }
+    if !broken.is_empty() && !options.accept_contract_changes {
+        eprintln!(
+            "error: nothing was written: the workspace calls these operations; restore them with \
+             a patch, or pass --accept-contract-changes and update the callers in the same change"
+        );
+        return Ok(false);
+    }
     // Read the committed files before anything is written over them.
     let changes = change_report::for_generation(root, &generation, command)?;
     let ok = if options.check {
@@ -262,6 +278,27 @@ fn finish(
         return Ok(false);
     }
     Ok(ok)
+}
+
+/// The contract (see `contract`) the new client would break against the committed one.
+fn contract_violations(
+    root: &Path,
+    generation: &pipeline::Generation,
+) -> error::Result<Vec<String>> {
+    let Ok(committed) = std::fs::read_to_string(pipeline::path_of(root, pipeline::GENERATED))
+    else {
+        return Ok(Vec::new());
+    };
+    let new = generation
+        .outputs
+        .iter()
+        .find(|o| o.path == pipeline::GENERATED)
+        .map(|o| o.contents.as_str())
+        .unwrap_or_default();
+    let old_api = rust_api::public_api(&committed).map_err(|e| e.with_file(pipeline::GENERATED))?;
+    let new_api = rust_api::public_api(new)?;
+    let called = contract::called(root, &contract::client_methods(&old_api))?;
+    Ok(contract::violations(&old_api, &new_api, &called))
 }
 
 fn check_outputs(root: &Path, generation: &pipeline::Generation) -> bool {
