@@ -202,6 +202,9 @@ fn run_child(exe: &Path, file: &Path, rel: &str, keep: Option<&Path>) -> Row {
     }
     // Each generator run gets the document's deadline at most.
     command.env("XTASK_UNIT_DEADLINE", limit.as_secs().to_string());
+    // Its own process group, so a stopped document takes its generator runs with it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -224,8 +227,7 @@ fn run_child(exe: &Path, file: &Path, rel: &str, keep: Option<&Path>) -> Row {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if started.elapsed() > limit => {
-                let _ = child.kill();
-                let _ = child.wait();
+                kill_group(&mut child);
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
@@ -262,6 +264,16 @@ fn run_child(exe: &Path, file: &Path, rel: &str, keep: Option<&Path>) -> Row {
     row.generate = value["generate"].as_str().unwrap_or("?").to_owned();
     row.source = keep.filter(|k| k.is_file()).map(Path::to_path_buf);
     row
+}
+
+/// Stops a document's process and every generator run it started (its process group).
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Sweeps `docs` (paths relative to `dir`) on `jobs` workers; each row is also appended to
