@@ -38,7 +38,11 @@ pub fn apply_patches(spec: &mut Value, patches: &Value, patch_file: &str) -> Res
 /// The patch document's operations.
 /// Applies every patch operation that still applies, in order; returns one line per operation
 /// that does not (`patch #3 (add /x): why`). Only a malformed patch file is an error.
-pub fn apply_applicable(spec: &mut Value, patches: &Value, patch_file: &str) -> Result<Vec<String>> {
+pub fn apply_applicable(
+    spec: &mut Value,
+    patches: &Value,
+    patch_file: &str,
+) -> Result<Vec<String>> {
     let ops = operations(patches, patch_file)?;
     let mut rotten = Vec::new();
     for (index, op) in ops.iter().enumerate() {

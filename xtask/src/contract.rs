@@ -34,7 +34,9 @@ fn members(root: &Path) -> Result<Vec<String>> {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -147,7 +149,10 @@ mod tests {
             ("fn Client::b", "fn b(&self)"),
             ("fn Client::c", "fn c(&self)"),
         ]);
-        let new = api(&[("fn Client::b", "fn b(&self, y: i64)"), ("fn Client::c", "fn c(&self)")]);
+        let new = api(&[
+            ("fn Client::b", "fn b(&self, y: i64)"),
+            ("fn Client::c", "fn c(&self)"),
+        ]);
         let called: BTreeMap<String, String> = [("a", "x.rs"), ("b", "y.rs"), ("c", "z.rs")]
             .into_iter()
             .map(|(m, f)| (m.to_owned(), f.to_owned()))
@@ -172,24 +177,35 @@ mod tests {
         copy_checkout(repo);
         let patches = repo.join(crate::pipeline::PATCHES);
         let mut text_of = std::fs::read_to_string(&patches).unwrap();
-        text_of.push_str("\n- op: remove\n  path: /paths/~1data-privacy~1erase-data-for-email-address\n");
+        text_of.push_str(
+            "\n- op: remove\n  path: /paths/~1data-privacy~1erase-data-for-email-address\n",
+        );
         std::fs::write(&patches, text_of).unwrap();
         let before = std::fs::read_to_string(repo.join(crate::pipeline::GENERATED)).unwrap();
         let output = cargo_xtask(repo, &outer_target_dir(), &["generate"]);
         let (stdout, stderr) = text(&output);
         assert!(!output.status.success(), "{stdout}{stderr}");
         assert!(
-            stderr.contains("error: contract: `Client::purge_email_address` (called in gong-api-ext/"),
+            stderr.contains(
+                "error: contract: `Client::purge_email_address` (called in gong-api-ext/"
+            ),
             "{stderr}"
         );
         assert_eq!(
             before,
             std::fs::read_to_string(repo.join(crate::pipeline::GENERATED)).unwrap()
         );
-        let output = cargo_xtask(repo, &outer_target_dir(), &["generate", "--accept-contract-changes"]);
+        let output = cargo_xtask(
+            repo,
+            &outer_target_dir(),
+            &["generate", "--accept-contract-changes"],
+        );
         let (stdout, stderr) = text(&output);
         assert!(output.status.success(), "{stdout}{stderr}");
-        assert!(stderr.contains("warning: contract: `Client::purge_email_address`"), "{stderr}");
+        assert!(
+            stderr.contains("warning: contract: `Client::purge_email_address`"),
+            "{stderr}"
+        );
     }
 
     /// The real workspace: gong-api-ext calls the privacy operations, and they are found.
@@ -201,7 +217,9 @@ mod tests {
         let called = called(&root, &client_methods(&api)).unwrap();
         assert!(called.contains_key("purge_email_address"), "{called:?}");
         assert!(
-            called.values().all(|f| !f.starts_with("gong-api/") && !f.starts_with("xtask/")),
+            called
+                .values()
+                .all(|f| !f.starts_with("gong-api/") && !f.starts_with("xtask/")),
             "{called:?}"
         );
     }

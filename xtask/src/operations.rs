@@ -18,9 +18,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
+use crate::degrade::remove_operation;
 use crate::error::Result;
 use crate::report::Report;
-use crate::degrade::remove_operation;
 use crate::spec::{self, METHODS};
 
 /// The parameter styles OpenAPI 3.0 defines, as openapiv3 spells them.
@@ -55,7 +55,10 @@ pub fn normalise(doc: &mut Value, report: &mut Report) -> Result<()> {
                 "responses".into(),
                 json!({"default": {"description": "No response is documented."}}),
             );
-            report.fired("responses-required", format!("{} {path}", method.to_uppercase()));
+            report.fired(
+                "responses-required",
+                format!("{} {path}", method.to_uppercase()),
+            );
         }
     }
     for (path, method) in spec::operations(doc) {
@@ -266,7 +269,10 @@ fn unmockable(doc: &Value, path: &str, method: &str) -> Result<Option<String>> {
         .into_iter()
         .flatten()
         .map(|(status, _)| status)
-        .find(|s| s.parse::<u16>().is_ok_and(|n| !CANONICAL_STATUSES.contains(&n)))
+        .find(|s| {
+            s.parse::<u16>()
+                .is_ok_and(|n| !CANONICAL_STATUSES.contains(&n))
+        })
     {
         // progenitor names the mock's method after the status's reason phrase and unwraps it.
         return Ok(Some(format!("status {status} has no reason phrase")));
@@ -475,18 +481,30 @@ mod tests {
                     "Retry-After": {"style": "SIMPLE", "schema": {"type": "integer"}}}}}}}}});
         let mut report = Report::default();
         parameters(&mut doc, &mut report);
-        assert_eq!(report.times("parameter-style-case"), 5, "{:?}", report.lines());
+        assert_eq!(
+            report.times("parameter-style-case"),
+            5,
+            "{:?}",
+            report.lines()
+        );
         assert_eq!(doc["components"]["headers"]["Limit"]["style"], "simple");
         assert_eq!(
             doc["components"]["responses"]["TooMany"]["headers"]["Retry-After"]["style"],
             "simple"
         );
         let post = &doc["paths"]["/a"]["post"];
-        assert_eq!(post["responses"]["429"]["headers"]["Retry-After"]["style"], "simple");
-        let encoding = &post["requestBody"]["content"]["application/x-www-form-urlencoded"]["encoding"]["f"];
+        assert_eq!(
+            post["responses"]["429"]["headers"]["Retry-After"]["style"],
+            "simple"
+        );
+        let encoding =
+            &post["requestBody"]["content"]["application/x-www-form-urlencoded"]["encoding"]["f"];
         assert_eq!(encoding["style"], "form");
         assert_eq!(encoding["headers"]["X-F"]["style"], "simple");
-        assert_eq!(doc["components"]["schemas"]["S"]["example"]["style"], "SIMPLE");
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["example"]["style"],
+            "SIMPLE"
+        );
     }
 
     #[test]

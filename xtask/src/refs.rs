@@ -79,7 +79,11 @@ pub fn normalise(doc: &mut Value, report: &mut Report) {
             let resolved = target
                 .strip_prefix('#')
                 .and_then(|p| doc.pointer(p))
-                .filter(|_| !segments(target.trim_start_matches('#')).iter().any(|s| s == "example" || s == "examples"))
+                .filter(|_| {
+                    !segments(target.trim_start_matches('#'))
+                        .iter()
+                        .any(|s| s == "example" || s == "examples")
+                })
                 .cloned();
             match resolved {
                 Some(_) if direct(&target) => {}
@@ -108,7 +112,11 @@ fn hoist(doc: &mut Value, target: &str, value: Value) -> String {
     let base: String = segments(target.trim_start_matches('#'))
         .iter()
         .filter(|s| !matches!(s.as_str(), "components" | "schemas" | "paths" | "content"))
-        .map(|s| s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>())
+        .map(|s| {
+            s.chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("_");
     let components = doc
@@ -160,7 +168,12 @@ fn dangling(doc: &mut Value, pointer: &str, target: &str, report: &mut Report) {
         [p, path, ..] if p == "paths" => {
             let methods: Vec<String> = doc["paths"][path]
                 .as_object()
-                .map(|i| i.keys().filter(|k| METHODS.contains(&k.as_str())).cloned().collect())
+                .map(|i| {
+                    i.keys()
+                        .filter(|k| METHODS.contains(&k.as_str()))
+                        .cloned()
+                        .collect()
+                })
                 .unwrap_or_default();
             for method in methods {
                 let unit = Unit::Operation {
@@ -174,7 +187,9 @@ fn dangling(doc: &mut Value, pointer: &str, target: &str, report: &mut Report) {
             }
         }
         [c, kind, name, ..] if c == "components" => {
-            if let Some(Value::Object(entries)) = doc.pointer_mut(&format!("/components/{}", spec::escape(kind))) {
+            if let Some(Value::Object(entries)) =
+                doc.pointer_mut(&format!("/components/{}", spec::escape(kind)))
+            {
                 entries.remove(name);
             }
             report.fired(RULE, format!("{reason}; /components/{kind}/{name} removed"));

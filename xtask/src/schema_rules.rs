@@ -26,7 +26,11 @@ pub fn normalise(doc: &mut Value, report: &mut Report) {
 }
 
 /// Calls `visit` on every schema below `value` (a part of the document that is not a schema).
-fn visit_document(value: &mut Value, pointer: &str, visit: &mut impl FnMut(&mut Map<String, Value>, &str)) {
+fn visit_document(
+    value: &mut Value,
+    pointer: &str,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &str),
+) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -57,7 +61,11 @@ fn visit_document(value: &mut Value, pointer: &str, visit: &mut impl FnMut(&mut 
 }
 
 /// Calls `visit` on a schema and each of its subschemas (not on data such as examples).
-fn visit_schema(schema: &mut Value, pointer: &str, visit: &mut impl FnMut(&mut Map<String, Value>, &str)) {
+fn visit_schema(
+    schema: &mut Value,
+    pointer: &str,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &str),
+) {
     let Value::Object(map) = schema else { return };
     visit(map, pointer);
     for key in ["items", "not", "additionalProperties"] {
@@ -74,7 +82,11 @@ fn visit_schema(schema: &mut Value, pointer: &str, visit: &mut impl FnMut(&mut M
     }
     if let Some(Value::Object(properties)) = map.get_mut("properties") {
         for (name, property) in properties.iter_mut() {
-            visit_schema(property, &format!("{pointer}/properties/{}", spec::escape(name)), visit);
+            visit_schema(
+                property,
+                &format!("{pointer}/properties/{}", spec::escape(name)),
+                visit,
+            );
         }
     }
 }
@@ -83,7 +95,9 @@ fn visit_schema(schema: &mut Value, pointer: &str, visit: &mut impl FnMut(&mut M
 fn has_type(value: &Value, kind: &str) -> bool {
     match kind {
         "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         "number" => value.is_number(),
         "boolean" => value.is_boolean(),
         "array" => value.is_array(),
@@ -94,7 +108,9 @@ fn has_type(value: &Value, kind: &str) -> bool {
 
 /// `unconforming-defaults`.
 fn fix_default(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
-    let Some(default) = schema.get("default") else { return };
+    let Some(default) = schema.get("default") else {
+        return;
+    };
     if default.is_null() && schema.get("nullable") == Some(&json!(true)) {
         return;
     }
@@ -131,7 +147,9 @@ pub fn variant_name(value: &str) -> String {
 
 /// `enum-variant-names`.
 fn fix_enum_names(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
-    let Some(Value::Array(values)) = schema.get("enum") else { return };
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
     let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
     if strings.len() != values.iter().filter(|v| !v.is_null()).count() {
         return; // not a string enum
@@ -156,7 +174,10 @@ fn fix_extra(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report
     let collides = schema
         .get("properties")
         .and_then(Value::as_object)
-        .is_some_and(|p| p.keys().any(|k| heck::ToSnakeCase::to_snake_case(k.as_str()) == "extra"));
+        .is_some_and(|p| {
+            p.keys()
+                .any(|k| heck::ToSnakeCase::to_snake_case(k.as_str()) == "extra")
+        });
     if collides && !schema.contains_key(NO_EXTRA) {
         schema.insert(NO_EXTRA.into(), json!(true));
         report.fired("unknown-fields-name", pointer.to_owned());
@@ -193,8 +214,13 @@ mod tests {
         let mut report = Report::default();
         normalise(&mut doc, &mut report);
         let param = &doc["paths"]["/a"]["get"]["parameters"][0]["schema"];
-        assert_eq!(param, &json!({"type": "string", "description": "Known values: ==, !=, >"}));
-        let props = &doc.pointer("/paths/~1a/get/responses/200/content/application~1json/schema/properties").unwrap();
+        assert_eq!(
+            param,
+            &json!({"type": "string", "description": "Known values: ==, !=, >"})
+        );
+        let props = &doc
+            .pointer("/paths/~1a/get/responses/200/content/application~1json/schema/properties")
+            .unwrap();
         assert!(props["duration"].get("default").is_none());
         assert_eq!(props["n"]["default"], 3);
         assert!(props["state"].get("default").is_none());

@@ -279,9 +279,15 @@ fn a_progenitor_panic_costs_only_the_schema_it_panics_on() {
     );
     assert_eq!(report.omissions(), 1);
     assert!(report.skipped.is_empty());
-    assert!(client.source.contains("pub struct InstallParams(pub ::serde_json::Value)")
-        || client.source.contains("pub struct InstallParams(pub ::serde_json::Map"),
-        "any JSON");
+    assert!(
+        client
+            .source
+            .contains("pub struct InstallParams(pub ::serde_json::Value)")
+            || client
+                .source
+                .contains("pub struct InstallParams(pub ::serde_json::Map"),
+        "any JSON"
+    );
     assert_eq!(client.source.matches("pub async fn ").count(), operations);
 }
 
@@ -354,7 +360,11 @@ fn a_progenitor_error_costs_only_the_schema_it_fails_on() {
     let mut report = Report::default();
     pipeline::generate_client_source(doc, &mut report, BUNDLED).unwrap();
     assert_eq!(
-        report.degraded.iter().map(|d| d.unit.as_str()).collect::<Vec<_>>(),
+        report
+            .degraded
+            .iter()
+            .map(|d| d.unit.as_str())
+            .collect::<Vec<_>>(),
         ["/components/schemas/FineTune"]
     );
     let reason = &report.degraded[0].reason;

@@ -328,7 +328,10 @@ mod tests {
             .lines()
             .find(|l| l.contains("GET /data-privacy/phone-references"))
             .unwrap_or_else(|| panic!("the removed operation is reported: {stdout}"));
-        assert!(removed.to_lowercase().contains("breaking"), "{removed}\n{stdout}");
+        assert!(
+            removed.to_lowercase().contains("breaking"),
+            "{removed}\n{stdout}"
+        );
         assert_eq!(
             std::fs::read(repo.join(UPSTREAM_JSON)).unwrap(),
             std::fs::read(&file).unwrap()
