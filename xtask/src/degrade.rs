@@ -92,6 +92,32 @@ pub fn degrade(
     }
 }
 
+/// Leaves out every operation of the path item at `path` (one warning each).
+pub fn degrade_path_item(
+    spec: &mut Value,
+    path: &str,
+    rule: &'static str,
+    reason: &str,
+    report: &mut Report,
+) {
+    let methods: Vec<String> = spec["paths"][path]
+        .as_object()
+        .map(|i| {
+            i.keys()
+                .filter(|k| METHODS.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for method in methods {
+        let unit = Unit::Operation {
+            path: path.to_owned(),
+            method,
+        };
+        degrade(spec, &unit, rule, reason, report);
+    }
+}
+
 /// Removes one operation (and its path item when nothing else is left in it).
 pub fn remove_operation(doc: &mut Value, path: &str, method: &str) {
     if let Some(Value::Object(item)) = doc.get_mut("paths").and_then(|p| p.get_mut(path)) {
@@ -239,28 +265,13 @@ pub fn readable(spec: &mut Value, report: &mut Report) {
             .get("parameters")
             .and_then(check::<Vec<ReferenceOr<Parameter>>>);
         if let Some(reason) = reason {
-            let methods: Vec<String> = item
-                .as_object()
-                .map(|i| {
-                    i.keys()
-                        .filter(|k| METHODS.contains(&k.as_str()))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            for method in methods {
-                let unit = Unit::Operation {
-                    path: path.clone(),
-                    method,
-                };
-                degrade(
-                    spec,
-                    &unit,
-                    RULE,
-                    &format!("its path item's parameters: {reason}"),
-                    report,
-                );
-            }
+            degrade_path_item(
+                spec,
+                &path,
+                RULE,
+                &format!("its path item's parameters: {reason}"),
+                report,
+            );
         }
     }
 }

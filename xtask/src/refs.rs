@@ -166,22 +166,7 @@ fn dangling(doc: &mut Value, pointer: &str, target: &str, report: &mut Report) {
             degrade::degrade(doc, &unit, RULE, &reason, report);
         }
         [p, path, ..] if p == "paths" => {
-            let methods: Vec<String> = doc["paths"][path]
-                .as_object()
-                .map(|i| {
-                    i.keys()
-                        .filter(|k| METHODS.contains(&k.as_str()))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            for method in methods {
-                let unit = Unit::Operation {
-                    path: path.clone(),
-                    method,
-                };
-                degrade::degrade(doc, &unit, RULE, &reason, report);
-            }
+            degrade::degrade_path_item(doc, path, RULE, &reason, report);
             if let Some(Value::Object(paths)) = doc.get_mut("paths") {
                 paths.remove(path);
             }
