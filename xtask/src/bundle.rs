@@ -20,13 +20,7 @@ pub fn parse_yaml(text: &str, file: &str) -> Result<Value> {
 /// fails is skipped and the others still run, so one error lists every rotten patch: its
 /// index, its `op` and JSON pointer, and what the upstream spec has there now.
 pub fn apply_patches(spec: &mut Value, patches: &Value, patch_file: &str) -> Result<()> {
-    let ops = operations(patches, patch_file)?;
-    let mut rotten = Vec::new();
-    for (index, op) in ops.iter().enumerate() {
-        if let Err(problem) = apply_one(spec, op) {
-            rotten.push(format!("patch #{index} ({}): {problem}", describe(op)));
-        }
-    }
+    let rotten = apply_applicable(spec, patches, patch_file)?;
     match rotten.as_slice() {
         [] => Ok(()),
         [one] => Err(Error::in_file(patch_file, one.clone())),
@@ -42,6 +36,23 @@ pub fn apply_patches(spec: &mut Value, patches: &Value, patch_file: &str) -> Res
 }
 
 /// The patch document's operations.
+/// Applies every patch operation that still applies, in order; returns one line per operation
+/// that does not (`patch #3 (add /x): why`). Only a malformed patch file is an error.
+pub fn apply_applicable(
+    spec: &mut Value,
+    patches: &Value,
+    patch_file: &str,
+) -> Result<Vec<String>> {
+    let ops = operations(patches, patch_file)?;
+    let mut rotten = Vec::new();
+    for (index, op) in ops.iter().enumerate() {
+        if let Err(problem) = apply_one(spec, op) {
+            rotten.push(format!("patch #{index} ({}): {problem}", describe(op)));
+        }
+    }
+    Ok(rotten)
+}
+
 fn operations<'a>(patches: &'a Value, patch_file: &str) -> Result<&'a Vec<Value>> {
     patches.as_array().ok_or_else(|| {
         Error::in_file(

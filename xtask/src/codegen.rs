@@ -1,15 +1,11 @@
 //! The down-converted spec -> progenitor -> formatted Rust source, and the crates that source
 //! uses.
 
-use std::collections::{BTreeSet, VecDeque};
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Mutex};
-
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
-use crate::spec;
+use crate::isolate::{self, Failure, Kind};
 
 /// The first lines of the generated file.
 pub const HEADER: &str = "\
@@ -53,146 +49,6 @@ fn settings() -> GenerationSettings {
     settings
 }
 
-/// Runs `generate` on `spec` with a fresh progenitor generator. progenitor asserts on shapes
-/// it does not support; the rules in `operations` and `responses` remove the known ones first,
-/// and this turns any other panic into an error, not a backtrace. A panic or an error names
-/// the smallest piece of `spec` progenitor fails on alone (see [`locate_failure`]) and where
-/// it panicked.
-fn run_progenitor<T>(
-    spec: &Value,
-    generate: impl Fn(&mut Generator, &openapiv3::OpenAPI) -> Result<T, progenitor::Error>,
-) -> Result<T> {
-    let parsed = parse(spec.clone())?;
-    let previous_hook = panic::take_hook();
-    let location = Arc::new(Mutex::new(None));
-    let seen = location.clone();
-    let this_thread = std::thread::current().id();
-    panic::set_hook(Box::new(move |info| {
-        if std::thread::current().id() != this_thread {
-            return;
-        }
-        if let (Ok(mut seen), Some(at)) = (seen.lock(), info.location()) {
-            seen.get_or_insert_with(|| crate_relative(at.file(), at.line()));
-        }
-    }));
-    let result = attempt(&parsed, &generate);
-    let located = match &result {
-        Ok(Ok(_)) => None,
-        _ => Some(locate_failure(spec, |piece| {
-            parse(piece).is_ok_and(|piece| !matches!(attempt(&piece, &generate), Ok(Ok(_))))
-        })),
-    };
-    panic::set_hook(previous_hook);
-    let mut message = match result {
-        Ok(Ok(generated)) => return Ok(generated),
-        Ok(Err(e)) => format!("progenitor rejected the spec: {e}"),
-        Err(reason) => {
-            let at = location.lock().ok().and_then(|l| l.clone());
-            let mut message =
-                format!("progenitor cannot generate a client for this spec shape: {reason}");
-            if let Some(at) = at {
-                message.push_str(&format!(" (panicked at {at})"));
-            }
-            message
-        }
-    };
-    match located.flatten() {
-        Some(piece) => message.push_str(&format!("; it fails on {piece} alone")),
-        None => message.push_str("; no single schema or operation fails alone"),
-    }
-    Err(Error::msg(message))
-}
-
-/// One progenitor run; a panic becomes its message.
-fn attempt<T>(
-    spec: &openapiv3::OpenAPI,
-    generate: &impl Fn(&mut Generator, &openapiv3::OpenAPI) -> Result<T, progenitor::Error>,
-) -> Result<Result<T, progenitor::Error>, String> {
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings());
-        generate(&mut generator, spec)
-    }))
-    .map_err(|payload| {
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "unknown panic".to_owned())
-    })
-}
-
-/// `…/registry/src/index…/typify-impl-0.5.0/src/convert.rs` -> `typify-impl-0.5.0/src/convert.rs:LINE`.
-fn crate_relative(file: &str, line: u32) -> String {
-    let file = file.replace('\\', "/");
-    let short = file
-        .split_once("/registry/src/")
-        .and_then(|(_, rest)| rest.split_once('/'))
-        .map_or(file.as_str(), |(_, rest)| rest);
-    format!("{short}:{line}")
-}
-
-/// After a failure (a panic or an error) on the whole spec: the smallest piece that fails alone, as a JSON pointer
-/// with a word of context. Component schemas first, each with the schemas it references
-/// (smallest first), then each operation with every component. Only runs on failure, so the
-/// cost (one progenitor run per piece) is paid when a maintainer needs the answer.
-fn locate_failure(spec: &Value, fails: impl Fn(Value) -> bool) -> Option<String> {
-    let empty = Map::new();
-    let schemas = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let mut base = spec.clone();
-    base["paths"] = json!({});
-    if let Some(Value::Object(components)) = base.get_mut("components") {
-        components.insert("schemas".into(), json!({}));
-    }
-    let mut pieces: Vec<(&String, BTreeSet<String>)> = schemas
-        .iter()
-        .map(|(name, _)| (name, references(schemas, name)))
-        .collect();
-    pieces.sort_by_key(|(name, closure)| (closure.len(), *name));
-    for (name, closure) in pieces {
-        let mut piece = base.clone();
-        piece["components"]["schemas"] = closure
-            .iter()
-            .filter_map(|n| Some((n.clone(), schemas.get(n)?.clone())))
-            .collect();
-        if fails(piece) {
-            return Some(format!(
-                "/components/schemas/{} (with the {} schema(s) it references)",
-                spec::escape(name),
-                closure.len() - 1
-            ));
-        }
-    }
-    for (path, method) in spec::operations(spec) {
-        let mut piece = spec.clone();
-        let mut item = spec["paths"][&path].clone();
-        if let Value::Object(item) = &mut item {
-            item.retain(|key, _| *key == method || !spec::METHODS.contains(&key.as_str()));
-        }
-        piece["paths"] = json!({ path.clone(): item });
-        if fails(piece) {
-            return Some(format!("/paths/{}/{method}", spec::escape(&path)));
-        }
-    }
-    None
-}
-
-/// `name` and every component schema it reaches through `$ref`s.
-fn references(schemas: &Map<String, Value>, name: &str) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut queue = VecDeque::from([name.to_owned()]);
-    while let Some(next) = queue.pop_front() {
-        if let Some(schema) = schemas.get(&next)
-            && seen.insert(next)
-        {
-            spec::collect_refs(schema, &mut queue);
-        }
-    }
-    seen
-}
-
 fn parse(spec: Value) -> Result<openapiv3::OpenAPI> {
     serde_json::from_value(spec).map_err(|e| {
         Error::msg(format!(
@@ -207,30 +63,68 @@ fn format(tokens: proc_macro2::TokenStream, header: &str) -> Result<String> {
     Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
 }
 
-/// Generates the raw client's source from a spec progenitor can read (OpenAPI 3.0.x).
-pub fn generate_client(spec: Value) -> Result<Client> {
-    let (tokens, uses, websockets) = run_progenitor(&spec, |generator, spec| {
-        generator.generate_tokens(spec).map(|tokens| {
+/// One generator run, as [`isolate::run`] calls it (in a child process or on a big stack):
+/// parse, generate and format; the answer as JSON so it can cross a process boundary.
+pub fn produce(kind: Kind, spec: &Value) -> std::result::Result<Value, String> {
+    let parsed = parse(spec.clone()).map_err(|e| e.to_string())?;
+    let mut generator = Generator::new(&settings());
+    match kind {
+        Kind::Client => {
+            let tokens = generator
+                .generate_tokens(&parsed)
+                .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
             let types = generator.get_type_space();
-            let uses = Uses {
-                chrono: types.uses_chrono(),
-                uuid: types.uses_uuid(),
-                regress: types.uses_regress(),
-                serde_json: types.uses_serde_json(),
-                futures: generator.uses_futures(),
-            };
-            (tokens, uses, generator.uses_websockets())
-        })
-    })?;
-    if websockets {
+            let uses = json!({
+                "chrono": types.uses_chrono(),
+                "uuid": types.uses_uuid(),
+                "regress": types.uses_regress(),
+                "serde_json": types.uses_serde_json(),
+                "futures": generator.uses_futures(),
+            });
+            let source = format(tokens, HEADER).map_err(|e| e.to_string())?;
+            Ok(json!({"source": source, "uses": uses, "websockets": generator.uses_websockets()}))
+        }
+        Kind::Mock => {
+            let tokens = generator
+                .httpmock(&parsed, "crate")
+                .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
+            let source = format(tokens, MOCK_HEADER).map_err(|e| e.to_string())?;
+            Ok(json!({ "source": source }))
+        }
+    }
+}
+
+/// One isolated run of the generator on `spec` (see [`isolate`]).
+pub fn run(kind: Kind, spec: &Value) -> std::result::Result<Value, Failure> {
+    isolate::run(kind, spec, produce)
+}
+
+/// The client of a successful [`run`].
+pub fn client_of(answer: &Value) -> Result<Client> {
+    if answer["websockets"] == true {
         return Err(Error::msg(
             "the generated code uses websockets, which the xtask leaves out; report this",
         ));
     }
+    let uses = &answer["uses"];
     Ok(Client {
-        source: format(tokens, HEADER)?,
-        uses,
+        source: answer["source"].as_str().unwrap_or_default().to_owned(),
+        uses: Uses {
+            chrono: uses["chrono"] == true,
+            uuid: uses["uuid"] == true,
+            regress: uses["regress"] == true,
+            serde_json: uses["serde_json"] == true,
+            futures: uses["futures"] == true,
+        },
     })
+}
+
+/// Generates the raw client's source from a spec progenitor can read (OpenAPI 3.0.x), whole:
+/// a failure is an error (`degrade::client` is the one that leaves units out).
+#[cfg(test)]
+pub fn generate_client(spec: Value) -> Result<Client> {
+    let answer = run(Kind::Client, &spec).map_err(|f| Error::msg(f.reason))?;
+    client_of(&answer)
 }
 
 /// The first lines of the generated typed mocks.
@@ -240,11 +134,11 @@ pub const MOCK_HEADER: &str = "\
 // gong-api's `mock` feature.
 ";
 
-/// progenitor's typed `httpmock` helpers for every operation of `spec` (the same form
-/// [`generate_client`] takes). The mock server stands in for the API's host, so its routes
+/// The form progenitor's typed `httpmock` helpers are generated from: `spec` (the same form
+/// the client is generated from) with every path under the server's. The mock server stands in for the API's host, so its routes
 /// carry the path of the spec's first server URL (`/v2` for `https://api.gong.io/v2`): a client
 /// pointed at `{mock}/v2`, as the raw client and `gong-api-ext` address Gong, matches them.
-pub fn generate_mock(mut spec: Value) -> Result<String> {
+pub fn mock_form(mut spec: Value) -> Value {
     let base = spec
         .pointer("/servers/0/url")
         .and_then(Value::as_str)
@@ -258,8 +152,7 @@ pub fn generate_mock(mut spec: Value) -> Result<String> {
             .map(|(path, item)| (format!("{base}{path}"), item))
             .collect();
     }
-    let tokens = run_progenitor(&spec, |generator, spec| generator.httpmock(spec, "crate"))?;
-    format(tokens, MOCK_HEADER)
+    spec
 }
 
 /// The path of a server URL, without a trailing `/`: `https://api.gong.io/v2/` -> `/v2`.

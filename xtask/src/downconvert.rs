@@ -28,6 +28,12 @@
 //!
 //! `examples` outside schemas (parameters, media types) is a map in both versions and is left
 //! alone.
+//!
+//! A 3.0 document is not down-converted, but Java exporters (swagger-core, which Gong's export
+//! comes from) write their model's fields into 3.0 schemas too: `exampleSetFlag`, and `types:
+//! [...]` beside `type`. Those (rule `drop-annotations`, the [`EXPORTER_ANNOTATIONS`]) are
+//! dropped from 3.0 schemas anywhere; a `types` list with one non-null entry on a schema without
+//! `type` becomes its `type`.
 
 use serde_json::{Map, Value, json};
 
@@ -42,7 +48,10 @@ pub fn to_openapi_30(doc: &mut Value, report: &mut Report) -> Result<()> {
         .ok_or_else(|| Error::msg("/openapi: missing or not a string"))?
         .to_owned();
     if version.starts_with("3.0.") {
-        return Ok(());
+        return walk_document(doc, "", report, &mut |schema, _, report| {
+            drop_exporter_annotations(schema, report);
+            Ok(())
+        });
     }
     if !version.starts_with("3.1.") {
         return Err(Error::msg(format!(
@@ -77,12 +86,60 @@ pub fn to_openapi_30(doc: &mut Value, report: &mut Report) -> Result<()> {
         root.insert("paths".into(), json!({}));
         report.fired("drop-3.1-only-fields", "/paths added (empty)");
     }
-    walk_document(doc, "", report)
+    walk_document(doc, "", report, &mut convert_schema)
+}
+
+/// What a schema visitor of [`walk_document`] is: a schema, its JSON pointer, the report.
+type SchemaVisitor<'a> = dyn FnMut(&mut Value, &str, &mut Report) -> Result<()> + 'a;
+
+/// The fields swagger-core's Java model serialises into 3.0 schemas beside the schema keywords.
+pub const EXPORTER_ANNOTATIONS: &[&str] = &["exampleSetFlag", "types", "jsonSchema", "specVersion"];
+
+/// Drops [`EXPORTER_ANNOTATIONS`] from a 3.0 schema and its subschemas (rule `drop-annotations`).
+/// Only schema positions are visited: a property *named* `types` stays.
+fn drop_exporter_annotations(schema: &mut Value, report: &mut Report) {
+    let Value::Object(map) = schema else { return };
+    if !map.contains_key("type")
+        && let Some(Value::Array(types)) = map.get("types")
+    {
+        let named: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+        if let [single] = named.as_slice() {
+            let single = (*single).clone();
+            map.insert("type".into(), single);
+        }
+    }
+    for key in EXPORTER_ANNOTATIONS {
+        if map.remove(*key).is_some() {
+            report.fired("drop-annotations", *key);
+        }
+    }
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = map.get_mut(key) {
+            drop_exporter_annotations(child, report);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(items)) = map.get_mut(key) {
+            items
+                .iter_mut()
+                .for_each(|item| drop_exporter_annotations(item, report));
+        }
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        properties
+            .values_mut()
+            .for_each(|property| drop_exporter_annotations(property, report));
+    }
 }
 
 /// Walks the non-schema part of the document, converting every schema it finds: the values
 /// of `components.schemas` and of every `schema` key (parameters, headers, media types).
-fn walk_document(value: &mut Value, pointer: &str, report: &mut Report) -> Result<()> {
+fn walk_document(
+    value: &mut Value,
+    pointer: &str,
+    report: &mut Report,
+    visit: &mut SchemaVisitor<'_>,
+) -> Result<()> {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -92,22 +149,22 @@ fn walk_document(value: &mut Value, pointer: &str, report: &mut Report) -> Resul
                     continue;
                 }
                 if key == "schema" && child.is_object() {
-                    convert_schema(child, &here, report)?;
+                    visit(child, &here, report)?;
                 } else if key == "schemas" && pointer == "/components" {
                     if let Value::Object(schemas) = child {
                         for (name, schema) in schemas.iter_mut() {
-                            convert_schema(schema, &format!("{here}/{}", escape(name)), report)?;
+                            visit(schema, &format!("{here}/{}", escape(name)), report)?;
                         }
                     }
                 } else {
-                    walk_document(child, &here, report)?;
+                    walk_document(child, &here, report, visit)?;
                 }
             }
             Ok(())
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                walk_document(item, &format!("{pointer}/{i}"), report)?;
+                walk_document(item, &format!("{pointer}/{i}"), report, visit)?;
             }
             Ok(())
         }
@@ -665,6 +722,34 @@ mod tests {
         assert_eq!(
             schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": ["null"]}]})),
             json!({"anyOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
+    }
+
+    /// swagger-core writes `exampleSetFlag` and `types` into 3.0 schemas (Gong's export does):
+    /// dropped in schema positions anywhere, a lone `types` entry becomes the `type`, and a
+    /// property that is itself named `types` stays.
+    #[test]
+    fn exporter_annotations_are_dropped_from_30_schemas() {
+        let mut doc = json!({"openapi": "3.0.1",
+            "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query",
+                "schema": {"types": ["string"], "exampleSetFlag": false}}], "responses": {}}}},
+            "components": {"schemas": {"S": {"type": "object", "exampleSetFlag": true,
+                "types": ["object"],
+                "properties": {"types": {"type": "array", "items": {"type": "string", "exampleSetFlag": false}}}}}}});
+        let mut report = Report::default();
+        super::to_openapi_30(&mut doc, &mut report).unwrap();
+        assert_eq!(doc["openapi"], "3.0.1");
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0]["schema"],
+            json!({"type": "string"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "object", "properties": {"types": {"type": "array", "items": {"type": "string"}}}})
+        );
+        assert_eq!(
+            report.lines(),
+            ["rule drop-annotations: 5 (exampleSetFlag ×3, types ×2)"]
         );
     }
 }

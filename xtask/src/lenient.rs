@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
 use crate::report::Report;
+use crate::schema_rules::NO_EXTRA;
 use crate::spec::{self, METHODS, collect_refs, escape};
 
 /// What one pass of the rules changed.
@@ -224,7 +225,8 @@ fn keep_unknown_fields(schema: &mut Value, counts: &mut Counts) {
         let object = map.get("type") == Some(&json!("object")) || map.contains_key("properties");
         // `true`, `false` or absent: typify would ignore (or deny) unknown fields.
         let closed = matches!(map.get("additionalProperties"), None | Some(Value::Bool(_)));
-        if object && closed && !map.contains_key("allOf") {
+        // An object with an `extra` property keeps no map (rule `unknown-fields-name`).
+        if object && closed && !map.contains_key("allOf") && !map.contains_key(NO_EXTRA) {
             map.insert("additionalProperties".into(), json!({}));
             counts.objects += 1;
         }

@@ -3,12 +3,13 @@
 //!
 //! | rule | what it does |
 //! | --- | --- |
-//! | `parameter-style-case` | `style: FORM` -> `form` (exporters write enum names; openapiv3 rejects them) |
+//! | `parameter-style-case` | `style: FORM` -> `form` wherever OpenAPI allows `style` (parameters, headers in components, responses and encodings; exporters write enum names; openapiv3 rejects them) |
 //! | `path-parameters-required` | a path parameter without `required: true` gets it (OpenAPI requires it; progenitor asserts it) |
 //! | `operation-ids` | an operation without `operationId` gets `<method>_<path>`; a repeated one gets a number |
+//! | `responses-required` | an operation without `responses` (openapiv3 requires them) gets `default` with no body |
 //! | `request-media-type` | of several request media types, `application/json` (else the first progenitor takes) is kept |
 //! | `skip-unsupported-operations` | an operation progenitor cannot generate is left out with a warning naming method, path and reason |
-//! | `unmockable-operations` | (typed mocks only) an operation whose progenitor httpmock code would not compile has no typed mock; the client keeps it |
+//! | `unmockable-operations` | (typed mocks only) an operation whose progenitor httpmock code would not compile, or whose mock it panics on (a path holding `#` or `?`, a status without a reason phrase), has no typed mock; the client keeps it |
 //!
 //! Leaving one operation out never blocks regenerating the others; `cargo xtask generate
 //! --strict` turns every left-out operation into a failure.
@@ -17,6 +18,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
+use crate::degrade::remove_operation;
 use crate::error::Result;
 use crate::report::Report;
 use crate::spec::{self, METHODS};
@@ -32,10 +34,33 @@ const STYLES: [&str; 7] = [
     "deepObject",
 ];
 
+/// The status codes the `http` crate knows a reason phrase for (AWS's specs use 480-49x for
+/// their error types, which have none).
+const CANONICAL_STATUSES: [u16; 62] = [
+    100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304,
+    305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415,
+    416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505,
+    506, 507, 508, 510, 511,
+];
+
 /// Runs the operation rules on a 3.0 document, in place.
 pub fn normalise(doc: &mut Value, report: &mut Report) -> Result<()> {
     parameters(doc, report);
     operation_ids(doc, report);
+    for (path, method) in spec::operations(doc) {
+        if let Some(Value::Object(op)) = spec::operation_mut(doc, &path, &method)
+            && !op.get("responses").is_some_and(Value::is_object)
+        {
+            op.insert(
+                "responses".into(),
+                json!({"default": {"description": "No response is documented."}}),
+            );
+            report.fired(
+                "responses-required",
+                format!("{} {path}", method.to_uppercase()),
+            );
+        }
+    }
     for (path, method) in spec::operations(doc) {
         let reason = unsupported(doc, &path, &method)?;
         if let Some(reason) = reason {
@@ -88,21 +113,42 @@ fn parameters_mut(doc: &mut Value) -> Vec<&mut Value> {
     out
 }
 
+/// `parameter-style-case` on every `style` keyword of the document, by keyword, not position:
+/// parameters, headers (in components, in responses, in encodings) and encodings all carry
+/// one. Example values, defaults, enums and extensions are data and are left alone; a schema's
+/// property named `style` is a schema (an object), never a string, so it is not touched.
+fn fold_styles(value: &mut Value, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(style)) = map.get("style")
+                && !STYLES.contains(&style.as_str())
+            {
+                let folded = style.replace(['_', '-'], "").to_lowercase();
+                if let Some(canonical) = STYLES.iter().find(|s| s.to_lowercase() == folded) {
+                    report.fired("parameter-style-case", format!("{style} -> {canonical}"));
+                    map.insert("style".into(), json!(canonical));
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum")
+                    && !key.starts_with("x-")
+                {
+                    fold_styles(child, report);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| fold_styles(v, report)),
+        _ => {}
+    }
+}
+
 /// `parameter-style-case` and `path-parameters-required`.
 fn parameters(doc: &mut Value, report: &mut Report) {
+    fold_styles(doc, report);
     for param in parameters_mut(doc) {
         let Value::Object(param) = param else {
             continue;
         };
-        if let Some(Value::String(style)) = param.get("style")
-            && !STYLES.contains(&style.as_str())
-        {
-            let folded = style.replace(['_', '-'], "").to_lowercase();
-            if let Some(canonical) = STYLES.iter().find(|s| s.to_lowercase() == folded) {
-                report.fired("parameter-style-case", format!("{style} -> {canonical}"));
-                param.insert("style".into(), json!(canonical));
-            }
-        }
         if let Some(Value::String(location)) = param.get("in")
             && location != &location.to_lowercase()
         {
@@ -212,8 +258,25 @@ pub fn leave_out_unmockable(doc: &mut Value, report: &mut Report) -> Result<()> 
 
 /// Why progenitor's typed mock of this operation would not compile, if it would not.
 fn unmockable(doc: &Value, path: &str, method: &str) -> Result<Option<String>> {
+    if path.contains(['#', '?']) {
+        // AWS's specs route by `/#X-Amz-Target=…`; progenitor's httpmock generator panics on it.
+        return Ok(Some("its path holds `#` or `?`".to_owned()));
+    }
     let item = &doc["paths"][path];
     let op = &item[method];
+    if let Some(status) = op["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(status, _)| status)
+        .find(|s| {
+            s.parse::<u16>()
+                .is_ok_and(|n| !CANONICAL_STATUSES.contains(&n))
+        })
+    {
+        // progenitor names the mock's method after the status's reason phrase and unwraps it.
+        return Ok(Some(format!("status {status} has no reason phrase")));
+    }
     for param in parameters_of(item, op) {
         let param = spec::resolve(doc, param)?;
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -360,15 +423,6 @@ fn pick_request_media_type(doc: &mut Value, path: &str, method: &str, report: &m
     doc["paths"][path][method]["requestBody"] = inline;
 }
 
-fn remove_operation(doc: &mut Value, path: &str, method: &str) {
-    if let Some(Value::Object(item)) = doc.get_mut("paths").and_then(|p| p.get_mut(path)) {
-        item.remove(method);
-        if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
-            doc["paths"].as_object_mut().expect("paths").remove(path);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,8 +448,8 @@ mod tests {
             [
                 "SIMPLE -> simple",
                 "FORM -> form",
-                "in: QUERY -> query",
-                "DEEP_OBJECT -> deepObject"
+                "DEEP_OBJECT -> deepObject",
+                "in: QUERY -> query"
             ]
         );
         assert_eq!(report.details("path-parameters-required"), ["id"]);
@@ -403,6 +457,53 @@ mod tests {
         assert_eq!(
             report.skipped[0].reason,
             "query parameter `d` with style `deepObject`"
+        );
+    }
+
+    /// Gong's current export writes `style: SIMPLE` on the `Retry-After` header of every 429;
+    /// the rule folds `style` wherever it stands, and leaves data (examples, a property named
+    /// `style`) alone.
+    #[test]
+    fn styles_are_folded_in_headers_responses_and_encodings_too() {
+        let mut doc = json!({"openapi": "3.0.1",
+            "components": {
+                "headers": {"Limit": {"style": "SIMPLE", "schema": {"type": "integer"}}},
+                "responses": {"TooMany": {"description": "slow down", "headers": {
+                    "Retry-After": {"style": "SIMPLE", "explode": false, "schema": {"type": "integer"}}}}},
+                "schemas": {"S": {"type": "object", "properties": {"style": {"type": "string"}},
+                    "example": {"style": "SIMPLE"}}}
+            },
+            "paths": {"/a": {"post": {"operationId": "a",
+                "requestBody": {"content": {"application/x-www-form-urlencoded": {
+                    "schema": {"type": "object"},
+                    "encoding": {"f": {"style": "FORM", "headers": {"X-F": {"style": "SIMPLE", "schema": {"type": "string"}}}}}}}},
+                "responses": {"429": {"description": "slow down", "headers": {
+                    "Retry-After": {"style": "SIMPLE", "schema": {"type": "integer"}}}}}}}}});
+        let mut report = Report::default();
+        parameters(&mut doc, &mut report);
+        assert_eq!(
+            report.times("parameter-style-case"),
+            5,
+            "{:?}",
+            report.lines()
+        );
+        assert_eq!(doc["components"]["headers"]["Limit"]["style"], "simple");
+        assert_eq!(
+            doc["components"]["responses"]["TooMany"]["headers"]["Retry-After"]["style"],
+            "simple"
+        );
+        let post = &doc["paths"]["/a"]["post"];
+        assert_eq!(
+            post["responses"]["429"]["headers"]["Retry-After"]["style"],
+            "simple"
+        );
+        let encoding =
+            &post["requestBody"]["content"]["application/x-www-form-urlencoded"]["encoding"]["f"];
+        assert_eq!(encoding["style"], "form");
+        assert_eq!(encoding["headers"]["X-F"]["style"], "simple");
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["example"]["style"],
+            "SIMPLE"
         );
     }
 

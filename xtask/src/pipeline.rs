@@ -10,7 +10,10 @@ use serde_json::Value;
 use crate::codegen;
 use crate::error::{Error, Result};
 use crate::report::Report;
-use crate::{bundle, downconvert, example_glue, lenient, manifest, operations, responses, yaml};
+use crate::{
+    bundle, degrade, downconvert, example_glue, lenient, manifest, operations, refs, responses,
+    schema_rules, yaml,
+};
 
 /// The vendored upstream spec; replaced wholesale (`cargo xtask upstream FILE`), never edited.
 pub const UPSTREAM: &str = "openapi/upstream/gong-data-privacy-openapi.yml";
@@ -59,10 +62,22 @@ pub fn generate(root: &Path) -> Result<Generation> {
 /// [`generate`], naming the bundled spec `label` in errors (`cargo xtask upstream FILE` names
 /// the file it was given).
 pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
+    generate_with(root, label, false)
+}
+
+/// [`generate_as`]; with `skip_rotten`, the patch operations that no longer apply are left out
+/// (for the change report of `cargo xtask upstream` with rotten patches, never written).
+pub fn generate_with(root: &Path, label: &str, skip_rotten: bool) -> Result<Generation> {
     let upstream_file = upstream_file(root)?;
     let upstream = bundle::parse_yaml(&read(root, upstream_file)?, upstream_file)?;
     let patches = bundle::parse_yaml(&read(root, PATCHES)?, PATCHES)?;
-    let bundled = bundle_spec(upstream, &patches)?;
+    let bundled = if skip_rotten {
+        let mut spec = upstream;
+        bundle::apply_applicable(&mut spec, &patches, PATCHES)?;
+        spec
+    } else {
+        bundle_spec(upstream, &patches)?
+    };
     let bundled_yaml = format!(
         "{}{}",
         bundled_header(upstream_file),
@@ -70,8 +85,7 @@ pub fn generate_as(root: &Path, label: &str) -> Result<Generation> {
     );
 
     let mut report = Report::default();
-    let form = progenitor_form(bundled.clone(), &mut report).map_err(|e| e.with_file(label))?;
-    let client = codegen::generate_client(form.clone()).map_err(|e| e.with_file(label))?;
+    let (client, form) = client_and_form(&bundled, &mut report).map_err(|e| e.with_file(label))?;
     let mock = mock_source(form, &mut report).map_err(|e| e.with_file(label))?;
     let glue = example_glue::generate(&bundled, &client.source).map_err(|e| e.with_file(label))?;
     let dependencies = manifest::lines(client.uses);
@@ -144,21 +158,35 @@ pub fn generate_client_source(
     report: &mut Report,
     label: &str,
 ) -> Result<codegen::Client> {
-    let spec = progenitor_form(spec, report).map_err(|e| e.with_file(label))?;
-    codegen::generate_client(spec).map_err(|e| e.with_file(label))
+    client_and_form(&spec, report)
+        .map(|(client, _)| client)
+        .map_err(|e| e.with_file(label))
+}
+
+/// The bundled spec -> the client, and the form it was generated from. Every step degrades
+/// the unit it fails on (see `degrade`) rather than failing the spec.
+pub fn client_and_form(bundled: &Value, report: &mut Report) -> Result<(codegen::Client, Value)> {
+    let mut form = degrade::until_clean(bundled, report, "unconvertible-unit", |spec, report| {
+        *spec = progenitor_form(std::mem::take(spec), report)?;
+        Ok(())
+    })?;
+    degrade::readable(&mut form, report);
+    degrade::client(form, report)
 }
 
 /// The typed mocks of the progenitor form `form`, less those progenitor's httpmock code for
-/// would not compile (rule `unmockable-operations`).
+/// would not compile (rule `unmockable-operations`) or fails on (`mock-generation-failure`).
 pub fn mock_source(mut form: Value, report: &mut Report) -> Result<String> {
     operations::leave_out_unmockable(&mut form, report)?;
-    codegen::generate_mock(form)
+    degrade::mock(form, report)
 }
 
 /// Runs the rules, in order, on a copy of the bundled spec made for progenitor.
 pub fn progenitor_form(mut spec: Value, report: &mut Report) -> Result<Value> {
     report.count("big-numbers", yaml::approximate_big_numbers(&mut spec));
     downconvert::to_openapi_30(&mut spec, report)?;
+    refs::normalise(&mut spec, report);
+    schema_rules::normalise(&mut spec, report);
     operations::normalise(&mut spec, report)?;
     responses::unify(&mut spec, report)?;
     lenient::make_responses_lenient(&mut spec, report)?;

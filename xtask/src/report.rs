@@ -18,11 +18,25 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// The rules that fired (in the order they first fired) and the operations left out.
+/// A unit of the spec that is not typed or not mocked: a schema the client decodes as any
+/// JSON (`serde_json::Value`), or an operation without a typed mock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Degraded {
+    /// The JSON pointer of the schema, or `METHOD /path` of the operation.
+    pub unit: String,
+    /// What became of it: `is any JSON (serde_json::Value) in the client`, `has no typed mock`.
+    pub outcome: &'static str,
+    pub rule: &'static str,
+    pub reason: String,
+}
+
+/// The rules that fired (in the order they first fired), the operations left out, and the
+/// schemas and mocks degraded.
 #[derive(Debug, Default)]
 pub struct Report {
     rules: Vec<(&'static str, usize, Vec<String>)>,
     pub skipped: Vec<Skipped>,
+    pub degraded: Vec<Degraded>,
 }
 
 impl Report {
@@ -47,6 +61,46 @@ impl Report {
             path: path.to_owned(),
             reason: reason.into(),
         });
+    }
+
+    /// Records a unit degraded by `rule` (counted as a firing of `rule` too).
+    pub fn degrade(
+        &mut self,
+        unit: impl Into<String>,
+        outcome: &'static str,
+        rule: &'static str,
+        reason: impl Into<String>,
+    ) {
+        let unit = unit.into();
+        self.fired(rule, unit.clone());
+        self.degraded.push(Degraded {
+            unit,
+            outcome,
+            rule,
+            reason: reason.into(),
+        });
+    }
+
+    /// Adds `other`'s rules, skipped operations and degraded units after this report's.
+    pub fn absorb(&mut self, other: Report) {
+        for (rule, n, details) in other.rules {
+            let entry = self.entry(rule);
+            entry.1 += n;
+            entry.2.extend(details);
+        }
+        self.skipped.extend(other.skipped);
+        self.degraded.extend(other.degraded);
+    }
+
+    /// Every omission `--strict` fails on: operations left out, schemas untyped, mocks left
+    /// out because generating them failed.
+    pub fn omissions(&self) -> usize {
+        self.skipped.len() + self.degraded.len()
+    }
+
+    /// Every rule that fired, with its count, in the order they first fired.
+    pub fn counts(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        self.rules.iter().map(|(rule, n, _)| (*rule, *n))
     }
 
     /// How often `rule` fired.
@@ -97,6 +151,12 @@ impl Report {
             format!(
                 "warning: {} {} left out of the client: {}",
                 s.method, s.path, s.reason
+            )
+        }));
+        lines.extend(self.degraded.iter().map(|d| {
+            format!(
+                "warning: {} {}: rule {}: {}",
+                d.unit, d.outcome, d.rule, d.reason
             )
         }));
         lines

@@ -46,7 +46,10 @@ fn a_gong_30_export_generates_with_an_empty_patch_list() {
     let lines = generation.report.lines();
     for expected in [
         "rule big-numbers: 2",
-        "rule parameter-style-case: 4 (FORM -> form ×2, SIMPLE -> simple ×2)",
+        // Two on query parameters, two on path parameters, two on `Retry-After` headers
+        // (a component response's and an inline 429's).
+        "rule parameter-style-case: 6 (FORM -> form ×2, SIMPLE -> simple ×4)",
+        "rule drop-annotations: 8 (exampleSetFlag ×4, types ×4)",
         "rule skip-unsupported-operations: 1 (PUT /v2/calls/{id}/media)",
         "rule unify-success-bodies: 1 (addCall: 200 CallAlreadyExists | 201 NewCallAddingResponse \
          -> AddCallSuccess)",

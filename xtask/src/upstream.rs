@@ -3,8 +3,10 @@
 //! FILE (JSON or YAML, OpenAPI 3.0 or 3.1) is copied byte for byte to `openapi/upstream/`,
 //! then our patches are applied to it. A patch that no longer applies, or that would now
 //! overwrite something upstream defines itself, is reported with its index, JSON pointer and
-//! what upstream has there now, and nothing else is written: fix `openapi/patches.yaml` and run
-//! `cargo xtask generate`. A `replace` or `remove` whose target upstream rewrote still applies
+//! what upstream has there now; the change report of the new upstream (with the patches that
+//! still apply) is printed after that list, breaking verdicts included, so a removed endpoint
+//! is never hidden; nothing else is written and the exit code is [`ROTTEN_PATCHES_EXIT`]:
+//! fix `openapi/patches.yaml` and run `cargo xtask generate`. A `replace` or `remove` whose target upstream rewrote still applies
 //! and gets a warning. Otherwise the caller goes on to generate and print the change report.
 
 use std::path::Path;
@@ -15,9 +17,21 @@ use crate::error::{Error, Result};
 use crate::pipeline::{self, PATCHES, UPSTREAM, UPSTREAM_JSON};
 use crate::{bundle, yaml};
 
-/// Vendors `file` below `root`. Returns the label generation errors should carry (`file` with
-/// the patches), or `None` when patches rotted (already reported on stderr).
-pub fn vendor(root: &Path, file: &Path) -> Result<Option<String>> {
+/// The exit code of `cargo xtask upstream FILE` when patch operations no longer apply: the
+/// file is vendored and the change report printed, nothing else is written.
+pub const ROTTEN_PATCHES_EXIT: u8 = 3;
+
+/// What vendoring found.
+#[derive(Debug)]
+pub struct Vendored {
+    /// The label generation errors carry (`file` with the patches).
+    pub label: String,
+    /// The patch operations that no longer apply, one line each (none: all apply).
+    pub rotten: Vec<String>,
+}
+
+/// Vendors `file` below `root`, and says which patch operations no longer apply to it.
+pub fn vendor(root: &Path, file: &Path) -> Result<Vendored> {
     let name = file.display().to_string();
     let bytes =
         std::fs::read(file).map_err(|e| Error::in_file(&name, format!("cannot read: {e}")))?;
@@ -31,7 +45,7 @@ pub fn vendor(root: &Path, file: &Path) -> Result<Option<String>> {
         .and_then(|rel| Some((rel, pipeline::read(root, rel).ok()?)))
         .and_then(|(rel, text)| yaml::parse(&text, rel).ok());
     let patches = bundle::parse_yaml(&pipeline::read(root, PATCHES)?, PATCHES)?;
-    let rotten = bundle::apply_patches(&mut new.clone(), &patches, PATCHES).err();
+    let rotten = bundle::apply_applicable(&mut new.clone(), &patches, PATCHES)?;
 
     let (target, other) = if is_json(&text) {
         (UPSTREAM_JSON, UPSTREAM)
@@ -48,15 +62,10 @@ pub fn vendor(root: &Path, file: &Path) -> Result<Option<String>> {
             eprintln!("warning: {PATCHES}: {warning}");
         }
     }
-    if let Some(rotten) = rotten {
-        eprintln!("error: {rotten}");
-        eprintln!(
-            "error: nothing else was written: fix {PATCHES} for the new upstream, then run \
-             `cargo xtask generate` (it bundles, generates and prints the change report)"
-        );
-        return Ok(None);
-    }
-    Ok(Some(format!("{name} (with {PATCHES})")))
+    Ok(Vendored {
+        label: format!("{name} (with {PATCHES})"),
+        rotten,
+    })
 }
 
 /// JSON when the first character (after a byte-order mark and whitespace) opens an object.
@@ -239,10 +248,11 @@ mod tests {
     }
 
     /// Upstream now defines a schema a patch adds, and dropped the operation two patches
-    /// change: each patch is reported with its index, pointer and what upstream has there;
-    /// the file is vendored and nothing else is written.
+    /// change: each patch is reported with its index, pointer and what upstream has there,
+    /// first; then the change report shows the removed operation as breaking; the file is
+    /// vendored, nothing else is written, and the exit code is 3.
     #[test]
-    fn rotten_patches_are_reported_with_their_pointers_and_nothing_is_generated() {
+    fn rotten_patches_are_reported_with_the_change_report_and_nothing_is_generated() {
         let copy = tempfile::tempdir().unwrap();
         let repo = copy.path();
         copy_checkout(repo);
@@ -267,7 +277,7 @@ mod tests {
 
         let output = cargo_xtask(repo, &outer_target_dir(), &["upstream", "next.json"]);
         let (stdout, stderr) = text(&output);
-        assert!(!output.status.success(), "{stdout}{stderr}");
+        assert_eq!(output.status.code(), Some(3), "{stdout}{stderr}");
         let index = |op: &str, path: &str| {
             let patches = yaml::parse(&read(repo, PATCHES), PATCHES).unwrap();
             patches
@@ -278,7 +288,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("no patch {op} {path}"))
         };
         for expected in [
-            "error: openapi/patches.yaml: 3 patches no longer apply:".to_owned(),
+            "error: openapi/patches.yaml: 3 patch operation(s) no longer apply:".to_owned(),
             format!(
                 "  patch #{} (add /components/schemas/RequestIdResponse): upstream now defines \
                  this member itself: {{\"type\":\"object\",\"properties\":{{\"requestId\":\
@@ -305,11 +315,23 @@ mod tests {
                     "/paths/~1data-privacy~1phone-references/get/description"
                 )
             ),
-            "error: nothing else was written: fix openapi/patches.yaml".to_owned(),
+            "error: nothing else was written (exit code 3): fix openapi/patches.yaml".to_owned(),
         ] {
             assert!(stderr.contains(&expected), "{expected}\n---\n{stderr}");
         }
-        assert!(stdout.is_empty(), "no change report: {stdout}");
+        // The change report: the rotten patches first, then the removed operation, breaking.
+        assert!(
+            stdout.starts_with("### Patch operations that no longer apply: 3\n\n- patch #"),
+            "{stdout}"
+        );
+        let removed = stdout
+            .lines()
+            .find(|l| l.contains("GET /data-privacy/phone-references"))
+            .unwrap_or_else(|| panic!("the removed operation is reported: {stdout}"));
+        assert!(
+            removed.to_lowercase().contains("breaking"),
+            "{removed}\n{stdout}"
+        );
         assert_eq!(
             std::fs::read(repo.join(UPSTREAM_JSON)).unwrap(),
             std::fs::read(&file).unwrap()

@@ -1,0 +1,232 @@
+//! Schema rules that apply to every schema of the document, wherever it stands (component
+//! schemas, parameters, headers, bodies, and their subschemas): typify refuses these shapes for
+//! the whole document.
+//!
+//! | rule | what it does |
+//! | --- | --- |
+//! | `unconforming-defaults` | a `default` that does not have the schema's `type` or is not one of its `enum` values (`default: "4 10:55:34.12"` on `type: object`) is dropped; typify rejects it ("value does not conform to the given schema") |
+//! | `enum-variant-names` | a string `enum` whose values give no distinct Rust variant names (`==`, `!=`; `DD.MM.YYYY`, `DD/MM/YYYY`; emoji) becomes a plain string; its values stay in the description as "Known values" |
+//! | `unknown-fields-name` | an object with a property named `extra` gets no `additionalProperties` map (the map is the generated `extra` field; two fields of one name do not compile) |
+
+use std::collections::BTreeSet;
+
+use heck::ToPascalCase;
+use serde_json::{Map, Value, json};
+
+use crate::report::Report;
+use crate::spec;
+
+/// Runs the rules on every schema of a 3.0 document.
+pub fn normalise(doc: &mut Value, report: &mut Report) {
+    visit_document(doc, "", &mut |schema, pointer| {
+        fix_default(schema, pointer, report);
+        fix_enum_names(schema, pointer, report);
+        fix_extra(schema, pointer, report);
+    });
+}
+
+/// Calls `visit` on every schema below `value` (a part of the document that is not a schema).
+fn visit_document(
+    value: &mut Value,
+    pointer: &str,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &str),
+) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let here = format!("{pointer}/{}", spec::escape(key));
+                if matches!(key.as_str(), "example" | "examples") || key.starts_with("x-") {
+                    continue;
+                }
+                if key == "schema" {
+                    visit_schema(child, &here, visit);
+                } else if key == "schemas" && pointer == "/components" {
+                    if let Value::Object(schemas) = child {
+                        for (name, schema) in schemas.iter_mut() {
+                            visit_schema(schema, &format!("{here}/{}", spec::escape(name)), visit);
+                        }
+                    }
+                } else {
+                    visit_document(child, &here, visit);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                visit_document(item, &format!("{pointer}/{i}"), visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Calls `visit` on a schema and each of its subschemas (not on data such as examples).
+fn visit_schema(
+    schema: &mut Value,
+    pointer: &str,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &str),
+) {
+    let Value::Object(map) = schema else { return };
+    visit(map, pointer);
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = map.get_mut(key) {
+            visit_schema(child, &format!("{pointer}/{key}"), visit);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(items)) = map.get_mut(key) {
+            for (i, item) in items.iter_mut().enumerate() {
+                visit_schema(item, &format!("{pointer}/{key}/{i}"), visit);
+            }
+        }
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            visit_schema(
+                property,
+                &format!("{pointer}/properties/{}", spec::escape(name)),
+                visit,
+            );
+        }
+    }
+}
+
+/// Whether `value` has the JSON type `kind` (OpenAPI 3.0's names).
+fn has_type(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
+/// `unconforming-defaults`.
+fn fix_default(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    let Some(default) = schema.get("default") else {
+        return;
+    };
+    if default.is_null() && schema.get("nullable") == Some(&json!(true)) {
+        return;
+    }
+    let wrong_type = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|kind| !has_type(default, kind));
+    let not_listed = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| !values.contains(default));
+    if wrong_type || not_listed {
+        schema.remove("default");
+        report.fired("unconforming-defaults", pointer.to_owned());
+    }
+}
+
+/// The variant name typify gives an enum value (its `sanitize`, Pascal case).
+pub fn variant_name(value: &str) -> String {
+    let out = match value {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ => value
+            .replace('\'', "")
+            .replace(|c| !unicode_ident::is_xid_continue(c), "-")
+            .to_pascal_case(),
+    };
+    match out.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("X{out}"),
+    }
+}
+
+/// `enum-variant-names`.
+fn fix_enum_names(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    if strings.len() != values.iter().filter(|v| !v.is_null()).count() {
+        return; // not a string enum
+    }
+    let names: BTreeSet<String> = strings.iter().map(|v| variant_name(v)).collect();
+    if names.len() == strings.len() {
+        return;
+    }
+    let known = strings.join(", ");
+    let values = schema.remove("enum").expect("matched above");
+    let _ = values;
+    let description = match schema.get("description").and_then(Value::as_str) {
+        Some(d) => format!("{d}\n\nKnown values: {known}"),
+        None => format!("Known values: {known}"),
+    };
+    schema.insert("description".into(), json!(description));
+    report.fired("enum-variant-names", pointer.to_owned());
+}
+
+/// `unknown-fields-name`: marks an object whose property would collide with the `extra` map.
+fn fix_extra(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    let collides = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| {
+            p.keys()
+                .any(|k| heck::ToSnakeCase::to_snake_case(k.as_str()) == "extra")
+        });
+    if collides && !schema.contains_key(NO_EXTRA) {
+        schema.insert(NO_EXTRA.into(), json!(true));
+        report.fired("unknown-fields-name", pointer.to_owned());
+    }
+}
+
+/// The mark `fix_extra` leaves for the `keep-unknown-fields` rule (lenient): no map here.
+pub const NO_EXTRA: &str = "x-xtask-no-extra-map";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names_follow_typify() {
+        assert_eq!(variant_name("open"), "Open");
+        assert_eq!(variant_name("DD.MM.YYYY"), variant_name("DD/MM/YYYY"));
+        assert_eq!(variant_name("=="), variant_name("!="));
+        assert_eq!(variant_name("2fa"), "X2fa");
+    }
+
+    #[test]
+    fn rules_fire_on_every_schema_position() {
+        let mut doc = json!({"openapi": "3.0.3",
+            "paths": {"/a": {"get": {"parameters": [{"name": "op", "in": "query",
+                "schema": {"type": "string", "enum": ["==", "!=", ">"]}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "duration": {"type": "object", "default": "4 10:55:34.12"},
+                        "n": {"type": "integer", "default": 3},
+                        "state": {"type": "string", "enum": ["a", "b"], "default": "c"}}}}}}}}}},
+            "components": {"schemas": {"E": {"type": "object", "properties": {"extra": {"type": "string"}},
+                "example": {"default": 1}}}}});
+        let mut report = Report::default();
+        normalise(&mut doc, &mut report);
+        let param = &doc["paths"]["/a"]["get"]["parameters"][0]["schema"];
+        assert_eq!(
+            param,
+            &json!({"type": "string", "description": "Known values: ==, !=, >"})
+        );
+        let props = &doc
+            .pointer("/paths/~1a/get/responses/200/content/application~1json/schema/properties")
+            .unwrap();
+        assert!(props["duration"].get("default").is_none());
+        assert_eq!(props["n"]["default"], 3);
+        assert!(props["state"].get("default").is_none());
+        assert_eq!(doc["components"]["schemas"]["E"][NO_EXTRA], true);
+        assert_eq!(report.times("unconforming-defaults"), 2);
+        assert_eq!(report.times("enum-variant-names"), 1);
+        assert_eq!(report.times("unknown-fields-name"), 1);
+    }
+}
