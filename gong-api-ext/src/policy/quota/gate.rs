@@ -195,10 +195,11 @@ impl BudgetGate {
                 }
                 Reserve::Held { retry, .. } => {
                     let poll = POLL.min(retry.max(Duration::from_millis(1)));
-                    tokio::select! {
-                        () = released => {}
-                        () = tokio::time::sleep(poll) => {}
-                    }
+                    // Whichever comes first: a release in this process, or the next poll.
+                    // (futures-util's select: tokio's `select!` needs its `macros` feature,
+                    // which the SDK's lean build leaves out.)
+                    let sleep = std::pin::pin!(tokio::time::sleep(poll));
+                    futures_util::future::select(released.as_mut(), sleep).await;
                 }
             }
         }
