@@ -78,12 +78,7 @@ pub fn other_forms(subject: &Subject) -> Vec<Subject> {
 pub(super) fn combined<'a>(mut snapshots: impl Iterator<Item = &'a Snapshot>) -> Option<Snapshot> {
     let mut total = snapshots.next()?.clone();
     for s in snapshots {
-        let (c, t) = (&s.counts, &mut total.counts);
-        t.emails += c.emails;
-        t.calls += c.calls;
-        t.meetings += c.meetings;
-        t.crm_objects += c.crm_objects;
-        t.engagement_events += c.engagement_events;
+        total.counts.add(&s.counts);
         total.other += s.other;
         total
             .linked_email_addresses
