@@ -447,6 +447,7 @@ fn build(root: &Path, scratch: &Path, rows: &mut [Row], picked: &[usize]) -> Res
         .current_dir(&ws)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .env_remove("RUSTFLAGS")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| Error::msg(format!("cannot run cargo build: {e}")))?;
