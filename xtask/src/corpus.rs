@@ -38,6 +38,14 @@ use crate::{manifest, pipeline, spec, yaml};
 /// `XTASK_CORPUS_DEADLINE` (seconds) says otherwise.
 const DEADLINE: Duration = Duration::from_secs(300);
 
+/// The deadline of one document: `XTASK_CORPUS_DEADLINE` seconds, or [`DEADLINE`].
+pub fn deadline() -> Duration {
+    std::env::var("XTASK_CORPUS_DEADLINE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(DEADLINE, Duration::from_secs)
+}
+
 /// The committed expectation of `--ci`.
 pub const CI_EXPECTED: &str = "xtask/testdata/corpus-ci.tsv";
 
@@ -87,6 +95,8 @@ pub struct Options {
     pub bless: bool,
     pub jobs: usize,
     pub out: Option<PathBuf>,
+    /// `--anchor PROGRAM`: the same documents through `cargo-progenitor` alone (see `anchor`).
+    pub anchor: Option<PathBuf>,
 }
 
 /// One document's result.
@@ -198,7 +208,7 @@ pub fn one(file: &Path, keep: Option<&Path>) -> ExitCode {
 }
 
 /// The first path segment below `dir`, without `.json`: APIs.guru's provider.
-fn provider(rel: &str) -> String {
+pub fn provider(rel: &str) -> String {
     let first = rel.split('/').next().unwrap_or(rel);
     first
         .strip_suffix(".json")
@@ -210,10 +220,7 @@ fn provider(rel: &str) -> String {
 /// Runs one document in a child process with the deadline.
 fn run_child(exe: &Path, file: &Path, rel: &str, keep: Option<&Path>) -> Row {
     let started = Instant::now();
-    let limit = std::env::var("XTASK_CORPUS_DEADLINE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .map_or(DEADLINE, Duration::from_secs);
+    let limit = deadline();
     let mut row = Row {
         spec: rel.to_owned(),
         provider: provider(rel),
@@ -296,7 +303,7 @@ fn run_child(exe: &Path, file: &Path, rel: &str, keep: Option<&Path>) -> Row {
 }
 
 /// Stops a document's process and every generator run it started (its process group).
-fn kill_group(child: &mut std::process::Child) {
+pub fn kill_group(child: &mut std::process::Child) {
     #[cfg(unix)]
     let _ = Command::new("kill")
         .args(["-KILL", "--", &format!("-{}", child.id())])
@@ -305,8 +312,9 @@ fn kill_group(child: &mut std::process::Child) {
     let _ = child.wait();
 }
 
-/// Sweeps `docs` (paths relative to `dir`) on `jobs` workers; each row is also appended to
-/// `progress` (JSON lines) as it comes, so a sweep stopped early still leaves its rows.
+/// Sweeps `docs` (paths relative to `dir`) on `jobs` workers with the xtask's own generation;
+/// each row is also appended to `progress` (JSON lines) as it comes, so a sweep stopped early
+/// still leaves its rows.
 fn sweep(
     exe: &Path,
     dir: &Path,
@@ -314,6 +322,20 @@ fn sweep(
     jobs: usize,
     keep: Option<&Path>,
     progress: &Path,
+) -> Vec<Row> {
+    sweep_with(docs, jobs, progress, |i, rel| {
+        let kept = keep.map(|k| k.join(format!("c{i:04}.rs")));
+        run_child(exe, &dir.join(rel), rel, kept.as_deref())
+    })
+}
+
+/// Runs `one(index, document)` for every document on `jobs` workers, printing progress and
+/// appending each row to `progress`; the rows come back sorted by document.
+pub fn sweep_with(
+    docs: &[String],
+    jobs: usize,
+    progress: &Path,
+    one: impl Fn(usize, &str) -> Row + Sync,
 ) -> Vec<Row> {
     let queue = Mutex::new(docs.iter().enumerate().collect::<Vec<_>>().into_iter());
     let rows = Mutex::new(Vec::new());
@@ -325,8 +347,7 @@ fn sweep(
                 loop {
                     let next = queue.lock().expect("queue").next();
                     let Some((i, rel)) = next else { break };
-                    let kept = keep.map(|k| k.join(format!("c{i:04}.rs")));
-                    let row = run_child(exe, &dir.join(rel), rel, kept.as_deref());
+                    let row = one(i, rel);
                     let mut done = done.lock().expect("count");
                     *done += 1;
                     eprintln!(
@@ -359,7 +380,7 @@ fn row_json(row: &Row) -> Value {
     })
 }
 
-fn first_words(text: &str) -> String {
+pub fn first_words(text: &str) -> String {
     text.chars().take(160).collect()
 }
 
@@ -385,8 +406,8 @@ pub fn sample(docs: &[String], n: usize, seed: u64) -> Vec<usize> {
     picked
 }
 
-/// Compiles the clients of `rows[picked]` in one scratch workspace below `scratch`; sets each
-/// row's `compile`.
+/// Compiles (type-checks, see [`check_workspace`]) the clients of `rows[picked]` in one scratch
+/// workspace below `scratch`; sets each row's `compile`.
 fn build(root: &Path, scratch: &Path, rows: &mut [Row], picked: &[usize]) -> Result<()> {
     let ws = scratch.join("build");
     let _ = std::fs::remove_dir_all(&ws);
@@ -437,20 +458,46 @@ fn build(root: &Path, scratch: &Path, rows: &mut [Row], picked: &[usize]) -> Res
     );
     std::fs::write(ws.join("Cargo.toml"), cargo_toml).map_err(io)?;
     let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
+    let (errors, built) = check_workspace(&ws, &scratch.join("target"))?;
+    for &i in picked {
+        let name = format!("c{i:04}");
+        let row = &mut rows[i];
+        if row.source.is_none() {
+            continue;
+        }
+        row.compile = match errors.get(&name) {
+            Some(e) => format!("error: {e}"),
+            None if built.contains(&name) => "ok".into(),
+            None => "not built (a dependency failed)".into(),
+        };
+    }
+    Ok(())
+}
+
+/// `cargo check --workspace --keep-going` of the scratch workspace `ws` (target dir `target`):
+/// the first error of each crate that fails, and the crates that checked. Type-checking finds
+/// every error the compiler can give generated Rust (a name defined twice, a wrong argument
+/// count, a field declared twice) without the dependencies' code generation, so a sample of
+/// hundreds of clients fits in a sitting.
+pub fn check_workspace(
+    ws: &Path,
+    target: &Path,
+) -> Result<(BTreeMap<String, String>, BTreeSet<String>)> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
-            "build",
+            "check",
             "--workspace",
             "--keep-going",
             "--message-format=json",
         ])
-        .current_dir(&ws)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .current_dir(ws)
+        .env("CARGO_TARGET_DIR", target)
+        // Generated clients are judged by whether they compile, not by CI's lints.
         .env_remove("RUSTFLAGS")
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| Error::msg(format!("cannot run cargo build: {e}")))?;
+        .map_err(|e| Error::msg(format!("cannot run cargo check: {e}")))?;
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     let mut built: BTreeSet<String> = BTreeSet::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
@@ -472,19 +519,7 @@ fn build(root: &Path, scratch: &Path, rows: &mut [Row], picked: &[usize]) -> Res
             _ => {}
         }
     }
-    for &i in picked {
-        let name = format!("c{i:04}");
-        let row = &mut rows[i];
-        if row.source.is_none() {
-            continue;
-        }
-        row.compile = match errors.get(&name) {
-            Some(e) => format!("error: {e}"),
-            None if built.contains(&name) => "ok".into(),
-            None => "not built (a dependency failed)".into(),
-        };
-    }
-    Ok(())
+    Ok((errors, built))
 }
 
 /// The table (markdown, one row per document).
@@ -669,6 +704,9 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
         all
     };
     let scratch = root.join("target/corpus");
+    if let Some(program) = &options.anchor {
+        return crate::anchor::run(&scratch, options, program, dir, &docs);
+    }
     let keep = scratch.join("clients");
     let _ = std::fs::remove_dir_all(&keep);
     let started = Instant::now();

@@ -12,6 +12,7 @@
 //! diff of `gong-api`'s public Rust API, proposed versions), which `generate` and `upstream`
 //! also append to `openapi/CHANGELOG.md`; `--check` writes nothing.
 
+mod anchor;
 mod bundle;
 mod change_report;
 #[cfg(test)]
@@ -53,7 +54,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--strict]
        cargo xtask upstream FILE [--strict] [--accept-contract-changes]
-       cargo xtask corpus DIR [--build N] [--seed S] [--ci [--bless]] [--jobs J] [--out FILE]";
+       cargo xtask corpus DIR [--build N] [--seed S] [--ci [--bless]] [--jobs J] [--out FILE]
+                          [--anchor PATH/TO/cargo-progenitor]";
 
 /// What `generate` and `upstream` were asked to do.
 struct Options {
@@ -194,6 +196,7 @@ fn corpus_command(args: &[String]) -> ExitCode {
         bless: false,
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
         out: None,
+        anchor: None,
     };
     let mut dir = None;
     let mut args = args.iter();
@@ -210,6 +213,7 @@ fn corpus_command(args: &[String]) -> ExitCode {
                 .and_then(|v| v.parse().ok())
                 .map(|n| options.jobs = n),
             "--out" => value().map(|v| options.out = Some(PathBuf::from(v))),
+            "--anchor" => value().map(|v| options.anchor = Some(PathBuf::from(v))),
             "--ci" => {
                 options.ci = true;
                 Some(())
