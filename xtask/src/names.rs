@@ -1,0 +1,772 @@
+//! Name rules: every Rust name the generated client defines is unique, so a spec whose names
+//! collide after progenitor's and typify's sanitising (PascalCase for types, snake_case for
+//! fields and arguments) still compiles, and no type silently takes another's shape. Each
+//! resolution is deterministic and never changes a wire name.
+//!
+//! | rule | what it does |
+//! | --- | --- |
+//! | `schema-name-collisions` | component schemas whose type names collide (`_metadata`, `metadata` -> `Metadata`): the one spelt as its type name (else the first in byte order) keeps it, the others are renamed `Metadata2`, … and every `$ref` follows (schema names never reach the wire) |
+//! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`) |
+//! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct (a response type keeps them in its `extra` map of unknown fields; a request cannot send them) |
+//! | `argument-name-collisions` | parameters of one operation whose argument names collide (`drugId` in the path, `drug_id` in the query; a parameter `body` beside a request body): a path parameter is renamed with its `{template}` (`DRUG_ID2`: the URL is the same); a query or header parameter is left out if optional, else the operation is left out with a warning |
+//!
+//! Each fires with a detail naming the schema, the JSON pointer or the operation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::degrade::remove_operation;
+use crate::report::Report;
+use crate::schema_rules::visit_document;
+use crate::spec::{self, METHODS, escape, rust_snake, unique_name};
+
+/// Runs the name rules on a document in progenitor's form, in place (last, so they see the
+/// names every other rule made).
+pub fn normalise(doc: &mut Value, report: &mut Report) {
+    schema_names(doc, report);
+    titles(doc, report);
+    fields(doc, report);
+    arguments(doc, report);
+}
+
+/// The type name typify gives a schema name or title (its `sanitize`, Pascal case):
+/// characters that cannot continue an identifier become word breaks, heck's PascalCase, `X`
+/// before a leading character that cannot start one, `_` after a keyword.
+pub fn type_name(name: &str) -> String {
+    use heck::ToPascalCase as _;
+    let out = match name {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ => name
+            .replace('\'', "")
+            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+            .to_pascal_case(),
+    };
+    let out = match out.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("X{out}"),
+    };
+    if out == "Self" { format!("{out}_") } else { out }
+}
+
+/// The type name progenitor asks typify for (its own `sanitize`, then typify's):
+/// `<OperationId>-response` -> `OperationIdResponse`.
+fn progenitor_type_name(name: &str) -> String {
+    use heck::ToPascalCase as _;
+    let out = name
+        .replace('\'', "")
+        .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+        .to_pascal_case();
+    let out = match out.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("_{out}"),
+    };
+    type_name(&out)
+}
+
+/// Which of several spellings keeps a name: the one spelt as the name itself, else the first
+/// in `order`. Returns the indices of the others, in order.
+fn losers(spellings: &[&str], name: &str) -> Vec<usize> {
+    let winner = spellings.iter().position(|s| *s == name).unwrap_or(0);
+    (0..spellings.len()).filter(|&i| i != winner).collect()
+}
+
+// --- schema-name-collisions -------------------------------------------------------------
+
+/// `schema-name-collisions`.
+fn schema_names(doc: &mut Value, report: &mut Report) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
+        return;
+    };
+    let mut keys: Vec<&String> = schemas.keys().collect();
+    keys.sort();
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for key in keys {
+        groups.entry(type_name(key)).or_default().push(key);
+    }
+    let mut taken: BTreeSet<String> = groups.keys().cloned().collect();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (name, spellings) in &groups {
+        for i in losers(spellings, name) {
+            let new = unique_name(name, |n| taken.contains(n) || schemas.contains_key(n));
+            taken.insert(new.clone());
+            report.fired(
+                "schema-name-collisions",
+                format!("{} -> {new} ({} is {name})", spellings[i], spellings[0]),
+            );
+            renames.push((spellings[i].to_owned(), new));
+        }
+    }
+    if renames.is_empty() {
+        return;
+    }
+    let renames: BTreeMap<String, String> = renames.into_iter().collect();
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("read above");
+    *schemas = std::mem::take(schemas)
+        .into_iter()
+        .map(|(k, v)| (renames.get(&k).cloned().unwrap_or(k), v))
+        .collect();
+    rewrite_refs(doc, &renames);
+}
+
+/// `#/components/schemas/<old>` (and pointers below it) -> `<new>`, in every `$ref` and
+/// discriminator mapping of `value`.
+fn rewrite_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
+    let renamed = |target: &str| -> Option<String> {
+        let rest = target.strip_prefix("#/components/schemas/")?;
+        let (head, tail) = rest.split_once('/').map_or((rest, ""), |(h, t)| (h, t));
+        let name = head.replace("~1", "/").replace("~0", "~");
+        let new = renames.get(&name)?;
+        let sep = if tail.is_empty() { "" } else { "/" };
+        Some(format!("#/components/schemas/{}{sep}{tail}", escape(new)))
+    };
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref")
+                && let Some(new) = renamed(target)
+            {
+                map.insert("$ref".into(), json!(new));
+            }
+            if let Some(Value::Object(mapping)) = map
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+            {
+                for target in mapping.values_mut() {
+                    if let Some(new) = target.as_str().and_then(renamed) {
+                        *target = json!(new);
+                    }
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum")
+                    && !key.starts_with("x-")
+                {
+                    rewrite_refs(child, renames);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, renames)),
+        _ => {}
+    }
+}
+
+// --- title-name-collisions --------------------------------------------------------------
+
+/// The type names the client defines other than by titles: each component schema's, and
+/// those progenitor gives an operation's inline body, response and parameter types.
+fn reserved_names(doc: &Value) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().map(|k| type_name(k)).collect())
+        .unwrap_or_default();
+    for (path, method) in spec::operations(doc) {
+        let item = &doc["paths"][&path];
+        let op = &item[&method];
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        for suffix in ["response", "body"] {
+            names.insert(progenitor_type_name(&format!("{id}-{suffix}")));
+        }
+        for param in [item, op]
+            .into_iter()
+            .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+            .flatten()
+        {
+            if let Some(name) = spec::resolve(doc, param)
+                .ok()
+                .and_then(|p| p.get("name"))
+                .and_then(Value::as_str)
+            {
+                names.insert(progenitor_type_name(&format!("{id}-{name}")));
+            }
+        }
+    }
+    names
+}
+
+/// Whether `pointer` is a component schema itself (typify names it by its key, not its title).
+fn is_component_root(pointer: &str) -> bool {
+    pointer
+        .strip_prefix("/components/schemas/")
+        .is_some_and(|rest| !rest.contains('/'))
+}
+
+/// `title-name-collisions`.
+fn titles(doc: &mut Value, report: &mut Report) {
+    let reserved = reserved_names(doc);
+    // Every title's name, so a new one is none of them.
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    visit_document(doc, "", &mut |schema, pointer| {
+        if !is_component_root(pointer)
+            && let Some(title) = schema.get("title").and_then(Value::as_str)
+        {
+            all.insert(type_name(title));
+        }
+    });
+    // name -> the shape it names (the first titled schema of that name, as visited).
+    let mut shapes: BTreeMap<String, Value> = BTreeMap::new();
+    // (name, shape) -> the name given to that shape when the name was taken.
+    let mut given: Vec<(String, Value, String)> = Vec::new();
+    visit_document(doc, "", &mut |schema, pointer| {
+        if is_component_root(pointer) {
+            return;
+        }
+        let Some(title) = schema.get("title").and_then(Value::as_str) else {
+            return;
+        };
+        let name = type_name(title);
+        let shape = Value::Object(schema.clone());
+        if !reserved.contains(&name) {
+            match shapes.get(&name) {
+                None => {
+                    shapes.insert(name, shape);
+                    return;
+                }
+                Some(first) if *first == shape => return,
+                Some(_) => {}
+            }
+        }
+        let new = match given.iter().find(|(n, s, _)| *n == name && *s == shape) {
+            Some((.., new)) => new.clone(),
+            None => {
+                let new = unique_name(&name, |n| {
+                    reserved.contains(n) || all.contains(n) || shapes.contains_key(n)
+                });
+                shapes.insert(new.clone(), shape.clone());
+                given.push((name.clone(), shape, new.clone()));
+                new
+            }
+        };
+        let why = if reserved.contains(&name) {
+            "a name the client defines"
+        } else {
+            "another shape's title"
+        };
+        report.fired(
+            "title-name-collisions",
+            format!("{pointer}: {title} -> {new} ({why})"),
+        );
+        schema.insert("title".into(), json!(new));
+    });
+}
+
+// --- field-name-collisions --------------------------------------------------------------
+
+/// `field-name-collisions`, on every object schema's own properties.
+fn fields(doc: &mut Value, report: &mut Report) {
+    visit_document(doc, "", &mut |schema, pointer| {
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            return;
+        };
+        let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for key in properties.keys() {
+            groups.entry(rust_snake(key)).or_default().push(key);
+        }
+        let mut left_out: Vec<(String, String)> = Vec::new();
+        for (field, spellings) in &groups {
+            let winner = spellings
+                .iter()
+                .position(|s| s == field)
+                .unwrap_or(0);
+            for i in losers(spellings, field) {
+                left_out.push((spellings[i].to_owned(), spellings[winner].to_owned()));
+            }
+        }
+        for (name, kept) in left_out {
+            if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+                properties.shift_remove(&name);
+            }
+            if let Some(Value::Array(required)) = schema.get_mut("required") {
+                required.retain(|r| r.as_str() != Some(name.as_str()));
+            }
+            report.fired(
+                "field-name-collisions",
+                format!(
+                    "{pointer}: property {name} left out of the struct, {kept} is the field \
+                     (a response keeps {name} in `extra`)"
+                ),
+            );
+        }
+    });
+}
+
+// --- argument-name-collisions -----------------------------------------------------------
+
+/// One argument of an operation's method.
+struct Argument {
+    name: String,
+    location: String,
+    required: bool,
+}
+
+/// The arguments of `path`'s `method` in progenitor's order of names: the path item's
+/// parameters overridden by the operation's, then `body` when there is a request body.
+fn arguments_of(doc: &Value, path: &str, method: &str) -> Vec<Argument> {
+    let item = &doc["paths"][path];
+    let op = &item[method];
+    let mut out: Vec<Argument> = Vec::new();
+    for param in [item, op]
+        .into_iter()
+        .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+        .flatten()
+    {
+        let Ok(param) = spec::resolve(doc, param) else {
+            continue;
+        };
+        let (Some(name), Some(location)) = (
+            param.get("name").and_then(Value::as_str),
+            param.get("in").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let argument = Argument {
+            name: name.to_owned(),
+            location: location.to_owned(),
+            required: param.get("required") == Some(&json!(true)),
+        };
+        match out
+            .iter_mut()
+            .find(|a| a.name == name && a.location == location)
+        {
+            Some(earlier) => *earlier = argument,
+            None => out.push(argument),
+        }
+    }
+    if op.get("requestBody").is_some() {
+        out.push(Argument {
+            name: "body".into(),
+            location: "body".into(),
+            required: true,
+        });
+    }
+    out
+}
+
+/// What to do about one colliding argument.
+enum Fix {
+    /// Rename the path parameter (and its template) to the new name.
+    Rename(String, String),
+    /// Leave the optional parameter (name, location) out of the operation.
+    Drop(String, String),
+    /// Leave the operation out: a required parameter of this name collides.
+    Skip(String),
+}
+
+/// The fixes one operation needs: of each group of arguments with one snake_case name, the
+/// body and the query/header parameters come first and the first of them keeps the name; a
+/// path parameter after it is renamed, a query/header one dropped if optional, else the
+/// operation is left out.
+fn fixes(arguments: &[Argument]) -> Vec<Fix> {
+    let mut taken: BTreeSet<String> = arguments.iter().map(|a| rust_snake(&a.name)).collect();
+    let mut groups: BTreeMap<String, Vec<&Argument>> = BTreeMap::new();
+    for argument in arguments {
+        groups
+            .entry(rust_snake(&argument.name))
+            .or_default()
+            .push(argument);
+    }
+    let mut out = Vec::new();
+    for group in groups.values_mut().filter(|g| g.len() > 1) {
+        // The body, then query/header parameters (required first), then path parameters.
+        group.sort_by_key(|a| match a.location.as_str() {
+            "body" => 0,
+            "path" => 3,
+            _ if a.required => 1,
+            _ => 2,
+        });
+        for argument in &group[1..] {
+            if argument.location == "path" {
+                let new = unique_name(&argument.name, |n| taken.contains(&rust_snake(n)));
+                taken.insert(rust_snake(&new));
+                out.push(Fix::Rename(argument.name.clone(), new));
+            } else if argument.required {
+                out.push(Fix::Skip(format!(
+                    "rule argument-name-collisions: required {} parameter {} and {} {} are \
+                     both the argument `{}`",
+                    argument.location,
+                    argument.name,
+                    group[0].location,
+                    group[0].name,
+                    rust_snake(&argument.name)
+                )));
+            } else {
+                out.push(Fix::Drop(argument.name.clone(), argument.location.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The path item's parameters copied into each of its operations (resolved, so each can be
+/// changed alone), the item's own list removed.
+fn materialise(doc: &mut Value, path: &str) {
+    let Some(shared) = doc["paths"][path].get("parameters").cloned() else {
+        return;
+    };
+    let shared: Vec<Value> = shared
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| spec::resolve(doc, p).cloned().unwrap_or_else(|_| p.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+    let item = doc["paths"][path].as_object_mut().expect("a path item");
+    item.shift_remove("parameters");
+    for (method, op) in item.iter_mut() {
+        if !METHODS.contains(&method.as_str()) {
+            continue;
+        }
+        let Value::Object(op) = op else { continue };
+        let own = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut list: Vec<Value> = shared
+            .iter()
+            .filter(|s| !own.iter().any(|o| key(o) == key(s)))
+            .cloned()
+            .collect();
+        list.extend(own);
+        op.insert("parameters".into(), Value::Array(list));
+    }
+}
+
+/// The parameters of `path`'s `method`, each resolved to an object of its own.
+fn own_parameters<'a>(doc: &'a mut Value, path: &str, method: &str) -> Option<&'a mut Vec<Value>> {
+    let params = doc["paths"][path][method].get("parameters")?.clone();
+    let resolved: Vec<Value> = params
+        .as_array()?
+        .iter()
+        .map(|p| spec::resolve(doc, p).cloned().unwrap_or_else(|_| p.clone()))
+        .collect();
+    let slot = doc["paths"][path][method].get_mut("parameters")?;
+    *slot = Value::Array(resolved);
+    slot.as_array_mut()
+}
+
+/// `argument-name-collisions`.
+fn arguments(doc: &mut Value, report: &mut Report) {
+    let paths: Vec<String> = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for path in paths {
+        let methods: Vec<String> = doc["paths"][&path]
+            .as_object()
+            .map(|i| {
+                i.keys()
+                    .filter(|k| METHODS.contains(&k.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let all: Vec<(String, Vec<Fix>)> = methods
+            .iter()
+            .map(|m| (m.clone(), fixes(&arguments_of(doc, &path, m))))
+            .filter(|(_, f)| !f.is_empty())
+            .collect();
+        if all.is_empty() {
+            continue;
+        }
+        materialise(doc, &path);
+        // Path renames apply to every operation of the item: they share the template.
+        let mut renames: Vec<(String, String)> = Vec::new();
+        for (method, fixes) in &all {
+            let label = format!("{} {path}", method.to_uppercase());
+            for fix in fixes {
+                match fix {
+                    Fix::Skip(reason) => {
+                        remove_operation(doc, &path, method);
+                        report.fired("argument-name-collisions", label.clone());
+                        report.skip(method, &path, reason.clone());
+                        break;
+                    }
+                    Fix::Drop(name, location) => {
+                        if let Some(params) = own_parameters(doc, &path, method) {
+                            params.retain(|p| {
+                                p.get("name").and_then(Value::as_str) != Some(name.as_str())
+                                    || p.get("in").and_then(Value::as_str)
+                                        != Some(location.as_str())
+                            });
+                        }
+                        report.fired(
+                            "argument-name-collisions",
+                            format!(
+                                "{label}: optional {location} parameter {name} left out (its \
+                                 argument name `{}` is taken)",
+                                rust_snake(name)
+                            ),
+                        );
+                    }
+                    Fix::Rename(old, new) => {
+                        if !renames.iter().any(|(o, _)| o == old) {
+                            renames.push((old.clone(), new.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        if renames.is_empty() || doc["paths"].get(&path).is_none() {
+            continue;
+        }
+        let mut new_path = path.clone();
+        for (old, new) in &renames {
+            new_path = new_path.replace(&format!("{{{old}}}"), &format!("{{{new}}}"));
+        }
+        if doc["paths"].get(&new_path).is_some() {
+            continue; // another path item already has that template (never seen)
+        }
+        let methods: Vec<String> = doc["paths"][&path]
+            .as_object()
+            .map(|i| {
+                i.keys()
+                    .filter(|k| METHODS.contains(&k.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for method in &methods {
+            if let Some(params) = own_parameters(doc, &path, method) {
+                for param in params.iter_mut() {
+                    let Value::Object(param) = param else { continue };
+                    let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+                    if param.get("in") == Some(&json!("path"))
+                        && let Some((_, new)) = renames.iter().find(|(o, _)| o == name)
+                    {
+                        param.insert("name".into(), json!(new));
+                    }
+                }
+            }
+        }
+        for (old, new) in &renames {
+            report.fired(
+                "argument-name-collisions",
+                format!("{path}: path parameter {old} -> {new} (the URL is the same)"),
+            );
+        }
+        if new_path != path {
+            let paths = doc["paths"].as_object_mut().expect("paths");
+            *paths = std::mem::take(paths)
+                .into_iter()
+                .map(|(k, v)| if k == path { (new_path.clone(), v) } else { (k, v) })
+                .collect::<Map<String, Value>>();
+        }
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(mut doc: Value) -> (Value, Report) {
+        let mut report = Report::default();
+        normalise(&mut doc, &mut report);
+        (doc, report)
+    }
+
+    fn ok(schema: Value) -> Value {
+        json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}})
+    }
+
+    #[test]
+    fn type_names_follow_typify() {
+        assert_eq!(type_name("_metadata"), "Metadata");
+        assert_eq!(type_name("metadata"), "Metadata");
+        assert_eq!(type_name("DefaultResponseDTOOfString"), "DefaultResponseDtoOfString");
+        assert_eq!(type_name("a.b-c d"), "ABCD");
+        assert_eq!(type_name("2fa"), "X2fa");
+        assert_eq!(type_name("self"), "Self_");
+        assert_eq!(type_name(""), "X");
+        assert_eq!(progenitor_type_name("getDrug-response"), "GetDrugResponse");
+        assert_eq!(progenitor_type_name("get_drug-DRUG_ID"), "GetDrugDrugId");
+    }
+
+    #[test]
+    fn colliding_component_names_are_renamed_with_every_ref() {
+        let (doc, report) = run(json!({
+            "paths": {"/m": {"get": {"operationId": "m", "responses": ok(json!({
+                "type": "object", "properties": {
+                    "a": {"$ref": "#/components/schemas/_metadata"},
+                    "b": {"$ref": "#/components/schemas/metadata"},
+                    "c": {"$ref": "#/components/schemas/Metadata/properties/n"}}}))}}},
+            "components": {"schemas": {
+                "_metadata": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "metadata": {"type": "object", "properties": {"s": {"type": "string"}}},
+                "Metadata": {"type": "object", "properties": {"n": {"type": "string"}}},
+                "Pet": {"oneOf": [{"$ref": "#/components/schemas/metadata"}],
+                        "discriminator": {"propertyName": "k", "mapping": {
+                            "m": "#/components/schemas/metadata"}}}
+            }}
+        }));
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        // `Metadata` is spelt as its type name and keeps it; the others in byte order.
+        let keys: Vec<&String> = schemas.keys().collect();
+        assert_eq!(keys, ["Metadata2", "Metadata3", "Metadata", "Pet"]);
+        assert_eq!(schemas["Metadata2"]["properties"]["n"]["type"], "integer");
+        let props = &doc["paths"]["/m"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["properties"];
+        assert_eq!(props["a"]["$ref"], "#/components/schemas/Metadata2");
+        assert_eq!(props["b"]["$ref"], "#/components/schemas/Metadata3");
+        assert_eq!(props["c"]["$ref"], "#/components/schemas/Metadata/properties/n");
+        assert_eq!(schemas["Pet"]["oneOf"][0]["$ref"], "#/components/schemas/Metadata3");
+        assert_eq!(
+            schemas["Pet"]["discriminator"]["mapping"]["m"],
+            "#/components/schemas/Metadata3"
+        );
+        assert_eq!(
+            report.details("schema-name-collisions"),
+            [
+                "_metadata -> Metadata2 (Metadata is Metadata)",
+                "metadata -> Metadata3 (Metadata is Metadata)"
+            ]
+        );
+        // Distinct names: nothing fires.
+        let (_, report) = run(json!({"components": {"schemas": {"A": {}, "B": {}}}}));
+        assert_eq!(report.times("schema-name-collisions"), 0);
+    }
+
+    #[test]
+    fn colliding_titles_are_made_unique_and_equal_shapes_share_one() {
+        let prefix = json!({"title": "Prefix", "type": "string", "minLength": 1});
+        let (doc, report) = run(json!({
+            "paths": {"/p": {"get": {"operationId": "getP", "responses": ok(json!({
+                "title": "GetPResponse", "type": "object",
+                "properties": {"x": {"type": "string"}}}))}}},
+            "components": {"schemas": {
+                // A component's title does not name it: its key does.
+                "Prefix": {"title": "Prefix", "type": "object", "properties": {
+                    "prefix": prefix.clone()}},
+                "Other": {"type": "object", "properties": {
+                    "prefix": prefix,
+                    "kind": {"title": "Kind", "type": "string", "enum": ["a"]},
+                    "kind2": {"title": "Kind", "type": "string", "enum": ["b"]},
+                    "kind3": {"title": "Kind", "type": "string", "enum": ["a"]}}}
+            }}
+        }));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Prefix"]["title"], "Prefix");
+        assert_eq!(schemas["Prefix"]["properties"]["prefix"]["title"], "Prefix2");
+        assert_eq!(schemas["Other"]["properties"]["prefix"]["title"], "Prefix2");
+        assert_eq!(schemas["Other"]["properties"]["kind"]["title"], "Kind");
+        assert_eq!(schemas["Other"]["properties"]["kind2"]["title"], "Kind2");
+        assert_eq!(schemas["Other"]["properties"]["kind3"]["title"], "Kind");
+        let response = &doc["paths"]["/p"]["get"]["responses"]["200"]["content"]
+            ["application/json"]["schema"];
+        assert_eq!(response["title"], "GetPResponse2");
+        assert_eq!(report.times("title-name-collisions"), 4);
+        assert!(
+            report.details("title-name-collisions").contains(
+                &"/components/schemas/Other/properties/kind2: Kind -> Kind2 (another shape's title)"
+                    .to_owned()
+            ),
+            "{:?}",
+            report.details("title-name-collisions")
+        );
+    }
+
+    #[test]
+    fn colliding_fields_keep_the_one_spelt_as_the_field() {
+        let (doc, report) = run(json!({"components": {"schemas": {
+            "E": {"type": "object", "required": ["Message", "id"], "properties": {
+                "Message": {"type": "string"},
+                "message": {"type": "string"},
+                "id": {"type": "string"},
+                "Id": {"type": "integer"},
+                "ID": {"type": "integer"}}}
+        }}}));
+        let e = &doc["components"]["schemas"]["E"];
+        let keys: Vec<&String> = e["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["message", "id"]);
+        assert_eq!(e["required"], json!(["id"]));
+        assert_eq!(report.times("field-name-collisions"), 3);
+        assert_eq!(
+            report.details("field-name-collisions")[0],
+            "/components/schemas/E: property Id left out of the struct, id is the field (a \
+             response keeps Id in `extra`)"
+        );
+        // Without an exact spelling the first stays.
+        let (doc, _) = run(json!({"components": {"schemas": {"F": {"properties": {
+            "Drug-Id": {}, "DrugId": {}}}}}}));
+        let keys: Vec<&String> = doc["components"]["schemas"]["F"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(keys, ["Drug-Id"]);
+    }
+
+    fn param(name: &str, location: &str, required: bool) -> Value {
+        json!({"name": name, "in": location, "required": required, "schema": {"type": "string"}})
+    }
+
+    #[test]
+    fn a_colliding_path_parameter_is_renamed_with_its_template() {
+        let (doc, report) = run(json!({
+            "paths": {"/drug/{DRUG_ID}": {
+                "parameters": [{"$ref": "#/components/parameters/Drug"}],
+                "get": {"operationId": "getDrug", "responses": ok(json!({})),
+                        "parameters": [param("drug_id", "query", true)]},
+                "delete": {"operationId": "deleteDrug", "responses": ok(json!({}))}}},
+            "components": {"parameters": {"Drug": param("DRUG_ID", "path", true)}}
+        }));
+        let item = &doc["paths"]["/drug/{DRUG_ID2}"];
+        assert!(doc["paths"].get("/drug/{DRUG_ID}").is_none());
+        assert!(item.get("parameters").is_none());
+        assert_eq!(
+            item["get"]["parameters"],
+            json!([param("DRUG_ID2", "path", true), param("drug_id", "query", true)])
+        );
+        assert_eq!(item["delete"]["parameters"], json!([param("DRUG_ID2", "path", true)]));
+        assert_eq!(
+            report.details("argument-name-collisions"),
+            ["/drug/{DRUG_ID}: path parameter DRUG_ID -> DRUG_ID2 (the URL is the same)"]
+        );
+        assert!(report.skipped.is_empty());
+    }
+
+    #[test]
+    fn colliding_query_parameters_leave_out_the_optional_one_or_the_operation() {
+        let (doc, report) = run(json!({"paths": {
+            "/a": {"get": {"operationId": "a", "responses": ok(json!({})), "parameters": [
+                param("pageSize", "query", false), param("page_size", "query", true)]}},
+            "/b": {"post": {"operationId": "b", "responses": ok(json!({})),
+                "requestBody": {"content": {"application/json": {"schema": {}}}},
+                "parameters": [param("Body", "header", true)]},
+                "get": {"operationId": "b2", "responses": ok(json!({})),
+                "parameters": [param("Body", "header", true)]}}
+        }}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([param("page_size", "query", true)])
+        );
+        assert!(doc["paths"]["/b"].get("post").is_none());
+        assert!(doc["paths"]["/b"].get("get").is_some(), "no body, no collision");
+        assert_eq!(report.skipped.len(), 1);
+        assert_eq!(report.skipped[0].method, "POST");
+        assert_eq!(
+            report.skipped[0].reason,
+            "rule argument-name-collisions: required header parameter Body and body body are \
+             both the argument `body`"
+        );
+        assert_eq!(
+            report.details("argument-name-collisions"),
+            [
+                "GET /a: optional query parameter pageSize left out (its argument name \
+                 `page_size` is taken)",
+                "POST /b"
+            ]
+        );
+    }
+}
