@@ -48,7 +48,11 @@ pub fn type_name(name: &str) -> String {
         Some(c) if unicode_ident::is_xid_start(c) => out,
         Some(_) => format!("X{out}"),
     };
-    if out == "Self" { format!("{out}_") } else { out }
+    if out == "Self" {
+        format!("{out}_")
+    } else {
+        out
+    }
 }
 
 /// The type name progenitor asks typify for (its own `sanitize`, then typify's):
@@ -90,12 +94,16 @@ fn schema_names(doc: &mut Value, report: &mut Report) {
     let mut taken: BTreeSet<String> = groups.keys().cloned().collect();
     let mut renames: Vec<(String, String)> = Vec::new();
     for (name, spellings) in &groups {
+        let winner = spellings.iter().position(|s| s == name).unwrap_or(0);
         for i in losers(spellings, name) {
             let new = unique_name(name, |n| taken.contains(n) || schemas.contains_key(n));
             taken.insert(new.clone());
             report.fired(
                 "schema-name-collisions",
-                format!("{} -> {new} ({} is {name})", spellings[i], spellings[0]),
+                format!(
+                    "{} -> {new} ({} keeps {name})",
+                    spellings[i], spellings[winner]
+                ),
             );
             renames.push((spellings[i].to_owned(), new));
         }
@@ -271,10 +279,7 @@ fn fields(doc: &mut Value, report: &mut Report) {
         }
         let mut left_out: Vec<(String, String)> = Vec::new();
         for (field, spellings) in &groups {
-            let winner = spellings
-                .iter()
-                .position(|s| s == field)
-                .unwrap_or(0);
+            let winner = spellings.iter().position(|s| s == field).unwrap_or(0);
             for i in losers(spellings, field) {
                 left_out.push((spellings[i].to_owned(), spellings[winner].to_owned()));
             }
@@ -374,12 +379,16 @@ fn fixes(arguments: &[Argument]) -> Vec<Fix> {
     }
     let mut out = Vec::new();
     for group in groups.values_mut().filter(|g| g.len() > 1) {
-        // The body, then query/header parameters (required first), then path parameters.
-        group.sort_by_key(|a| match a.location.as_str() {
-            "body" => 0,
-            "path" => 3,
-            _ if a.required => 1,
-            _ => 2,
+        // The body, then query/header parameters (required first), then path parameters;
+        // of equals, the one spelt as the argument name first.
+        group.sort_by_key(|a| {
+            let rank = match a.location.as_str() {
+                "body" => 0,
+                "path" => 3,
+                _ if a.required => 1,
+                _ => 2,
+            };
+            (rank, a.name != rust_snake(&a.name))
         });
         for argument in &group[1..] {
             if argument.location == "path" {
@@ -387,13 +396,15 @@ fn fixes(arguments: &[Argument]) -> Vec<Fix> {
                 taken.insert(rust_snake(&new));
                 out.push(Fix::Rename(argument.name.clone(), new));
             } else if argument.required {
+                let first = match group[0].location.as_str() {
+                    "body" => "the request body".to_owned(),
+                    location => format!("{location} parameter {}", group[0].name),
+                };
                 out.push(Fix::Skip(format!(
-                    "rule argument-name-collisions: required {} parameter {} and {} {} are \
+                    "rule argument-name-collisions: required {} parameter {} and {first} are \
                      both the argument `{}`",
                     argument.location,
                     argument.name,
-                    group[0].location,
-                    group[0].name,
                     rust_snake(&argument.name)
                 )));
             } else {
@@ -539,7 +550,9 @@ fn arguments(doc: &mut Value, report: &mut Report) {
         for method in &methods {
             if let Some(params) = own_parameters(doc, &path, method) {
                 for param in params.iter_mut() {
-                    let Value::Object(param) = param else { continue };
+                    let Value::Object(param) = param else {
+                        continue;
+                    };
                     let name = param.get("name").and_then(Value::as_str).unwrap_or("");
                     if param.get("in") == Some(&json!("path"))
                         && let Some((_, new)) = renames.iter().find(|(o, _)| o == name)
@@ -559,12 +572,17 @@ fn arguments(doc: &mut Value, report: &mut Report) {
             let paths = doc["paths"].as_object_mut().expect("paths");
             *paths = std::mem::take(paths)
                 .into_iter()
-                .map(|(k, v)| if k == path { (new_path.clone(), v) } else { (k, v) })
+                .map(|(k, v)| {
+                    if k == path {
+                        (new_path.clone(), v)
+                    } else {
+                        (k, v)
+                    }
+                })
                 .collect::<Map<String, Value>>();
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -584,7 +602,10 @@ mod tests {
     fn type_names_follow_typify() {
         assert_eq!(type_name("_metadata"), "Metadata");
         assert_eq!(type_name("metadata"), "Metadata");
-        assert_eq!(type_name("DefaultResponseDTOOfString"), "DefaultResponseDtoOfString");
+        assert_eq!(
+            type_name("DefaultResponseDTOOfString"),
+            "DefaultResponseDtoOfString"
+        );
         assert_eq!(type_name("a.b-c d"), "ABCD");
         assert_eq!(type_name("2fa"), "X2fa");
         assert_eq!(type_name("self"), "Self_");
@@ -615,12 +636,18 @@ mod tests {
         let keys: Vec<&String> = schemas.keys().collect();
         assert_eq!(keys, ["Metadata2", "Metadata3", "Metadata", "Pet"]);
         assert_eq!(schemas["Metadata2"]["properties"]["n"]["type"], "integer");
-        let props = &doc["paths"]["/m"]["get"]["responses"]["200"]["content"]["application/json"]
-            ["schema"]["properties"];
+        let props = &doc["paths"]["/m"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["properties"];
         assert_eq!(props["a"]["$ref"], "#/components/schemas/Metadata2");
         assert_eq!(props["b"]["$ref"], "#/components/schemas/Metadata3");
-        assert_eq!(props["c"]["$ref"], "#/components/schemas/Metadata/properties/n");
-        assert_eq!(schemas["Pet"]["oneOf"][0]["$ref"], "#/components/schemas/Metadata3");
+        assert_eq!(
+            props["c"]["$ref"],
+            "#/components/schemas/Metadata/properties/n"
+        );
+        assert_eq!(
+            schemas["Pet"]["oneOf"][0]["$ref"],
+            "#/components/schemas/Metadata3"
+        );
         assert_eq!(
             schemas["Pet"]["discriminator"]["mapping"]["m"],
             "#/components/schemas/Metadata3"
@@ -628,8 +655,8 @@ mod tests {
         assert_eq!(
             report.details("schema-name-collisions"),
             [
-                "_metadata -> Metadata2 (Metadata is Metadata)",
-                "metadata -> Metadata3 (Metadata is Metadata)"
+                "_metadata -> Metadata2 (Metadata keeps Metadata)",
+                "metadata -> Metadata3 (Metadata keeps Metadata)"
             ]
         );
         // Distinct names: nothing fires.
@@ -657,13 +684,16 @@ mod tests {
         }));
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["Prefix"]["title"], "Prefix");
-        assert_eq!(schemas["Prefix"]["properties"]["prefix"]["title"], "Prefix2");
+        assert_eq!(
+            schemas["Prefix"]["properties"]["prefix"]["title"],
+            "Prefix2"
+        );
         assert_eq!(schemas["Other"]["properties"]["prefix"]["title"], "Prefix2");
         assert_eq!(schemas["Other"]["properties"]["kind"]["title"], "Kind");
         assert_eq!(schemas["Other"]["properties"]["kind2"]["title"], "Kind2");
         assert_eq!(schemas["Other"]["properties"]["kind3"]["title"], "Kind");
-        let response = &doc["paths"]["/p"]["get"]["responses"]["200"]["content"]
-            ["application/json"]["schema"];
+        let response =
+            &doc["paths"]["/p"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
         assert_eq!(response["title"], "GetPResponse2");
         assert_eq!(report.times("title-name-collisions"), 4);
         assert!(
@@ -726,9 +756,15 @@ mod tests {
         assert!(item.get("parameters").is_none());
         assert_eq!(
             item["get"]["parameters"],
-            json!([param("DRUG_ID2", "path", true), param("drug_id", "query", true)])
+            json!([
+                param("DRUG_ID2", "path", true),
+                param("drug_id", "query", true)
+            ])
         );
-        assert_eq!(item["delete"]["parameters"], json!([param("DRUG_ID2", "path", true)]));
+        assert_eq!(
+            item["delete"]["parameters"],
+            json!([param("DRUG_ID2", "path", true)])
+        );
         assert_eq!(
             report.details("argument-name-collisions"),
             ["/drug/{DRUG_ID}: path parameter DRUG_ID -> DRUG_ID2 (the URL is the same)"]
@@ -752,13 +788,16 @@ mod tests {
             json!([param("page_size", "query", true)])
         );
         assert!(doc["paths"]["/b"].get("post").is_none());
-        assert!(doc["paths"]["/b"].get("get").is_some(), "no body, no collision");
+        assert!(
+            doc["paths"]["/b"].get("get").is_some(),
+            "no body, no collision"
+        );
         assert_eq!(report.skipped.len(), 1);
         assert_eq!(report.skipped[0].method, "POST");
         assert_eq!(
             report.skipped[0].reason,
-            "rule argument-name-collisions: required header parameter Body and body body are \
-             both the argument `body`"
+            "rule argument-name-collisions: required header parameter Body and the request \
+             body are both the argument `body`"
         );
         assert_eq!(
             report.details("argument-name-collisions"),
