@@ -6,7 +6,7 @@
 //! | rule | what it does |
 //! | --- | --- |
 //! | `schema-name-collisions` | component schemas whose type names collide (`_metadata`, `metadata` -> `Metadata`): the one spelt as its type name (else the first in byte order) keeps it, the others are renamed `Metadata2`, … and every `$ref` follows (schema names never reach the wire) |
-//! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`) |
+//! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`); an untitled inline object, enum or composition whose suggested name (`<Parent><Prop>` of a component's property, `<OperationId>Body`, `Response`) is a component's gets a unique title too |
 //! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct (a response type keeps them in its `extra` map of unknown fields; a request cannot send them) |
 //! | `argument-name-collisions` | parameters of one operation whose argument names collide (`drugId` in the path, `drug_id` in the query; a parameter `body` beside a request body): a path parameter is renamed with its `{template}` (`DRUG_ID2`: the URL is the same); a query or header parameter is left out if optional, else the operation is left out with a warning |
 //!
@@ -206,8 +206,105 @@ fn is_component_root(pointer: &str) -> bool {
         .is_some_and(|rest| !rest.contains('/'))
 }
 
+/// Whether typify makes a named type of `schema` (an object, an enum, a composition), so the
+/// name it is given matters.
+fn makes_a_type(schema: &Value) -> bool {
+    schema.get("$ref").is_none()
+        && ["properties", "enum", "oneOf", "anyOf", "allOf"]
+            .iter()
+            .any(|k| schema.get(k).is_some())
+}
+
+/// An untitled inline schema is named by a suggestion: `<Parent><Prop>` for a component's
+/// property, `<OperationId>Body` / `Response` for an operation's JSON bodies. One whose
+/// suggestion is a component's type name gets that name as its title, so the title rule
+/// below makes it unique (typify would give it the component's type, or define the name
+/// twice).
+fn title_suggestions(doc: &mut Value) {
+    let components: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().map(|k| type_name(k)).collect())
+        .unwrap_or_default();
+    if components.is_empty() {
+        return;
+    }
+    let untitled = |schema: &Value| makes_a_type(schema) && schema.get("title").is_none();
+    let mut suggested: Vec<(String, String)> = Vec::new();
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+        for (key, schema) in schemas {
+            let Some(Value::Object(properties)) = schema.get("properties") else {
+                continue;
+            };
+            for (name, property) in properties {
+                let suggestion = type_name(&format!(
+                    "{}_{}",
+                    type_name(key),
+                    heck::ToSnakeCase::to_snake_case(name.as_str())
+                ));
+                if untitled(property) && components.contains(&suggestion) {
+                    suggested.push((
+                        format!(
+                            "/components/schemas/{}/properties/{}",
+                            escape(key),
+                            escape(name)
+                        ),
+                        suggestion,
+                    ));
+                }
+            }
+        }
+    }
+    for (path, method) in spec::operations(doc) {
+        let op = &doc["paths"][&path][&method];
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let base = format!("/paths/{}/{method}", escape(&path));
+        let mut bodies: Vec<(String, &Value, &str)> = Vec::new();
+        if let Some(Value::Object(content)) = op.pointer("/requestBody/content") {
+            for (media, body) in content {
+                bodies.push((
+                    format!("{base}/requestBody/content/{}/schema", escape(media)),
+                    &body["schema"],
+                    "body",
+                ));
+            }
+        }
+        if let Some(Value::Object(responses)) = op.get("responses") {
+            for (status, response) in responses {
+                if let Some(Value::Object(content)) = response.get("content") {
+                    for (media, body) in content {
+                        bodies.push((
+                            format!(
+                                "{base}/responses/{}/content/{}/schema",
+                                escape(status),
+                                escape(media)
+                            ),
+                            &body["schema"],
+                            "response",
+                        ));
+                    }
+                }
+            }
+        }
+        for (pointer, schema, suffix) in bodies {
+            let suggestion = progenitor_type_name(&format!("{id}-{suffix}"));
+            if untitled(schema) && components.contains(&suggestion) {
+                suggested.push((pointer, suggestion));
+            }
+        }
+    }
+    for (pointer, suggestion) in suggested {
+        if let Some(Value::Object(schema)) = doc.pointer_mut(&pointer) {
+            schema.insert("title".into(), json!(suggestion));
+        }
+    }
+}
+
 /// `title-name-collisions`.
 fn titles(doc: &mut Value, report: &mut Report) {
+    title_suggestions(doc);
     let reserved = reserved_names(doc);
     // Every title's name, so a new one is none of them.
     let mut all: BTreeSet<String> = BTreeSet::new();
@@ -704,6 +801,50 @@ mod tests {
             "{:?}",
             report.details("title-name-collisions")
         );
+    }
+
+    #[test]
+    fn untitled_inline_schemas_whose_suggested_name_is_a_component_get_a_unique_title() {
+        let object = json!({"type": "object", "properties": {"x": {"type": "string"}}});
+        let (doc, report) = run(json!({
+            "paths": {"/p": {"post": {"operationId": "getP",
+                "requestBody": {"content": {"application/json": {"schema": object.clone()}}},
+                "responses": ok(object.clone())}}},
+            "components": {"schemas": {
+                "GetPResponse": {"type": "object"},
+                "GetPBody": {"type": "object"},
+                "Owner": {"type": "object", "properties": {
+                    "pet": object.clone(),
+                    "petRef": {"$ref": "#/components/schemas/OwnerPet"},
+                    "name": {"type": "string"}}},
+                "OwnerPet": {"type": "object"},
+                "OwnerName": {"type": "object"}
+            }}
+        }));
+        let op = &doc["paths"]["/p"]["post"];
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["title"],
+            "GetPBody2"
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"]["title"],
+            "GetPResponse2"
+        );
+        let owner = &doc["components"]["schemas"]["Owner"]["properties"];
+        assert_eq!(owner["pet"]["title"], "OwnerPet2");
+        // A `$ref` and a plain string make no type of that name.
+        assert!(owner["petRef"].get("title").is_none());
+        assert!(owner["name"].get("title").is_none());
+        assert_eq!(report.times("title-name-collisions"), 3);
+        // No component of that name: the suggestion stands, no title.
+        let (doc, report) = run(json!({
+            "paths": {"/p": {"get": {"operationId": "getP", "responses": ok(object)}}},
+            "components": {"schemas": {"Other": {}}}
+        }));
+        let response =
+            &doc["paths"]["/p"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(response.get("title").is_none());
+        assert_eq!(report.times("title-name-collisions"), 0);
     }
 
     #[test]

@@ -150,6 +150,8 @@ fn colliding_names_generate_distinct_types_fields_and_arguments() {
         "pub struct Prefix2(",
         "pub struct Kind {",
         "pub struct Kind2 {",
+        "pub struct ListLabelsResponse {",
+        "pub struct ListLabelsResponse2 {",
     ] {
         assert_eq!(source.matches(defined).count(), 1, "{defined}");
     }
@@ -161,6 +163,11 @@ fn colliding_names_generate_distinct_types_fields_and_arguments() {
     // The URL template follows the renamed path parameter; the wire path is the same.
     assert!(source.contains("pub async fn get_drug<'a>(\n        &'a self,\n        drug_id2: &'a str,\n        drug_id: &'a str,\n        page_size: Option<i64>,"), "{source}");
     assert!(!source.contains("pub async fn add_note"));
+    // The inline body keeps its own type, not the component of the name progenitor gives it.
+    assert!(
+        source.contains("ResponseValue<types::ListLabelsResponse2>"),
+        "{source}"
+    );
 }
 
 /// The scratch workspace's crate for one generated client and its typed mocks (feature
