@@ -215,6 +215,16 @@ fn makes_a_type(schema: &Value) -> bool {
             .any(|k| schema.get(k).is_some())
 }
 
+/// [`makes_a_type`], or a string with length or pattern constraints (typify makes a newtype
+/// of it, named by its title); a plain string, number or array titled so is no type.
+fn titled_type(schema: &Value) -> bool {
+    makes_a_type(schema)
+        || (schema.get("type") == Some(&json!("string"))
+            && ["minLength", "maxLength", "pattern"]
+                .iter()
+                .any(|k| schema.get(k).is_some()))
+}
+
 /// An untitled inline schema is named by a suggestion: `<Parent><Prop>` for a component's
 /// property, `<OperationId>Body` / `Response` for an operation's JSON bodies. One whose
 /// suggestion is a component's type name gets that name as its title, so the title rule
@@ -310,6 +320,7 @@ fn titles(doc: &mut Value, report: &mut Report) {
     let mut all: BTreeSet<String> = BTreeSet::new();
     visit_document(doc, "", &mut |schema, pointer| {
         if !is_component_root(pointer)
+            && titled_type(&Value::Object(schema.clone()))
             && let Some(title) = schema.get("title").and_then(Value::as_str)
         {
             all.insert(type_name(title));
@@ -326,8 +337,11 @@ fn titles(doc: &mut Value, report: &mut Report) {
         let Some(title) = schema.get("title").and_then(Value::as_str) else {
             return;
         };
-        let name = type_name(title);
         let shape = Value::Object(schema.clone());
+        if !titled_type(&shape) {
+            return;
+        }
+        let name = type_name(title);
         if !reserved.contains(&name) {
             match shapes.get(&name) {
                 None => {
@@ -793,6 +807,22 @@ mod tests {
             &doc["paths"]["/p"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
         assert_eq!(response["title"], "GetPResponse2");
         assert_eq!(report.times("title-name-collisions"), 4);
+        // A plain string (or number, or array) titled so is no type: its title stays.
+        let (doc, plain) = run(json!({"components": {"schemas": {
+            "Prefix": {"type": "object"},
+            "A": {"properties": {
+                "a": {"title": "Prefix", "type": "string"},
+                "b": {"title": "Prefix", "type": "integer"},
+                "c": {"title": "Prefix", "type": "array", "items": {}},
+                "d": {"title": "Prefix", "type": "string", "pattern": "^a"}}}
+        }}}));
+        let a = &doc["components"]["schemas"]["A"]["properties"];
+        for key in ["a", "b", "c"] {
+            assert_eq!(a[key]["title"], "Prefix", "{key}");
+        }
+        assert_eq!(a["d"]["title"], "Prefix2");
+        assert_eq!(plain.times("title-name-collisions"), 1);
+
         assert!(
             report.details("title-name-collisions").contains(
                 &"/components/schemas/Other/properties/kind2: Kind -> Kind2 (another shape's title)"
