@@ -5,6 +5,7 @@
 //!
 //! | rule | what it does |
 //! | --- | --- |
+//! | `method-name-collisions` | an operation whose method would be one the client has already (`post`, `pre`, `exec`: the hooks every operation calls; `new`, `baseurl`, `client`, …) gets a numbered `operationId` (`post2`) |
 //! | `schema-name-collisions` | component schemas whose type names collide (`_metadata`, `metadata` -> `Metadata`): the one spelt as its type name (else the first in byte order) keeps it, the others are renamed `Metadata2`, … and every `$ref` follows (schema names never reach the wire) |
 //! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`); an untitled inline object, enum or composition whose suggested name (`<Parent><Prop>` of a component's property, `<OperationId>Body`, `Response`) is a component's gets a unique title too |
 //! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct (a response type keeps them in its `extra` map of unknown fields; a request cannot send them) |
@@ -24,6 +25,7 @@ use crate::spec::{self, METHODS, escape, rust_snake, unique_name};
 /// Runs the name rules on a document in progenitor's form, in place (last, so they see the
 /// names every other rule made).
 pub fn normalise(doc: &mut Value, report: &mut Report) {
+    method_names(doc, report);
     schema_names(doc, report);
     titles(doc, report);
     fields(doc, report);
@@ -76,6 +78,56 @@ fn progenitor_type_name(name: &str) -> String {
 fn losers(spellings: &[&str], name: &str) -> Vec<usize> {
     let winner = spellings.iter().position(|s| *s == name).unwrap_or(0);
     (0..spellings.len()).filter(|&i| i != winner).collect()
+}
+
+// --- method-name-collisions -------------------------------------------------------------
+
+/// The methods the generated `Client` has besides one per operation: its constructors, the
+/// `ClientInfo` accessors and the `ClientHooks` every operation calls (`self.pre(…)`,
+/// `self.post(…)`, `self.exec(…)`, `Self::api_version()`); an operation's method of one of
+/// these names shadows it, and every operation's body stops compiling.
+const CLIENT_METHODS: [&str; 9] = [
+    "new",
+    "new_with_client",
+    "api_version",
+    "baseurl",
+    "client",
+    "inner",
+    "pre",
+    "post",
+    "exec",
+];
+
+/// `method-name-collisions`: an operation whose method would be one of [`CLIENT_METHODS`]
+/// gets a numbered `operationId` (`post` -> `post2`).
+fn method_names(doc: &mut Value, report: &mut Report) {
+    let operations = spec::operations(doc);
+    let mut taken: BTreeSet<String> = operations
+        .iter()
+        .filter_map(|(path, method)| doc["paths"][path][method]["operationId"].as_str())
+        .map(rust_snake)
+        .collect();
+    for (path, method) in operations {
+        let Some(Value::Object(op)) = spec::operation_mut(doc, &path, &method) else {
+            continue;
+        };
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        if !CLIENT_METHODS.contains(&rust_snake(id).as_str()) {
+            continue;
+        }
+        let new = unique_name(id, |n| {
+            let snake = rust_snake(n);
+            CLIENT_METHODS.contains(&snake.as_str()) || taken.contains(&snake)
+        });
+        taken.insert(rust_snake(&new));
+        report.fired(
+            "method-name-collisions",
+            format!("{} {path}: {id} -> {new}", method.to_uppercase()),
+        );
+        op.insert("operationId".into(), json!(new));
+    }
 }
 
 // --- schema-name-collisions -------------------------------------------------------------
@@ -723,6 +775,24 @@ mod tests {
         assert_eq!(type_name(""), "X");
         assert_eq!(progenitor_type_name("getDrug-response"), "GetDrugResponse");
         assert_eq!(progenitor_type_name("get_drug-DRUG_ID"), "GetDrugDrugId");
+    }
+
+    #[test]
+    fn operations_named_as_client_methods_are_numbered() {
+        let (doc, report) = run(json!({"paths": {
+            "/": {"post": {"operationId": "post", "responses": ok(json!({}))},
+                  "get": {"operationId": "Exec", "responses": ok(json!({}))}},
+            "/b": {"get": {"operationId": "post2", "responses": ok(json!({}))},
+                   "put": {"operationId": "posts", "responses": ok(json!({}))}}
+        }}));
+        assert_eq!(doc["paths"]["/"]["post"]["operationId"], "post3");
+        assert_eq!(doc["paths"]["/"]["get"]["operationId"], "Exec2");
+        assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "post2");
+        assert_eq!(doc["paths"]["/b"]["put"]["operationId"], "posts");
+        assert_eq!(
+            report.details("method-name-collisions"),
+            ["POST /: post -> post3", "GET /: Exec -> Exec2"]
+        );
     }
 
     #[test]

@@ -163,6 +163,10 @@ fn colliding_names_generate_distinct_types_fields_and_arguments() {
     // The URL template follows the renamed path parameter; the wire path is the same.
     assert!(source.contains("pub async fn get_drug<'a>(\n        &'a self,\n        drug_id2: &'a str,\n        drug_id: &'a str,\n        page_size: Option<i64>,"), "{source}");
     assert!(!source.contains("pub async fn add_note"));
+    assert!(source.contains("pub async fn exec2<'a>"));
+    assert!(
+        lines.contains(&"rule method-name-collisions: 1 (POST /ping: exec -> exec2)".to_owned())
+    );
     // The inline body keeps its own type, not the component of the name progenitor gives it.
     assert!(
         source.contains("ResponseValue<types::ListLabelsResponse2>"),
