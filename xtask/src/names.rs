@@ -8,7 +8,7 @@
 //! | `method-name-collisions` | an operation whose method would be one the client has already (`post`, `pre`, `exec`: the hooks every operation calls; `new`, `baseurl`, `client`, …) gets a numbered `operationId` (`post2`) |
 //! | `schema-name-collisions` | component schemas whose type names collide (`_metadata`, `metadata` -> `Metadata`): the one spelt as its type name (else the first in byte order) keeps it, the others are renamed `Metadata2`, … and every `$ref` follows (schema names never reach the wire) |
 //! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`); an untitled inline object, enum or composition whose suggested name (`<Parent><Prop>` of a component's property, `<OperationId>Body`, `Response`) is a component's gets a unique title too |
-//! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct (a response type keeps them in its `extra` map of unknown fields; a request cannot send them) |
+//! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct (across the parts of an `allOf`, which typify merges, a referenced part's property wins over an inline part's) (a response type keeps them in its `extra` map of unknown fields; a request cannot send them) |
 //! | `argument-name-collisions` | parameters of one operation whose argument names collide (`drugId` in the path, `drug_id` in the query; a parameter `body` beside a request body): a path parameter is renamed with its `{template}` (`DRUG_ID2`: the URL is the same); a query or header parameter is left out if optional, else the operation is left out with a warning |
 //!
 //! Each fires with a detail naming the schema, the JSON pointer or the operation.
@@ -29,6 +29,7 @@ pub fn normalise(doc: &mut Value, report: &mut Report) {
     schema_names(doc, report);
     titles(doc, report);
     fields(doc, report);
+    merged_fields(doc, report);
     arguments(doc, report);
 }
 
@@ -453,6 +454,9 @@ fn fields(doc: &mut Value, report: &mut Report) {
             }
             if let Some(Value::Array(required)) = schema.get_mut("required") {
                 required.retain(|r| r.as_str() != Some(name.as_str()));
+                if required.is_empty() {
+                    schema.shift_remove("required");
+                }
             }
             report.fired(
                 "field-name-collisions",
@@ -463,6 +467,88 @@ fn fields(doc: &mut Value, report: &mut Report) {
             );
         }
     });
+}
+
+/// The property names of `schema` as typify merges an `allOf` into one struct: its own, and
+/// those of each part, following `$ref`s (a few levels deep).
+fn merged_names(doc: &Value, schema: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > 8 {
+        return;
+    }
+    let schema = spec::resolve(doc, schema).unwrap_or(schema);
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        out.extend(properties.keys().cloned());
+    }
+    if let Some(Value::Array(parts)) = schema.get("allOf") {
+        for part in parts {
+            merged_names(doc, part, depth + 1, out);
+        }
+    }
+}
+
+/// `field-name-collisions` across the parts of an `allOf`, which typify merges into one
+/// struct: a property of the schema itself or of an inline part whose field name a
+/// referenced part (or an earlier inline one) already has is left out.
+fn merged_fields(doc: &mut Value, report: &mut Report) {
+    let mut removals: Vec<(String, String, String)> = Vec::new();
+    let frozen = doc.clone();
+    let mut copy = doc.clone();
+    visit_document(&mut copy, "", &mut |schema, pointer| {
+        let Some(Value::Array(parts)) = schema.get("allOf") else {
+            return;
+        };
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for part in parts.iter().filter(|p| p.get("$ref").is_some()) {
+            let mut names = Vec::new();
+            merged_names(&frozen, part, 0, &mut names);
+            for name in names {
+                seen.entry(rust_snake(&name)).or_insert(name);
+            }
+        }
+        let own = std::iter::once((pointer.to_owned(), schema.get("properties")));
+        let inline = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, part)| part.get("$ref").is_none())
+            .map(|(i, part)| (format!("{pointer}/allOf/{i}"), part.get("properties")));
+        for (at, properties) in own.chain(inline) {
+            let Some(Value::Object(properties)) = properties else {
+                continue;
+            };
+            for name in properties.keys() {
+                match seen.get(&rust_snake(name)) {
+                    Some(kept) if kept != name => {
+                        removals.push((at.clone(), name.clone(), kept.clone()));
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(rust_snake(name), name.clone());
+                    }
+                }
+            }
+        }
+    });
+    for (at, name, kept) in removals {
+        let Some(Value::Object(schema)) = doc.pointer_mut(&at) else {
+            continue;
+        };
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            properties.shift_remove(&name);
+        }
+        if let Some(Value::Array(required)) = schema.get_mut("required") {
+            required.retain(|r| r.as_str() != Some(name.as_str()));
+            if required.is_empty() {
+                schema.shift_remove("required");
+            }
+        }
+        report.fired(
+            "field-name-collisions",
+            format!(
+                "{at}: property {name} left out of the merged struct, {kept} is the field (a \
+                 response keeps {name} in `extra`)"
+            ),
+        );
+    }
 }
 
 // --- argument-name-collisions -----------------------------------------------------------
@@ -976,6 +1062,38 @@ mod tests {
             .keys()
             .collect();
         assert_eq!(keys, ["Drug-Id"]);
+    }
+
+    #[test]
+    fn fields_of_one_merged_all_of_collide_too() {
+        let (doc, report) = run(json!({"components": {"schemas": {
+            "Exception": {"type": "object", "properties": {"Message": {"type": "string"}}},
+            "Base": {"allOf": [{"$ref": "#/components/schemas/Exception"}]},
+            "ApiException": {"allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "required": ["message"], "properties": {
+                    "message": {"type": "string"}, "code": {"type": "integer"}}},
+                {"type": "object", "properties": {"Code": {"type": "string"}}}
+            ]}
+        }}}));
+        let parts = &doc["components"]["schemas"]["ApiException"]["allOf"];
+        assert_eq!(parts[1]["properties"], json!({"code": {"type": "integer"}}));
+        assert!(parts[1].get("required").is_none());
+        assert_eq!(parts[2]["properties"], json!({}));
+        assert_eq!(
+            report.details("field-name-collisions"),
+            [
+                "/components/schemas/ApiException/allOf/1: property message left out of the \
+                 merged struct, Message is the field (a response keeps message in `extra`)",
+                "/components/schemas/ApiException/allOf/2: property Code left out of the merged \
+                 struct, code is the field (a response keeps Code in `extra`)"
+            ]
+        );
+        // The referenced component itself is untouched.
+        assert_eq!(
+            doc["components"]["schemas"]["Exception"]["properties"]["Message"]["type"],
+            "string"
+        );
     }
 
     fn param(name: &str, location: &str, required: bool) -> Value {

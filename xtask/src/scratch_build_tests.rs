@@ -106,10 +106,12 @@ fn colliding_names_generate_distinct_types_fields_and_arguments() {
     let lines = report.lines();
     for expected in [
         "rule schema-name-collisions: 1 (metadata -> Metadata2 (_metadata keeps Metadata))",
-        "rule field-name-collisions: 2 (/components/schemas/Drug: property Message left out of \
+        "rule field-name-collisions: 3 (/components/schemas/Drug: property Message left out of \
          the struct, message is the field (a response keeps Message in `extra`), \
          /components/schemas/GetDrugError: property Message left out of the struct, message is \
-         the field (a response keeps Message in `extra`))",
+         the field (a response keeps Message in `extra`), \
+         /components/schemas/ApiException/allOf/1: property message left out of the merged \
+         struct, Message is the field (a response keeps message in `extra`))",
         "warning: POST /notes left out of the client: rule argument-name-collisions: required \
          header parameter Body and the request body are both the argument `body`",
     ] {
@@ -152,9 +154,15 @@ fn colliding_names_generate_distinct_types_fields_and_arguments() {
         "pub struct Kind2 {",
         "pub struct ListLabelsResponse {",
         "pub struct ListLabelsResponse2 {",
+        "pub struct ApiException {",
     ] {
         assert_eq!(source.matches(defined).count(), 1, "{defined}");
     }
+    // One `message` field in the struct typify merges from `allOf` (the other is in `extra`).
+    let merged = source.split("pub struct ApiException {").nth(1).unwrap();
+    let merged = &merged[..merged.find("\n    }\n").unwrap()];
+    assert_eq!(merged.matches("pub message:").count(), 1, "{merged}");
+    assert!(merged.contains("pub extra:"), "{merged}");
     // Each `Kind` keeps its own shape (typify would give `Other.kind` the first one's).
     assert!(
         source.contains("pub kind: ::std::option::Option<Kind2>"),
