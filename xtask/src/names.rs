@@ -7,8 +7,8 @@
 //! | --- | --- |
 //! | `method-name-collisions` | an operation whose method would be one the client has already (`post`, `pre`, `exec`: the hooks every operation calls; `new`, `baseurl`, `client`, …) gets a numbered `operationId` (`post2`) |
 //! | `schema-name-collisions` | component schemas whose type names collide (`_metadata`, `metadata` -> `Metadata`): the one spelt as its type name (else the first in byte order) keeps it, the others are renamed `Metadata2`, … and every `$ref` follows (schema names never reach the wire) |
-//! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`); an untitled inline object, enum or composition whose suggested name (`<Parent><Prop>` of a component's property, `<OperationId>Body`, `Response`) is a component's gets a unique title too |
-//! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct: a response type keeps them in its `extra` map of unknown fields, a request cannot send them. Across the parts of an `allOf`, which typify merges into one struct, a referenced part's property wins over an inline part's |
+//! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`); an untitled inline object, enum, composition or constrained string whose suggested name (`<Parent><Prop>` of a property of a component or its inline `allOf` parts, `<OperationId>Body`, `Response`) is a component's gets a unique title too |
+//! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct: a response type keeps them in its `extra` map of unknown fields, a request cannot send them. Across the parts of an `allOf`, which typify merges into one struct, a referenced part's property wins over an inline part's. A `required` name with no property (typify makes it a field of any JSON) whose field name a property has is dropped from `required` |
 //! | `argument-name-collisions` | parameters of one operation whose argument names collide (`drugId` in the path, `drug_id` in the query; a parameter `body` beside a request body): a path parameter is renamed with its `{template}` (`DRUG_ID2`: the URL is the same); a query or header parameter is left out if optional, else the operation is left out with a warning |
 //!
 //! Each fires with a detail naming the schema, the JSON pointer or the operation.
@@ -292,28 +292,35 @@ fn title_suggestions(doc: &mut Value) {
     if components.is_empty() {
         return;
     }
-    let untitled = |schema: &Value| makes_a_type(schema) && schema.get("title").is_none();
+    let untitled = |schema: &Value| titled_type(schema) && schema.get("title").is_none();
     let mut suggested: Vec<(String, String)> = Vec::new();
     if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
         for (key, schema) in schemas {
-            let Some(Value::Object(properties)) = schema.get("properties") else {
-                continue;
-            };
-            for (name, property) in properties {
-                let suggestion = type_name(&format!(
-                    "{}_{}",
-                    type_name(key),
-                    heck::ToSnakeCase::to_snake_case(name.as_str())
-                ));
-                if untitled(property) && components.contains(&suggestion) {
-                    suggested.push((
-                        format!(
-                            "/components/schemas/{}/properties/{}",
-                            escape(key),
-                            escape(name)
-                        ),
-                        suggestion,
+            // Its own properties and those of its inline `allOf` parts, which typify merges
+            // into the component's struct (and names after it).
+            let base = format!("/components/schemas/{}", escape(key));
+            let mut holders = vec![(base.clone(), schema)];
+            if let Some(Value::Array(parts)) = schema.get("allOf") {
+                holders.extend(
+                    parts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, part)| (format!("{base}/allOf/{i}"), part)),
+                );
+            }
+            for (at, holder) in holders {
+                let Some(Value::Object(properties)) = holder.get("properties") else {
+                    continue;
+                };
+                for (name, property) in properties {
+                    let suggestion = type_name(&format!(
+                        "{}_{}",
+                        type_name(key),
+                        heck::ToSnakeCase::to_snake_case(name.as_str())
                     ));
+                    if untitled(property) && components.contains(&suggestion) {
+                        suggested.push((format!("{at}/properties/{}", escape(name)), suggestion));
+                    }
                 }
             }
         }
@@ -441,12 +448,44 @@ fn fields(doc: &mut Value, report: &mut Report) {
         for key in properties.keys() {
             groups.entry(rust_snake(key)).or_default().push(key);
         }
+        // A required name without a property is a field too (typify types it as any JSON);
+        // one whose field name a property has is dropped from `required`.
+        let mut unlisted: Vec<(String, String)> = Vec::new();
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if properties.contains_key(name) {
+                continue;
+            }
+            if let Some(spellings) = groups.get(&rust_snake(name)) {
+                unlisted.push((name.to_owned(), spellings[0].to_owned()));
+            }
+        }
         let mut left_out: Vec<(String, String)> = Vec::new();
         for (field, spellings) in &groups {
             let winner = spellings.iter().position(|s| s == field).unwrap_or(0);
             for i in losers(spellings, field) {
                 left_out.push((spellings[i].to_owned(), spellings[winner].to_owned()));
             }
+        }
+        for (name, kept) in unlisted {
+            if let Some(Value::Array(required)) = schema.get_mut("required") {
+                required.retain(|r| r.as_str() != Some(name.as_str()));
+                if required.is_empty() {
+                    schema.shift_remove("required");
+                }
+            }
+            report.fired(
+                "field-name-collisions",
+                format!(
+                    "{pointer}: required {name} (no such property) dropped from `required`, \
+                     {kept} is the field"
+                ),
+            );
         }
         for (name, kept) in left_out {
             if let Some(Value::Object(properties)) = schema.get_mut("properties") {
@@ -1004,7 +1043,11 @@ mod tests {
                     "petRef": {"$ref": "#/components/schemas/OwnerPet"},
                     "name": {"type": "string"}}},
                 "OwnerPet": {"type": "object"},
-                "OwnerName": {"type": "object"}
+                "OwnerName": {"type": "object"},
+                // A constrained string in an inline `allOf` part (zuora, shipengine).
+                "Account": {"allOf": [{"properties": {
+                    "tag": {"type": "string", "maxLength": 9}}}]},
+                "account_tag": {"type": "string"}
             }}
         }));
         let op = &doc["paths"]["/p"]["post"];
@@ -1018,10 +1061,14 @@ mod tests {
         );
         let owner = &doc["components"]["schemas"]["Owner"]["properties"];
         assert_eq!(owner["pet"]["title"], "OwnerPet2");
+        assert_eq!(
+            doc["components"]["schemas"]["Account"]["allOf"][0]["properties"]["tag"]["title"],
+            "AccountTag2"
+        );
         // A `$ref` and a plain string make no type of that name.
         assert!(owner["petRef"].get("title").is_none());
         assert!(owner["name"].get("title").is_none());
-        assert_eq!(report.times("title-name-collisions"), 3);
+        assert_eq!(report.times("title-name-collisions"), 4);
         // No component of that name: the suggestion stands, no title.
         let (doc, report) = run(json!({
             "paths": {"/p": {"get": {"operationId": "getP", "responses": ok(object)}}},
@@ -1052,6 +1099,22 @@ mod tests {
             report.details("field-name-collisions")[0],
             "/components/schemas/E: property Id left out of the struct, id is the field (a \
              response keeps Id in `extra`)"
+        );
+        // A required name with no property of its own is a field too (airbyte's
+        // `required: [json_schema]` beside the property `jsonSchema`).
+        let (doc, report) = run(json!({"components": {"schemas": {"S": {
+            "required": ["name", "json_schema"],
+            "properties": {"jsonSchema": {}, "name": {}}}}}}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["required"],
+            json!(["name"])
+        );
+        assert_eq!(
+            report.details("field-name-collisions"),
+            [
+                "/components/schemas/S: required json_schema (no such property) dropped from \
+                 `required`, jsonSchema is the field"
+            ]
         );
         // Without an exact spelling the first stays.
         let (doc, _) = run(json!({"components": {"schemas": {"F": {"properties": {
