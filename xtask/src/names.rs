@@ -6,7 +6,7 @@
 //! | rule | what it does |
 //! | --- | --- |
 //! | `method-name-collisions` | an operation whose method would be one the client has already (`post`, `pre`, `exec`: the hooks every operation calls; `new`, `baseurl`, `client`, …) gets a numbered `operationId` (`post2`) |
-//! | `schema-name-collisions` | component schemas whose type names collide (`_metadata`, `metadata` -> `Metadata`): the one spelt as its type name (else the first in byte order) keeps it, the others are renamed `Metadata2`, … and every `$ref` follows (schema names never reach the wire) |
+//! | `schema-name-collisions` | component schemas whose type names collide (`_metadata`, `metadata` -> `Metadata`): the one spelt as its type name (else the first in byte order) keeps it, the others are renamed `Metadata2`, … and every `$ref` follows (schema names never reach the wire); so is a component named as typify names the inline copy it makes of an `allOf` component's property that refers to another `allOf` component (`<Parent><Prop>`) |
 //! | `title-name-collisions` | an inline schema's `title` (which names its type) that is a component's type name, a name progenitor gives an operation's types (`<OperationId>Response`, `Body`, `<Param>`), or another title on a different shape: the title is made unique (`Prefix2`); an untitled inline object, enum, composition or constrained string whose suggested name (`<Parent><Prop>` of a property of a component or its inline `allOf` parts, `<OperationId>Body`, `Response`) is a component's gets a unique title too |
 //! | `field-name-collisions` | properties of one object whose field names collide (`message`, `Message`): the one spelt as its field name (else the first) is the field; the others are left out of the struct: a response type keeps them in its `extra` map of unknown fields, a request cannot send them. Across the parts of an `allOf`, which typify merges into one struct, a referenced part's property wins over an inline part's. A `required` name with no property (typify makes it a field of any JSON) whose field name a property has is dropped from `required` |
 //! | `argument-name-collisions` | parameters of one operation whose argument names collide (`drugId` in the path, `drug_id` in the query; a parameter `body` beside a request body): a path parameter is renamed with its `{template}` (`DRUG_ID2`: the URL is the same); a query or header parameter is left out if optional, else the operation is left out with a warning |
@@ -161,6 +161,26 @@ fn schema_names(doc: &mut Value, report: &mut Report) {
             renames.push((spellings[i].to_owned(), new));
         }
     }
+    // typify merges an `allOf` into one struct and, doing so, copies a property that refers
+    // to another `allOf` component inline, naming the copy `<Parent><Prop>`: a component of
+    // that name (zuora names nested components so) is then defined twice.
+    for (parent, property, target) in merged_copies(&doc["components"]["schemas"]) {
+        let copy = type_name(&format!(
+            "{}_{}",
+            type_name(&parent),
+            heck::ToSnakeCase::to_snake_case(property.as_str())
+        ));
+        if type_name(&target) != copy || renames.iter().any(|(old, _)| *old == target) {
+            continue;
+        }
+        let new = unique_name(&copy, |n| taken.contains(n) || schemas.contains_key(n));
+        taken.insert(new.clone());
+        report.fired(
+            "schema-name-collisions",
+            format!("{target} -> {new} (typify names its copy in {parent}.{property} {copy})"),
+        );
+        renames.push((target, new));
+    }
     if renames.is_empty() {
         return;
     }
@@ -173,6 +193,37 @@ fn schema_names(doc: &mut Value, report: &mut Report) {
         .map(|(k, v)| (renames.get(&k).cloned().unwrap_or(k), v))
         .collect();
     rewrite_refs(doc, &renames);
+}
+
+/// `(parent, property, target)` of each property of an `allOf` component's inline parts that
+/// is a `$ref` to a component that is itself an `allOf`: typify copies those inline.
+fn merged_copies(schemas: &Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let Value::Object(map) = schemas else {
+        return out;
+    };
+    let is_all_of = |name: &str| map.get(name).is_some_and(|s| s.get("allOf").is_some());
+    for (parent, schema) in map {
+        let Some(Value::Array(parts)) = schema.get("allOf") else {
+            continue;
+        };
+        for part in std::iter::once(schema).chain(parts.iter()) {
+            let Some(Value::Object(properties)) = part.get("properties") else {
+                continue;
+            };
+            for (property, value) in properties {
+                if let Some(target) = value
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(spec::schema_name)
+                    && is_all_of(&target)
+                {
+                    out.push((parent.clone(), property.clone(), target));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `#/components/schemas/<old>` (and pointers below it) -> `<new>`, in every `$ref` and
@@ -968,6 +1019,34 @@ mod tests {
         // Distinct names: nothing fires.
         let (_, report) = run(json!({"components": {"schemas": {"A": {}, "B": {}}}}));
         assert_eq!(report.times("schema-name-collisions"), 0);
+    }
+
+    #[test]
+    fn a_component_named_as_typify_names_its_merged_copy_is_renamed() {
+        let (doc, report) = run(json!({"components": {"schemas": {
+            "POSTAccountType": {"allOf": [
+                {"properties": {"billToContact": {"$ref": "#/components/schemas/POSTAccountTypeBillToContact"},
+                                "other": {"$ref": "#/components/schemas/Plain"}}},
+                {"$ref": "#/components/schemas/Plain"}]},
+            "POSTAccountTypeBillToContact": {"allOf": [{"properties": {"city": {"type": "string"}}}]},
+            "POSTAccountTypeOther": {"type": "object"},
+            "Plain": {"type": "object"}
+        }}}));
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas.get("PostAccountTypeBillToContact2").is_some());
+        assert_eq!(
+            schemas["POSTAccountType"]["allOf"][0]["properties"]["billToContact"]["$ref"],
+            "#/components/schemas/PostAccountTypeBillToContact2"
+        );
+        // `Plain` is no `allOf`: typify refers to it, no copy.
+        assert!(schemas.get("POSTAccountTypeOther").is_some());
+        assert_eq!(
+            report.details("schema-name-collisions"),
+            [
+                "POSTAccountTypeBillToContact -> PostAccountTypeBillToContact2 (typify names its \
+              copy in POSTAccountType.billToContact PostAccountTypeBillToContact)"
+            ]
+        );
     }
 
     #[test]
