@@ -31,6 +31,7 @@ mod example_glue;
 mod isolate;
 mod lenient;
 mod manifest;
+mod names;
 mod operations;
 mod pipeline;
 mod refs;

@@ -5,10 +5,11 @@
 //! | --- | --- |
 //! | `parameter-style-case` | `style: FORM` -> `form` wherever OpenAPI allows `style` (parameters, headers in components, responses and encodings; exporters write enum names; openapiv3 rejects them) |
 //! | `path-parameters-required` | a path parameter without `required: true` gets it (OpenAPI requires it; progenitor asserts it) |
+//! | `scalar-path-and-header-parameters` | a path or header parameter progenitor cannot write (`to_string()` on an `Option` or `Vec`): its `nullable` is dropped; an array or object schema becomes a string written as `simple` style sends it (`a,b,c`) |
 //! | `operation-ids` | an operation without `operationId` gets `<method>_<path>`; a repeated one gets a number |
 //! | `responses-required` | an operation without `responses` (openapiv3 requires them) gets `default` with no body |
 //! | `request-media-type` | of several request media types, `application/json` (else the first progenitor takes) is kept |
-//! | `skip-unsupported-operations` | an operation progenitor cannot generate is left out with a warning naming method, path and reason |
+//! | `skip-unsupported-operations` | an operation progenitor cannot generate (also `OPTIONS` and `TRACE`: reqwest's client has no such method) is left out with a warning naming method, path and reason |
 //! | `unmockable-operations` | (typed mocks only) an operation whose progenitor httpmock code would not compile, or whose mock it panics on (a path holding `#` or `?`, a status without a reason phrase), has no typed mock; the client keeps it |
 //!
 //! Leaving one operation out never blocks regenerating the others; `cargo xtask generate
@@ -142,9 +143,70 @@ fn fold_styles(value: &mut Value, report: &mut Report) {
     }
 }
 
-/// `parameter-style-case` and `path-parameters-required`.
+/// `scalar-path-and-header-parameters` on one parameter (`schemas`: the component schemas, to
+/// follow a `$ref`): progenitor writes a path or header value with `to_string()`, which an
+/// `Option` (a `nullable` schema) or a `Vec` or struct (an array or object schema) does not
+/// have. `nullable` is dropped (a path segment or header is never null); an array or object
+/// becomes a string the caller writes as `simple` style sends it (`a,b,c`).
+fn scalar_parameter(param: &mut Map<String, Value>, schemas: &Value, report: &mut Report) {
+    let location = param
+        .get("in")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    if !matches!(location.as_str(), "path" | "header") {
+        return;
+    }
+    let name = param
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned();
+    let Some(Value::Object(schema)) = param.get_mut("schema") else {
+        return;
+    };
+    let target = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(spec::schema_name)
+        .and_then(|n| schemas.get(&n));
+    let shape = target.unwrap_or(&Value::Null);
+    let kind = |s: &Map<String, Value>| s.get("type").and_then(Value::as_str).map(str::to_owned);
+    let compound = match (kind(schema), shape.get("type").and_then(Value::as_str)) {
+        (Some(k), _) => matches!(k.as_str(), "array" | "object").then_some(k),
+        (None, Some(k)) => matches!(k, "array" | "object").then(|| k.to_owned()),
+        (None, None) => None,
+    };
+    if let Some(kind) = compound {
+        let description = match schema.get("description").and_then(Value::as_str) {
+            Some(d) => {
+                format!("{d}\n\nSent as written ({kind} values in `simple` style: `a,b,c`).")
+            }
+            None => format!("Sent as written ({kind} values in `simple` style: `a,b,c`)."),
+        };
+        *schema = Map::new();
+        schema.insert("type".into(), json!("string"));
+        schema.insert("description".into(), json!(description));
+        report.fired(
+            "scalar-path-and-header-parameters",
+            format!("{location} {name}: {kind} -> string"),
+        );
+    } else if schema.get("nullable") == Some(&json!(true)) {
+        schema.shift_remove("nullable");
+        report.fired(
+            "scalar-path-and-header-parameters",
+            format!("{location} {name}: nullable dropped"),
+        );
+    }
+}
+
+/// `parameter-style-case`, `path-parameters-required` and `scalar-path-and-header-parameters`.
 fn parameters(doc: &mut Value, report: &mut Report) {
     fold_styles(doc, report);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
     for param in parameters_mut(doc) {
         let Value::Object(param) = param else {
             continue;
@@ -167,6 +229,7 @@ fn parameters(doc: &mut Value, report: &mut Report) {
             );
             param.insert("required".into(), json!(true));
         }
+        scalar_parameter(param, &schemas, report);
     }
 }
 
@@ -322,6 +385,13 @@ fn unsupported(doc: &Value, path: &str, method: &str) -> Result<Option<String>> 
     if op.get("x-dropshot-websocket").is_some() {
         return Ok(Some("a websocket upgrade (x-dropshot-websocket)".into()));
     }
+    if matches!(method, "options" | "trace") {
+        return Ok(Some(format!(
+            "an {} request (progenitor 0.15 calls `reqwest::Client::{method}`, which reqwest does \
+             not have)",
+            method.to_uppercase()
+        )));
+    }
     for param in parameters_of(item, op) {
         let param = spec::resolve(doc, param)?;
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -431,6 +501,45 @@ mod tests {
         let mut report = Report::default();
         normalise(doc, &mut report).unwrap();
         report
+    }
+
+    #[test]
+    fn path_and_header_parameters_become_scalars_progenitor_can_write() {
+        let ok = json!({"200": {"description": "ok"}});
+        let mut doc = json!({"openapi": "3.0.1", "paths": {"/a/{ids}": {
+            "get": {"operationId": "a", "responses": ok.clone(), "parameters": [
+                {"name": "ids", "in": "path", "required": true,
+                 "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "key", "in": "header", "schema": {"type": "string", "nullable": true}},
+                {"name": "tags", "in": "header", "schema": {"$ref": "#/components/schemas/Tags"}},
+                {"name": "q", "in": "query", "schema": {"type": "array", "items": {}, "nullable": true}}
+            ]},
+            "options": {"operationId": "o", "responses": ok.clone()},
+            "trace": {"operationId": "t", "responses": ok}
+        }}, "components": {"schemas": {"Tags": {"type": "array", "items": {"type": "string"}}}}});
+        let report = run(&mut doc);
+        let params = &doc["paths"]["/a/{ids}"]["get"]["parameters"];
+        assert_eq!(params[0]["schema"]["type"], "string");
+        assert!(params[0]["schema"].get("items").is_none());
+        assert_eq!(params[1]["schema"], json!({"type": "string"}));
+        assert_eq!(params[2]["schema"]["type"], "string");
+        // Query parameters progenitor serialises itself: left alone.
+        assert_eq!(params[3]["schema"]["type"], "array");
+        assert_eq!(
+            report.details("scalar-path-and-header-parameters"),
+            [
+                "path ids: array -> string",
+                "header key: nullable dropped",
+                "header tags: array -> string"
+            ]
+        );
+        assert!(doc["paths"]["/a/{ids}"].get("options").is_none());
+        assert!(doc["paths"]["/a/{ids}"].get("trace").is_none());
+        assert_eq!(
+            report.skipped[0].reason,
+            "an OPTIONS request (progenitor 0.15 calls `reqwest::Client::options`, which reqwest \
+             does not have)"
+        );
     }
 
     #[test]

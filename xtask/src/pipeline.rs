@@ -11,8 +11,8 @@ use crate::codegen;
 use crate::error::{Error, Result};
 use crate::report::Report;
 use crate::{
-    bundle, degrade, downconvert, example_glue, lenient, manifest, operations, refs, responses,
-    schema_rules, yaml,
+    bundle, degrade, downconvert, example_glue, lenient, manifest, names, operations, refs,
+    responses, schema_rules, yaml,
 };
 
 /// The vendored upstream spec; replaced wholesale (`cargo xtask upstream FILE`), never edited.
@@ -190,6 +190,7 @@ pub fn progenitor_form(mut spec: Value, report: &mut Report) -> Result<Value> {
     operations::normalise(&mut spec, report)?;
     responses::unify(&mut spec, report)?;
     lenient::make_responses_lenient(&mut spec, report)?;
+    names::normalise(&mut spec, report);
     Ok(spec)
 }
 

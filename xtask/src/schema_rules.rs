@@ -26,7 +26,7 @@ pub fn normalise(doc: &mut Value, report: &mut Report) {
 }
 
 /// Calls `visit` on every schema below `value` (a part of the document that is not a schema).
-fn visit_document(
+pub(crate) fn visit_document(
     value: &mut Value,
     pointer: &str,
     visit: &mut impl FnMut(&mut Map<String, Value>, &str),

@@ -94,6 +94,94 @@ fn a_gong_31_export_drops_exporter_annotations_with_one_summary() {
     assert!(generation.report.skipped.is_empty());
 }
 
+/// The name-collision fixture through the whole generation: each rule of `names.rs` fires
+/// and the client defines each type, field and argument once (it compiles in
+/// `generated_clients_compile`).
+#[test]
+fn colliding_names_generate_distinct_types_fields_and_arguments() {
+    let file = testdata("names/collisions.yaml");
+    let doc = crate::yaml::parse(&std::fs::read_to_string(&file).unwrap(), "collisions").unwrap();
+    let mut report = crate::report::Report::default();
+    let client = pipeline::generate_client_source(doc, &mut report, "collisions.yaml").unwrap();
+    let lines = report.lines();
+    for expected in [
+        "rule schema-name-collisions: 1 (metadata -> Metadata2 (_metadata keeps Metadata))",
+        "rule field-name-collisions: 3 (/components/schemas/Drug: property Message left out of \
+         the struct, message is the field (a response keeps Message in `extra`), \
+         /components/schemas/GetDrugError: property Message left out of the struct, message is \
+         the field (a response keeps Message in `extra`), \
+         /components/schemas/ApiException/allOf/1: property message left out of the merged \
+         struct, Message is the field (a response keeps message in `extra`))",
+        "warning: POST /notes left out of the client: rule argument-name-collisions: required \
+         header parameter Body and the request body are both the argument `body`",
+    ] {
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "{expected}\n{lines:#?}"
+        );
+    }
+    for detail in [
+        "/drug/{DRUG_ID}: path parameter DRUG_ID -> DRUG_ID2 (the URL is the same)",
+        "GET /drug/{DRUG_ID}: optional query parameter pageSize left out (its argument name \
+         `page_size` is taken)",
+        "PUT /notes: optional header parameter Body left out (its argument name `body` is taken)",
+    ] {
+        assert!(
+            report
+                .details("argument-name-collisions")
+                .iter()
+                .any(|d| d == detail),
+            "{detail}\n{lines:#?}"
+        );
+    }
+    let titles = report.details("title-name-collisions");
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.ends_with("Prefix -> Prefix2 (a name the client defines)"))
+            && titles
+                .iter()
+                .any(|t| t.ends_with("Kind -> Kind2 (another shape's title)")),
+        "{titles:#?}"
+    );
+    let source = &client.source;
+    for defined in [
+        "pub struct Metadata {",
+        "pub struct Metadata2 {",
+        "pub struct Prefix {",
+        "pub struct Prefix2(",
+        "pub struct Kind {",
+        "pub struct Kind2 {",
+        "pub struct ListLabelsResponse {",
+        "pub struct ListLabelsResponse2 {",
+        "pub struct ApiException {",
+    ] {
+        assert_eq!(source.matches(defined).count(), 1, "{defined}");
+    }
+    // One `message` field in the struct typify merges from `allOf` (the other is in `extra`).
+    let merged = source.split("pub struct ApiException {").nth(1).unwrap();
+    let merged = &merged[..merged.find("\n    }\n").unwrap()];
+    assert_eq!(merged.matches("pub message:").count(), 1, "{merged}");
+    assert!(merged.contains("pub extra:"), "{merged}");
+    // Each `Kind` keeps its own shape (typify would give `Other.kind` the first one's).
+    assert!(
+        source.contains("pub kind: ::std::option::Option<Kind2>"),
+        "{source}"
+    );
+    // The URL template follows the renamed path parameter; the wire path is the same.
+    assert!(source.contains("pub async fn get_drug<'a>(\n        &'a self,\n        drug_id2: &'a str,\n        drug_id: &'a str,\n        page_size: Option<i64>,"), "{source}");
+    assert!(!source.contains("pub async fn add_note"));
+    assert!(source.contains("pub async fn exec2<'a>"));
+    assert!(
+        lines.contains(&"rule method-name-collisions: 1 (POST /ping: exec -> exec2)".to_owned())
+    );
+    // The inline body keeps its own type, not the component of the name progenitor gives it.
+    assert!(
+        source.contains("ResponseValue<types::ListLabelsResponse2>"),
+        "{source}"
+    );
+}
+
 /// The scratch workspace's crate for one generated client and its typed mocks (feature
 /// `mock`, as in gong-api).
 fn client_crate(workspace: &Path, name: &str, source: &str, mock: &str, dependencies: &[&str]) {
@@ -173,6 +261,12 @@ fn generated_clients_compile() {
             add(name, crate::yaml::parse(&text, file).unwrap());
         }
     }
+    // Every name collision of `names.rs` (see its test above).
+    let collisions = testdata("names/collisions.yaml");
+    add(
+        "name-collisions".into(),
+        crate::yaml::parse(&std::fs::read_to_string(&collisions).unwrap(), "collisions").unwrap(),
+    );
     // Shapes whose typed mocks progenitor writes code for that does not compile (an array
     // and an integer-enum query parameter, a nullable body: all three in Discord's public
     // spec); the rule `unmockable-operations` leaves those mocks out, the client keeps them.
@@ -206,8 +300,8 @@ fn generated_clients_compile() {
         assert!(!shapes.contains(left_out), "{left_out}");
     }
     assert!(
-        members.len() >= 7,
-        "gong-api, two fixtures, three corpus documents and the mock shapes"
+        members.len() >= 8,
+        "gong-api, two fixtures, three corpus documents, the name collisions and the mock shapes"
     );
 
     // The workspace's own manifest (its dependency versions) and lock file, with these members.

@@ -48,34 +48,108 @@ pub fn approximate_big_numbers(value: &mut Value) -> usize {
 }
 
 /// Parses a YAML (or JSON) document, naming the file and the line on failure.
+///
+/// saphyr-parser 0.3 refuses some valid multi-line quoted scalars ("invalid indentation in
+/// quoted scalar": a continuation line at the column of its key inside a sequence entry,
+/// `- name: 'one` / `  two'`, which PyYAML, Redocly and Prism read). The leading spaces of a
+/// quoted scalar's continuation lines are not part of its value (line folding drops them), so
+/// such a scalar's continuation lines are indented deeper and the document is read again.
 pub fn parse(text: &str, file: &str) -> Result<Value> {
-    let mut loader = Loader {
-        parser: Parser::new_from_str(text),
-        anchors: HashMap::new(),
-        file,
-    };
-    loader.document()
+    let mut text = std::borrow::Cow::Borrowed(text);
+    loop {
+        let mut loader = Loader {
+            parser: Parser::new_from_str(&text),
+            anchors: HashMap::new(),
+            file,
+            quoted_at: None,
+        };
+        let result = loader.document();
+        match (result, loader.quoted_at) {
+            (Err(e), Some(at)) => match reindent_quoted(&text, at) {
+                Some(fixed) => text = std::borrow::Cow::Owned(fixed),
+                None => return Err(e),
+            },
+            (result, _) => return result,
+        }
+    }
+}
+
+/// `text` with the continuation lines of the quoted scalar whose opening quote is the
+/// `at`-th character indented one column deeper than that quote; `None` when there is
+/// nothing to change (no continuation line, no closing quote, or already deep enough).
+fn reindent_quoted(text: &str, at: usize) -> Option<String> {
+    let start = text.char_indices().nth(at).map(|(i, _)| i)?;
+    let quote = text[start..].chars().next()?;
+    if quote != '\'' && quote != '"' {
+        return None;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let depth = text[line_start..start].chars().count() + 1;
+    // The closing quote: `''` is a quote inside a single-quoted scalar, `\` escapes in a
+    // double-quoted one.
+    let body = &text[start + 1..];
+    let mut chars = body.char_indices().peekable();
+    let mut end = None;
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            ('\'', '\'') if chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+            }
+            ('"', '\\') => {
+                chars.next();
+            }
+            (q, c) if q == c => {
+                end = Some(start + 1 + i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..start]);
+    let mut changed = false;
+    for (n, line) in text[start..end].split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+            let indent = line.chars().take_while(|c| *c == ' ').count();
+            if indent < depth && !line.trim().is_empty() {
+                out.extend(std::iter::repeat_n(' ', depth - indent));
+                changed = true;
+            }
+        }
+        out.push_str(line);
+    }
+    out.push_str(&text[end..]);
+    changed.then_some(out)
 }
 
 struct Loader<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     anchors: HashMap<usize, Value>,
     file: &'a str,
+    /// Where a quoted scalar saphyr refused for its indentation starts (see [`parse`]).
+    quoted_at: Option<usize>,
 }
 
 impl<'a> Loader<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Span)> {
         match self.parser.next_event() {
             Some(Ok(event)) => Ok(event),
-            Some(Err(e)) => Err(Error::in_file(
-                self.file,
-                format!(
-                    "not valid YAML: {} at line {} column {}",
-                    e.info(),
-                    e.marker().line(),
-                    e.marker().col() + 1
-                ),
-            )),
+            Some(Err(e)) => {
+                if e.info() == "invalid indentation in quoted scalar" {
+                    self.quoted_at = Some(e.marker().index());
+                }
+                Err(Error::in_file(
+                    self.file,
+                    format!(
+                        "not valid YAML: {} at line {} column {}",
+                        e.info(),
+                        e.marker().line(),
+                        e.marker().col() + 1
+                    ),
+                ))
+            }
             None => Err(self.error_at(None, "unexpected end of input")),
         }
     }
@@ -418,6 +492,41 @@ mod tests {
         assert_eq!(
             yaml("a: &x {b: 1}\nc: *x\n"),
             json!({"a": {"b": 1}, "c": {"b": 1}})
+        );
+    }
+
+    #[test]
+    fn multi_line_quoted_scalars_saphyr_refuses_are_read_as_pyyaml_reads_them() {
+        // Each refused by saphyr-parser 0.3 ("invalid indentation in quoted scalar").
+        for (text, expected) in [
+            (
+                "a:\n  - b: 'one\n    two'\n    c: 1\n",
+                json!({"a": [{"b": "one two", "c": 1}]}),
+            ),
+            (
+                "p:\n  - name: x\n    description: 'It''s\n    long\n\n    (new paragraph)'\n",
+                json!({"p": [{"name": "x", "description": "It's long\n(new paragraph)"}]}),
+            ),
+            (
+                "a:\n  - b: \"say \\\"hi\\\"\n    there\"\n",
+                json!({"a": [{"b": "say \"hi\" there"}]}),
+            ),
+            (
+                "a:\n  b: [ 'one\n  two' ]\n",
+                json!({"a": {"b": ["one two"]}}),
+            ),
+            (
+                "a:\n  - b: 'x'\n  - b: 'one\n    two'\n  - b: 'three\n    four'\n",
+                json!({"a": [{"b": "x"}, {"b": "one two"}, {"b": "three four"}]}),
+            ),
+        ] {
+            assert_eq!(parse(text, "t.yaml").unwrap(), expected, "{text}");
+        }
+        // A quoted scalar that never closes is still an error naming its line.
+        let error = parse("a:\n  - b: 'one\n    two\n", "t.yaml").unwrap_err();
+        assert!(
+            error.to_string().contains("t.yaml: not valid YAML"),
+            "{error}"
         );
     }
 
