@@ -1,3 +1,4 @@
+// Over 500 lines: one case per rule of `changes::RULES`, kept as one table beside it.
 //! The change report's rules, case by case, on the repository's own bundled spec: each case
 //! edits the spec, and must give exactly its rows and verdicts. Every rule of
 //! [`crate::changes::RULES`] has a case, and for every case the Rust API diff of the code

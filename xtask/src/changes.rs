@@ -1,3 +1,4 @@
+// Over 500 lines: the rule table and the differ that applies it are one unit.
 //! What changed between two bundled specs, and whether it breaks code that calls `gong-api`.
 //!
 //! No maintained Rust library diffs OpenAPI documents (the crates that tried are unreleased for

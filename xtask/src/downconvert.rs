@@ -1,3 +1,4 @@
+// Over 500 lines: one rule per 3.1 construct, all applied in one walk of the document.
 //! OpenAPI 3.1 -> 3.0.3 down-conversion, rule by rule.
 //!
 //! progenitor 0.15 reads documents through `openapiv3`, which only knows OpenAPI 3.0.x and

@@ -1,3 +1,4 @@
+// Over 500 lines: the operation rules share one walk over paths, operations and parameters.
 //! Operation-level rules: what progenitor 0.15 needs of each operation, and the operations it
 //! cannot generate at all.
 //!

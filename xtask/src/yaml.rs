@@ -1,3 +1,5 @@
+// Over 500 lines: the exact-number reader, its writer and the quoted-scalar workaround are
+// one format.
 //! YAML (and JSON) in and out, with numbers kept exactly.
 //!
 //! Specs carry numbers no machine type holds: Gong's export has a 20-digit integer `example`,

@@ -1,3 +1,4 @@
+// Over 500 lines: one placement rule per place an example can stand, sharing one walk.
 //! Spec examples as tests. Every `example`/`examples` of the bundled spec is found at run time
 //! and placed where the API would carry it:
 //!

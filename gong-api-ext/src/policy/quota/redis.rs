@@ -1,3 +1,5 @@
+// Over 500 lines: one protocol, the store's calls and the Lua script's answers for a single
+// server, a Cluster and TLS alike; apart, its invariants would be spread over files.
 //! The Redis store: the state machine runs atomically in Redis, in a Lua script
 //! (`redis.lua`), one hash per company (and one for its reservations, in the same hash slot),
 //! on Redis's clock. A single server's connection comes from the `redis` crate's

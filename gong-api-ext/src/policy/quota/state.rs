@@ -1,3 +1,4 @@
+// Over 500 lines: one state machine as pure functions; its transitions read best together.
 //! The quota's state machine: the GCRA pace, the shared pause, the daily count and the adaptive
 //! pace, as pure functions of the state, the caller's policy and the time (microseconds since
 //! the Unix epoch, on the store's clock).

@@ -1,3 +1,5 @@
+//! Tests of the journal (over 500 lines: one test per guarantee of its format and its writer).
+
 use std::io::Write as _;
 
 use super::*;
