@@ -89,7 +89,9 @@ fn generate(program: &Path, file: &Path, rel: &str, ws: &Path, name: &str) -> Ro
         .arg(file)
         .arg("-o")
         .arg(ws.join(name))
-        .args(["-n", name, "-v", "0.1.0"]);
+        .args(["-n", name, "-v", "0.1.0"])
+        // Its reason in one line, not a backtrace.
+        .env("RUST_BACKTRACE", "0");
     let limit = corpus::deadline();
     let outcome = run_with_deadline(command, limit);
     row.millis = started.elapsed().as_millis();
@@ -123,6 +125,10 @@ pub fn verdict(status: ExitStatus, stdout: &str, stderr: &str) -> String {
     }
     if let Some(line) = stdout.lines().find(|l| l.starts_with("gen fail: ")) {
         return format!("error: {}", one_line(&line["gen fail: ".len()..]));
+    }
+    // anyhow's `main` prints `Error: …`, then a backtrace when one is enabled.
+    if let Some(line) = stderr.lines().find(|l| l.starts_with("Error: ")) {
+        return format!("error: {}", one_line(&line["Error: ".len()..]));
     }
     match stderr.lines().rev().find(|l| !l.trim().is_empty()) {
         Some(line) => format!("error: {}", one_line(line)),
@@ -244,7 +250,19 @@ mod tests {
                 "",
                 "Error: unknown variant `3.1.0`\n\n"
             ),
-            "error: Error: unknown variant `3.1.0`"
+            "error: unknown variant `3.1.0`"
+        );
+        assert_eq!(
+            verdict(
+                ExitStatus::from_raw(1 << 8),
+                "",
+                "Error: paths: invalid type: sequence\n\nStack backtrace:\n   0: anyhow::error\n   8: _start\n"
+            ),
+            "error: paths: invalid type: sequence"
+        );
+        assert_eq!(
+            verdict(ExitStatus::from_raw(1 << 8), "", "something else\n"),
+            "error: something else"
         );
         assert_eq!(verdict(ExitStatus::from_raw(0), "", ""), "ok");
     }
