@@ -4,7 +4,7 @@
 //!
 //! | rule | what it does |
 //! | --- | --- |
-//! | `unconforming-defaults` | a `default` that does not have the schema's `type` or is not one of its `enum` values (`default: "4 10:55:34.12"` on `type: object`) is dropped; typify rejects it ("value does not conform to the given schema") |
+//! | `unconforming-defaults` | a `default` that does not have the schema's `type`, is not one of its `enum` values (`default: "4 10:55:34.12"` on `type: object`) or lies outside its `minimum`/`maximum` (`default: 0` with `minimum: 1`, cloudrf) is dropped; typify rejects the first two ("value does not conform to the given schema") and types the third `NonZeroU32` with `#[serde(default)]`, which does not compile |
 //! | `enum-variant-names` | a string `enum` whose values give no distinct Rust variant names (`==`, `!=`; `DD.MM.YYYY`, `DD/MM/YYYY`; emoji) becomes a plain string; its values stay in the description as "Known values" |
 //! | `unknown-fields-name` | an object with a property named `extra` gets no `additionalProperties` map (the map is the generated `extra` field; two fields of one name do not compile) |
 
@@ -122,10 +122,35 @@ fn fix_default(schema: &mut Map<String, Value>, pointer: &str, report: &mut Repo
         .get("enum")
         .and_then(Value::as_array)
         .is_some_and(|values| !values.contains(default));
-    if wrong_type || not_listed {
-        schema.remove("default");
-        report.fired("unconforming-defaults", pointer.to_owned());
-    }
+    let why = if wrong_type {
+        "not of its type"
+    } else if not_listed {
+        "not in its enum"
+    } else if out_of_bounds(schema, default) {
+        "outside its bounds"
+    } else {
+        return;
+    };
+    let dropped = schema.remove("default").expect("matched above");
+    report.fired(
+        "unconforming-defaults",
+        format!("{pointer}: default {dropped} {why}"),
+    );
+}
+
+/// Whether the number `default` lies outside the schema's `minimum`/`maximum` (3.0's boolean
+/// `exclusiveMinimum`/`exclusiveMaximum` make the bound itself outside).
+fn out_of_bounds(schema: &Map<String, Value>, default: &Value) -> bool {
+    let Some(value) = default.as_f64() else {
+        return false;
+    };
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let exclusive = |key: &str| schema.get(key) == Some(&json!(true));
+    let below = bound("minimum")
+        .is_some_and(|min| value < min || (exclusive("exclusiveMinimum") && value == min));
+    let above = bound("maximum")
+        .is_some_and(|max| value > max || (exclusive("exclusiveMaximum") && value == max));
+    below || above
 }
 
 /// The variant name typify gives an enum value (its `sanitize`, Pascal case).
@@ -208,6 +233,10 @@ mod tests {
                     "schema": {"type": "object", "properties": {
                         "duration": {"type": "object", "default": "4 10:55:34.12"},
                         "n": {"type": "integer", "default": 3},
+                        "mod": {"type": "integer", "minimum": 1, "maximum": 11, "default": 0},
+                        "ber": {"type": "integer", "minimum": 0, "maximum": 10, "default": 0},
+                        "top": {"type": "number", "maximum": 1, "exclusiveMaximum": true, "default": 1},
+                        "low": {"type": "number", "minimum": 1, "exclusiveMinimum": false, "default": 1},
                         "state": {"type": "string", "enum": ["a", "b"], "default": "c"}}}}}}}}}},
             "components": {"schemas": {"E": {"type": "object", "properties": {"extra": {"type": "string"}},
                 "example": {"default": 1}}}}});
@@ -224,8 +253,24 @@ mod tests {
         assert!(props["duration"].get("default").is_none());
         assert_eq!(props["n"]["default"], 3);
         assert!(props["state"].get("default").is_none());
+        // cloudrf: `default: 0` below `minimum: 1` (typify: a `NonZeroU32` field whose
+        // `#[serde(default)]` does not compile) is dropped; a default on a bound stays, unless
+        // the bound is exclusive.
+        assert!(props["mod"].get("default").is_none());
+        assert_eq!(props["ber"]["default"], 0);
+        assert!(props["top"].get("default").is_none());
+        assert_eq!(props["low"]["default"], 1);
         assert_eq!(doc["components"]["schemas"]["E"][NO_EXTRA], true);
-        assert_eq!(report.times("unconforming-defaults"), 2);
+        let base = "/paths/~1a/get/responses/200/content/application~1json/schema/properties";
+        assert_eq!(
+            report.details("unconforming-defaults"),
+            [
+                format!("{base}/duration: default \"4 10:55:34.12\" not of its type"),
+                format!("{base}/mod: default 0 outside its bounds"),
+                format!("{base}/top: default 1 outside its bounds"),
+                format!("{base}/state: default \"c\" not in its enum"),
+            ]
+        );
         assert_eq!(report.times("enum-variant-names"), 1);
         assert_eq!(report.times("unknown-fields-name"), 1);
     }
