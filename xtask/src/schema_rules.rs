@@ -6,6 +6,7 @@
 //! | --- | --- |
 //! | `unconforming-defaults` | a `default` that does not have the schema's `type`, is not one of its `enum` values (`default: "4 10:55:34.12"` on `type: object`) or lies outside its `minimum`/`maximum` (`default: 0` with `minimum: 1`, cloudrf) is dropped; typify rejects the first two ("value does not conform to the given schema") and types the third `NonZeroU32` with `#[serde(default)]`, which does not compile |
 //! | `enum-variant-names` | a string `enum` whose values give no distinct Rust variant names (`==`, `!=`; `DD.MM.YYYY`, `DD/MM/YYYY`; emoji) becomes a plain string; its values stay in the description as "Known values" |
+//! | `recursive-all-of` | a component schema that is an `allOf` of plain objects (a `$ref` to one and inline ones) reaching itself back through its parts (britbox's `ItemDetail`: `allOf: [ItemSummary, {properties: {show: ItemDetail}}]`) is written as the one object typify would merge it into; typify recurses without end merging it (a stack overflow after minutes, per generator run) |
 //! | `unknown-fields-name` | an object with a property named `extra` gets no `additionalProperties` map (the map is the generated `extra` field; two fields of one name do not compile) |
 
 use std::collections::BTreeSet;
@@ -18,6 +19,7 @@ use crate::spec;
 
 /// Runs the rules on every schema of a 3.0 document.
 pub fn normalise(doc: &mut Value, report: &mut Report) {
+    flatten_recursive_all_of(doc, report);
     visit_document(doc, "", &mut |schema, pointer| {
         fix_default(schema, pointer, report);
         fix_enum_names(schema, pointer, report);
@@ -209,12 +211,154 @@ fn fix_extra(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report
     }
 }
 
+/// `recursive-all-of`: each component schema whose `allOf` reaches it back is replaced by the
+/// merge of its parts when every part is a plain object (only `type: object`, `properties`,
+/// `required`, `description`, `title`; a `discriminator` and `x-` extensions, which typify does
+/// not read, are not kept) and no property is defined twice; otherwise it is left to the
+/// generator (and `generator-failure`).
+fn flatten_recursive_all_of(doc: &mut Value, report: &mut Report) {
+    let Some(Value::Object(all)) = doc.pointer("/components/schemas") else {
+        return;
+    };
+    let mut merged = Vec::new();
+    for (name, schema) in all {
+        let Some(Value::Array(parts)) = schema.get("allOf") else {
+            continue;
+        };
+        let mut reached = std::collections::VecDeque::new();
+        spec::collect_refs(&Value::Array(parts.clone()), &mut reached);
+        let cyclic = reached
+            .iter()
+            .any(|r| crate::degrade::references(all, r).contains(name));
+        if !cyclic {
+            continue;
+        }
+        if let Some(object) = merge_parts(all, schema, parts) {
+            merged.push((name.clone(), object));
+        }
+    }
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .expect("read above");
+    for (name, object) in merged {
+        schemas.insert(name.clone(), object);
+        report.fired("recursive-all-of", name);
+    }
+}
+
+/// The one object `schema`'s `allOf` `parts` make, if each is a plain object (a `$ref` to a
+/// component that is one, or inline) and no property is defined twice.
+fn merge_parts(all: &Map<String, Value>, schema: &Value, parts: &[Value]) -> Option<Value> {
+    const PLAIN: [&str; 5] = ["type", "properties", "required", "description", "title"];
+    let outer = schema.as_object()?;
+    if outer
+        .keys()
+        .any(|k| !matches!(k.as_str(), "allOf" | "description" | "title" | "type"))
+        || outer.get("type").is_some_and(|t| t != "object")
+    {
+        return None;
+    }
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    let mut description = outer.get("description").cloned();
+    for part in parts {
+        let part = match part.get("$ref").and_then(Value::as_str) {
+            Some(r) => all.get(&spec::schema_name(r)?)?,
+            None => part,
+        };
+        let part = part.as_object()?;
+        // A `discriminator` outside a `oneOf` and extensions other than typify's `x-rust-…`
+        // are annotations typify does not read.
+        let ignored =
+            |k: &str| k == "discriminator" || (k.starts_with("x-") && !k.starts_with("x-rust"));
+        if part
+            .keys()
+            .any(|k| !PLAIN.contains(&k.as_str()) && !ignored(k))
+            || part.get("type").is_some_and(|t| t != "object")
+        {
+            return None;
+        }
+        for (key, property) in part.get("properties").and_then(Value::as_object)? {
+            if properties.insert(key.clone(), property.clone()).is_some() {
+                return None;
+            }
+        }
+        for name in part
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !required.contains(name) {
+                required.push(name.clone());
+            }
+        }
+        if description.is_none() {
+            description = part.get("description").cloned();
+        }
+    }
+    let mut object = Map::new();
+    if let Some(title) = outer.get("title") {
+        object.insert("title".into(), title.clone());
+    }
+    if let Some(description) = description {
+        object.insert("description".into(), description);
+    }
+    object.insert("type".into(), json!("object"));
+    object.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        object.insert("required".into(), Value::Array(required));
+    }
+    Some(Value::Object(object))
+}
+
 /// The mark `fix_extra` leaves for the `keep-unknown-fields` rule (lenient): no map here.
 pub const NO_EXTRA: &str = "x-xtask-no-extra-map";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recursive_all_of_of_plain_objects_is_one_object() {
+        let mut doc = json!({"openapi": "3.0.0", "paths": {}, "components": {"schemas": {
+            "ItemSummary": {"type": "object", "required": ["id"], "description": "An item.",
+                "discriminator": {"propertyName": "id"}, "x-emoji": true,
+                "properties": {"id": {"type": "string"}}},
+            "ItemDetail": {"allOf": [{"$ref": "#/components/schemas/ItemSummary"},
+                {"type": "object", "required": ["id", "show"], "properties": {
+                    "show": {"$ref": "#/components/schemas/ItemDetail"},
+                    "credits": {"type": "array", "items": {"$ref": "#/components/schemas/Credit"}}}}]},
+            // Not recursive: left to typify, which merges it.
+            "Credit": {"allOf": [{"$ref": "#/components/schemas/ItemSummary"},
+                {"properties": {"role": {"type": "string"}}}]},
+            // Recursive, but a part is not a plain object: left alone.
+            "Page": {"allOf": [{"$ref": "#/components/schemas/ItemSummary"},
+                {"properties": {"next": {"$ref": "#/components/schemas/Page"}},
+                 "additionalProperties": false}]},
+            "Typed": {"allOf": [{"$ref": "#/components/schemas/ItemSummary"},
+                {"properties": {"next": {"$ref": "#/components/schemas/Typed"}},
+                 "x-rust-type": {}}]}}}});
+        let typed = doc["components"]["schemas"]["Typed"].clone();
+        let page = doc["components"]["schemas"]["Page"].clone();
+        let credit = doc["components"]["schemas"]["Credit"].clone();
+        let mut report = Report::default();
+        normalise(&mut doc, &mut report);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["ItemDetail"],
+            json!({"description": "An item.", "type": "object", "properties": {
+                "id": {"type": "string"},
+                "show": {"$ref": "#/components/schemas/ItemDetail"},
+                "credits": {"type": "array", "items": {"$ref": "#/components/schemas/Credit"}}},
+                "required": ["id", "show"]})
+        );
+        assert_eq!(schemas["Credit"], credit);
+        assert_eq!(schemas["Page"], page);
+        assert_eq!(schemas["Typed"], typed);
+        assert_eq!(report.details("recursive-all-of"), ["ItemDetail"]);
+    }
 
     #[test]
     fn variant_names_follow_typify() {
