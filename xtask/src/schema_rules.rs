@@ -233,23 +233,34 @@ fn flatten_recursive_all_of(doc: &mut Value, report: &mut Report) {
         if !cyclic {
             continue;
         }
-        if let Some(object) = merge_parts(all, schema, parts) {
-            merged.push((name.clone(), object));
+        if let Some((object, dropped)) = merge_parts(all, schema, parts) {
+            let detail = if dropped.is_empty() {
+                name.clone()
+            } else {
+                let dropped: Vec<&str> = dropped.iter().map(String::as_str).collect();
+                format!("{name} (not kept: {})", dropped.join(", "))
+            };
+            merged.push((name.clone(), object, detail));
         }
     }
     let schemas = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
         .expect("read above");
-    for (name, object) in merged {
-        schemas.insert(name.clone(), object);
-        report.fired("recursive-all-of", name);
+    for (name, object, detail) in merged {
+        schemas.insert(name, object);
+        report.fired("recursive-all-of", detail);
     }
 }
 
 /// The one object `schema`'s `allOf` `parts` make, if each is a plain object (a `$ref` to a
-/// component that is one, or inline) and no property is defined twice.
-fn merge_parts(all: &Map<String, Value>, schema: &Value, parts: &[Value]) -> Option<Value> {
+/// component that is one, or inline) and no property is defined twice; with the keywords of the
+/// parts it does not keep.
+fn merge_parts(
+    all: &Map<String, Value>,
+    schema: &Value,
+    parts: &[Value],
+) -> Option<(Value, BTreeSet<String>)> {
     const PLAIN: [&str; 5] = ["type", "properties", "required", "description", "title"];
     let outer = schema.as_object()?;
     if outer
@@ -262,6 +273,7 @@ fn merge_parts(all: &Map<String, Value>, schema: &Value, parts: &[Value]) -> Opt
     let mut properties = Map::new();
     let mut required: Vec<Value> = Vec::new();
     let mut description = outer.get("description").cloned();
+    let mut dropped = BTreeSet::new();
     for part in parts {
         let part = match part.get("$ref").and_then(Value::as_str) {
             Some(r) => all.get(&spec::schema_name(r)?)?,
@@ -279,6 +291,7 @@ fn merge_parts(all: &Map<String, Value>, schema: &Value, parts: &[Value]) -> Opt
         {
             return None;
         }
+        dropped.extend(part.keys().filter(|k| ignored(k)).cloned());
         for (key, property) in part.get("properties").and_then(Value::as_object)? {
             if properties.insert(key.clone(), property.clone()).is_some() {
                 return None;
@@ -310,7 +323,7 @@ fn merge_parts(all: &Map<String, Value>, schema: &Value, parts: &[Value]) -> Opt
     if !required.is_empty() {
         object.insert("required".into(), Value::Array(required));
     }
-    Some(Value::Object(object))
+    Some((Value::Object(object), dropped))
 }
 
 /// The mark `fix_extra` leaves for the `keep-unknown-fields` rule (lenient): no map here.
@@ -357,7 +370,10 @@ mod tests {
         assert_eq!(schemas["Credit"], credit);
         assert_eq!(schemas["Page"], page);
         assert_eq!(schemas["Typed"], typed);
-        assert_eq!(report.details("recursive-all-of"), ["ItemDetail"]);
+        assert_eq!(
+            report.details("recursive-all-of"),
+            ["ItemDetail (not kept: discriminator, x-emoji)"]
+        );
     }
 
     #[test]
