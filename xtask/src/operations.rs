@@ -6,7 +6,7 @@
 //! | --- | --- |
 //! | `parameter-style-case` | `style: FORM` -> `form` wherever OpenAPI allows `style` (parameters, headers in components, responses and encodings; exporters write enum names; openapiv3 rejects them) |
 //! | `path-parameters-required` | a path parameter without `required: true` gets it (OpenAPI requires it; progenitor asserts it) |
-//! | `scalar-path-and-header-parameters` | a path or header parameter progenitor cannot write (`to_string()` on an `Option` or `Vec`): its `nullable` is dropped; an array or object schema becomes a string written as `simple` style sends it (`a,b,c`) |
+//! | `scalar-path-and-header-parameters` | a path or header parameter progenitor cannot write (`to_string()` on an `Option`, a `Vec` or a struct): its `nullable` is dropped; an array or object schema becomes a string written as `simple` style sends it (`a,b,c`); an `anyOf` (typify's struct of optional alternatives; threatjammer's IPv4-or-IPv6 `{address}`) becomes a string holding one alternative's text |
 //! | `operation-ids` | an operation without `operationId` gets `<method>_<path>`; a repeated one gets a number |
 //! | `responses-required` | an operation without `responses` (openapiv3 requires them) gets `default` with no body |
 //! | `request-media-type` | of several request media types, `application/json` (else the first progenitor takes) is kept |
@@ -148,7 +148,8 @@ fn fold_styles(value: &mut Value, report: &mut Report) {
 /// follow a `$ref`): progenitor writes a path or header value with `to_string()`, which an
 /// `Option` (a `nullable` schema) or a `Vec` or struct (an array or object schema) does not
 /// have. `nullable` is dropped (a path segment or header is never null); an array or object
-/// becomes a string the caller writes as `simple` style sends it (`a,b,c`).
+/// becomes a string the caller writes as `simple` style sends it (`a,b,c`); so does an `anyOf`
+/// (a struct to typify), which the caller writes as one alternative's text.
 fn scalar_parameter(param: &mut Map<String, Value>, schemas: &Value, report: &mut Report) {
     let location = param
         .get("in")
@@ -177,13 +178,21 @@ fn scalar_parameter(param: &mut Map<String, Value>, schemas: &Value, report: &mu
         (Some(k), _) => matches!(k.as_str(), "array" | "object").then_some(k),
         (None, Some(k)) => matches!(k, "array" | "object").then(|| k.to_owned()),
         (None, None) => None,
-    };
+    }
+    // typify makes an `anyOf` a struct of optional flattened alternatives (threatjammer's
+    // `{address}`: IPv4 or IPv6), which has no `Display` either.
+    .or_else(|| {
+        (schema.contains_key("anyOf") || shape.get("anyOf").is_some()).then(|| "anyOf".to_owned())
+    });
     if let Some(kind) = compound {
+        let how = if kind == "anyOf" {
+            "the text of one of its `anyOf` alternatives".to_owned()
+        } else {
+            format!("{kind} values in `simple` style: `a,b,c`")
+        };
         let description = match schema.get("description").and_then(Value::as_str) {
-            Some(d) => {
-                format!("{d}\n\nSent as written ({kind} values in `simple` style: `a,b,c`).")
-            }
-            None => format!("Sent as written ({kind} values in `simple` style: `a,b,c`)."),
+            Some(d) => format!("{d}\n\nSent as written ({how})."),
+            None => format!("Sent as written ({how})."),
         };
         *schema = Map::new();
         schema.insert("type".into(), json!("string"));
@@ -513,25 +522,38 @@ mod tests {
                  "schema": {"type": "array", "items": {"type": "string"}}},
                 {"name": "key", "in": "header", "schema": {"type": "string", "nullable": true}},
                 {"name": "tags", "in": "header", "schema": {"$ref": "#/components/schemas/Tags"}},
+                {"name": "ip", "in": "header", "schema": {"title": "Address", "anyOf": [
+                    {"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]}},
+                {"name": "who", "in": "header", "schema": {"$ref": "#/components/schemas/Who"}},
                 {"name": "q", "in": "query", "schema": {"type": "array", "items": {}, "nullable": true}}
             ]},
             "options": {"operationId": "o", "responses": ok.clone()},
             "trace": {"operationId": "t", "responses": ok}
-        }}, "components": {"schemas": {"Tags": {"type": "array", "items": {"type": "string"}}}}});
+        }}, "components": {"schemas": {"Tags": {"type": "array", "items": {"type": "string"}},
+            "Who": {"anyOf": [{"type": "integer"}, {"type": "string"}]}}}});
         let report = run(&mut doc);
         let params = &doc["paths"]["/a/{ids}"]["get"]["parameters"];
         assert_eq!(params[0]["schema"]["type"], "string");
         assert!(params[0]["schema"].get("items").is_none());
         assert_eq!(params[1]["schema"], json!({"type": "string"}));
         assert_eq!(params[2]["schema"]["type"], "string");
+        // threatjammer: an `anyOf` is typify's struct without `Display`.
+        assert_eq!(
+            params[3]["schema"],
+            json!({"type": "string", "description":
+                "Sent as written (the text of one of its `anyOf` alternatives)."})
+        );
+        assert_eq!(params[4]["schema"]["type"], "string");
         // Query parameters progenitor serialises itself: left alone.
-        assert_eq!(params[3]["schema"]["type"], "array");
+        assert_eq!(params[5]["schema"]["type"], "array");
         assert_eq!(
             report.details("scalar-path-and-header-parameters"),
             [
                 "path ids: array -> string",
                 "header key: nullable dropped",
-                "header tags: array -> string"
+                "header tags: array -> string",
+                "header ip: anyOf -> string",
+                "header who: anyOf -> string"
             ]
         );
         assert!(doc["paths"]["/a/{ids}"].get("options").is_none());
