@@ -100,15 +100,7 @@ pub fn degrade_path_item(
     reason: &str,
     report: &mut Report,
 ) {
-    let methods: Vec<String> = spec["paths"][path]
-        .as_object()
-        .map(|i| {
-            i.keys()
-                .filter(|k| METHODS.contains(&k.as_str()))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
+    let methods = spec::methods_of(spec, path);
     for method in methods {
         let unit = Unit::Operation {
             path: path.to_owned(),

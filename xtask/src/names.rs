@@ -40,14 +40,7 @@ pub fn normalise(doc: &mut Value, report: &mut Report) {
 /// before a leading character that cannot start one, `_` after a keyword.
 pub fn type_name(name: &str) -> String {
     use heck::ToPascalCase as _;
-    let out = match name {
-        "+1" => "plus1".to_owned(),
-        "-1" => "minus1".to_owned(),
-        _ => name
-            .replace('\'', "")
-            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
-            .to_pascal_case(),
-    };
+    let out = spec::recased(name, |words| words.to_pascal_case());
     let out = match out.chars().next() {
         None => "X".to_owned(),
         Some(c) if unicode_ident::is_xid_start(c) => out,
@@ -64,10 +57,7 @@ pub fn type_name(name: &str) -> String {
 /// `<OperationId>-response` -> `OperationIdResponse`.
 fn progenitor_type_name(name: &str) -> String {
     use heck::ToPascalCase as _;
-    let out = name
-        .replace('\'', "")
-        .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
-        .to_pascal_case();
+    let out = spec::word_breaks(name).to_pascal_case();
     let out = match out.chars().next() {
         None => "X".to_owned(),
         Some(c) if unicode_ident::is_xid_start(c) => out,
@@ -814,15 +804,7 @@ fn arguments(doc: &mut Value, report: &mut Report) {
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
     for path in paths {
-        let methods: Vec<String> = doc["paths"][&path]
-            .as_object()
-            .map(|i| {
-                i.keys()
-                    .filter(|k| METHODS.contains(&k.as_str()))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
+        let methods = spec::methods_of(doc, &path);
         let all: Vec<(String, Vec<Fix>)> = methods
             .iter()
             .map(|m| (m.clone(), fixes(&arguments_of(doc, &path, m))))
@@ -879,15 +861,7 @@ fn arguments(doc: &mut Value, report: &mut Report) {
         if doc["paths"].get(&new_path).is_some() {
             continue; // another path item already has that template (never seen)
         }
-        let methods: Vec<String> = doc["paths"][&path]
-            .as_object()
-            .map(|i| {
-                i.keys()
-                    .filter(|k| METHODS.contains(&k.as_str()))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
+        let methods = spec::methods_of(doc, &path);
         for method in &methods {
             if let Some(params) = own_parameters(doc, &path, method) {
                 for param in params.iter_mut() {

@@ -84,14 +84,7 @@ pub fn collect_refs(value: &Value, out: &mut VecDeque<String>) {
 /// cannot start one, `_` after a keyword (typify's list, which adds `gen`).
 pub fn rust_snake(name: &str) -> String {
     use heck::ToSnakeCase as _;
-    let out = match name {
-        "+1" => "plus1".to_owned(),
-        "-1" => "minus1".to_owned(),
-        _ => name
-            .replace('\'', "")
-            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
-            .to_snake_case(),
-    };
+    let out = recased(name, |words| words.to_snake_case());
     let out = match out.chars().next() {
         None => "x".to_owned(),
         Some(c) if unicode_ident::is_xid_start(c) => out,
@@ -102,6 +95,36 @@ pub fn rust_snake(name: &str) -> String {
     } else {
         out
     }
+}
+
+/// The first half of progenitor's and typify's `sanitize`, the same in every case: `+1` and
+/// `-1` spelt out, otherwise `name`'s words (see [`word_breaks`]) in the case `to_case` gives.
+pub fn recased(name: &str, to_case: impl Fn(&str) -> String) -> String {
+    match name {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ => to_case(&word_breaks(name)),
+    }
+}
+
+/// `name` with `'` dropped and every character that cannot continue an identifier made a word
+/// break (`-`), as progenitor's and typify's `sanitize` do before changing the case.
+pub fn word_breaks(name: &str) -> String {
+    name.replace('\'', "")
+        .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+}
+
+/// The HTTP methods (operations) of the path item `path` of `doc`, in its order.
+pub fn methods_of(doc: &Value, path: &str) -> Vec<String> {
+    doc["paths"][path]
+        .as_object()
+        .map(|item| {
+            item.keys()
+                .filter(|k| METHODS.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `name`, or `name2`, `name3`, … : the first that `taken` does not hold.
