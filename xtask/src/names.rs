@@ -516,12 +516,7 @@ fn fields(doc: &mut Value, report: &mut Report) {
             }
         }
         for (name, kept) in unlisted {
-            if let Some(Value::Array(required)) = schema.get_mut("required") {
-                required.retain(|r| r.as_str() != Some(name.as_str()));
-                if required.is_empty() {
-                    schema.shift_remove("required");
-                }
-            }
+            drop_required(schema, &name);
             report.fired(
                 "field-name-collisions",
                 format!(
@@ -531,15 +526,7 @@ fn fields(doc: &mut Value, report: &mut Report) {
             );
         }
         for (name, kept) in left_out {
-            if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-                properties.shift_remove(&name);
-            }
-            if let Some(Value::Array(required)) = schema.get_mut("required") {
-                required.retain(|r| r.as_str() != Some(name.as_str()));
-                if required.is_empty() {
-                    schema.shift_remove("required");
-                }
-            }
+            drop_property(schema, &name);
             report.fired(
                 "field-name-collisions",
                 format!(
@@ -549,6 +536,24 @@ fn fields(doc: &mut Value, report: &mut Report) {
             );
         }
     });
+}
+
+/// Leaves the property `name` out of the object `schema`, and out of its `required`.
+fn drop_property(schema: &mut Map<String, Value>, name: &str) {
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.shift_remove(name);
+    }
+    drop_required(schema, name);
+}
+
+/// Takes `name` out of `schema`'s `required`, and drops a `required` left empty.
+fn drop_required(schema: &mut Map<String, Value>, name: &str) {
+    if let Some(Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|r| r.as_str() != Some(name));
+        if required.is_empty() {
+            schema.shift_remove("required");
+        }
+    }
 }
 
 /// The property names of `schema` as typify merges an `allOf` into one struct: its own, and
@@ -614,15 +619,7 @@ fn merged_fields(doc: &mut Value, report: &mut Report) {
         let Some(Value::Object(schema)) = doc.pointer_mut(&at) else {
             continue;
         };
-        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-            properties.shift_remove(&name);
-        }
-        if let Some(Value::Array(required)) = schema.get_mut("required") {
-            required.retain(|r| r.as_str() != Some(name.as_str()));
-            if required.is_empty() {
-                schema.shift_remove("required");
-            }
-        }
+        drop_property(schema, &name);
         report.fired(
             "field-name-collisions",
             format!(
